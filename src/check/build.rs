@@ -1,0 +1,365 @@
+//! Builds the [`Protocol`] model from the plan and rule files: merges the sections, rejects
+//! duplicate ids, resolves every reference (with "did you mean") and converts doses.
+
+use std::collections::BTreeMap;
+
+use crate::diagnostic::suggest::help_for;
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::load::{FileKind, LoadedFiles};
+use crate::model::dose::Dose;
+use crate::model::protocol::{Criterion, Dosing, Helper, Level, Manifest, NextExercises, Parameter, Phase, Protocol, Rule, Script, Status, Template};
+use crate::source::{SourceId, SourceMap};
+use crate::syntax::Spanned;
+use crate::syntax::protocol::{PlanFile, RawDose, RawManifest, RawPhase, RawRule, RawTemplate, RuleFile};
+use crate::syntax::yaml::{PROTOCOL_CODES, parse};
+
+use super::dose::convert_change;
+
+/// Days between sessions when the protocol does not say: training every day is allowed.
+const DEFAULT_DAYS_BETWEEN_SESSIONS: u32 = 1;
+/// Rest days after a `rest` decision when neither the protocol nor the rule says: one day.
+const DEFAULT_REST_DAYS: u32 = 1;
+
+/// Where each id was first defined, to report duplicates with both places.
+struct Ids {
+    what: &'static str,
+    seen: BTreeMap<String, (SourceId, crate::source::Loc)>,
+}
+
+impl Ids {
+    fn new(what: &'static str) -> Ids {
+        Ids { what, seen: BTreeMap::new() }
+    }
+
+    /// `true` when the id is new.
+    fn insert(&mut self, source: SourceId, id: &Spanned<String>, sources: &SourceMap, diags: &mut Diagnostics) -> bool {
+        if let Some((first_src, first)) = self.seen.get(&id.value) {
+            let first_at = format!("{}:{}:{}", sources.get(*first_src).name, first.line, first.col);
+            diags.push(
+                Diagnostic::new(Code::DuplicateId, format!("{} `{}` is defined twice", self.what, id.value))
+                    .at(source, id.loc)
+                    .label("second definition")
+                    .note(format!("first defined at {first_at}"))
+                    .help("rename one of them or remove the copy"),
+            );
+            return false;
+        }
+        self.seen.insert(id.value.clone(), (source, id.loc));
+        true
+    }
+}
+
+/// Makes a [`Script`], noting whether the text sits verbatim in the file (a `|` block or a
+/// plain one-line value), which is when Rhai's line and column map exactly onto the file.
+pub fn script_of(sources: &SourceMap, source: SourceId, s: &Spanned<String>) -> Script {
+    let file = sources.get(source);
+    let block = s.loc.is_known()
+        && s.value.lines().enumerate().all(|(i, line)| {
+            line.is_empty()
+                || file.line_text(s.loc.line + i as u32).is_some_and(|src| {
+                    let skip = (s.loc.col.max(1) - 1) as usize;
+                    src.chars().skip(skip).collect::<String>().starts_with(line.trim_start_matches(' '))
+                        || src.trim_start().starts_with(line.trim_start())
+                })
+        });
+    Script { text: s.value.clone(), source, loc: s.loc, block }
+}
+
+struct Parsed {
+    plans: Vec<(SourceId, PlanFile)>,
+    rules: Vec<(SourceId, RuleFile)>,
+    helpers: Vec<Helper>,
+}
+
+fn parse_files(sources: &SourceMap, files: &LoadedFiles, diags: &mut Diagnostics) -> Parsed {
+    let mut parsed = Parsed { plans: Vec::new(), rules: Vec::new(), helpers: Vec::new() };
+    for f in &files.files {
+        let text = &sources.get(f.source).text;
+        match f.kind {
+            FileKind::Plan => match parse::<PlanFile>(f.source, text, &PROTOCOL_CODES) {
+                Ok(p) => parsed.plans.push((f.source, p)),
+                Err(d) => diags.push(d),
+            },
+            FileKind::Rules => match parse::<RuleFile>(f.source, text, &PROTOCOL_CODES) {
+                Ok(r) => parsed.rules.push((f.source, r)),
+                Err(d) => diags.push(d),
+            },
+            FileKind::Helper => parsed.helpers.push(Helper {
+                path: f.relative.clone(),
+                script: Script {
+                    text: text.to_string(),
+                    source: f.source,
+                    loc: crate::source::Loc { line: 1, col: 1, offset: 0, len: 0 },
+                    block: true,
+                },
+            }),
+        }
+    }
+    parsed
+}
+
+fn manifest(sources: &SourceMap, plans: &[(SourceId, PlanFile)], diags: &mut Diagnostics) -> Option<Manifest> {
+    let mut found: Option<(SourceId, &Spanned<RawManifest>)> = None;
+    for (src, plan) in plans {
+        let Some(m) = &plan.protocol else { continue };
+        if let Some((first, _)) = found {
+            diags.push(
+                Diagnostic::new(Code::DuplicateId, "the protocol manifest is given twice")
+                    .at(*src, m.loc)
+                    .note(format!("first given in {}", sources.get(first).name))
+                    .help("keep one `protocol:` section across the plan files"),
+            );
+            continue;
+        }
+        found = Some((*src, m));
+    }
+    let Some((src, m)) = found else {
+        diags.push(
+            Diagnostic::new(Code::MissingManifest, "the protocol has no manifest")
+                .help("add a `protocol:` section (id, version, title, status) to one file under plans/"),
+        );
+        return None;
+    };
+    if semver::Version::parse(&m.version.value).is_err() {
+        diags.push(
+            Diagnostic::new(Code::InvalidVersion, format!("`{}` is not a semantic version", m.version.value))
+                .at(src, m.version.loc)
+                .label("expected MAJOR.MINOR.PATCH")
+                .help("write the version as three numbers, e.g. `1.0.0`"),
+        );
+    }
+    if m.status.value == Status::Active && m.reviewers.is_empty() {
+        diags.push(
+            Diagnostic::new(Code::ActiveWithoutReviewer, "an active protocol must name at least one reviewer")
+                .at(src, m.status.loc)
+                .help("add `reviewers:` with the clinician who signed the protocol off, or set `status: draft`"),
+        );
+    }
+    Some(Manifest {
+        id: m.id.value.clone(),
+        version: m.version.value.clone(),
+        title: m.title.clone(),
+        status: m.status.value,
+        authors: m.authors.clone(),
+        reviewers: m.reviewers.clone(),
+        effective: m.effective.as_ref().map(|d| d.value),
+        description: m.description.clone(),
+    })
+}
+
+fn dose(d: &RawDose) -> Dose {
+    Dose {
+        sets: d.sets,
+        reps: d.reps,
+        hold_s: d.hold_s,
+        load_kg: d.load_kg,
+        minutes: d.minutes,
+        run_min: d.run_min,
+        walk_min: d.walk_min,
+        rounds: d.rounds,
+    }
+}
+
+fn template(src: SourceId, t: &RawTemplate, diags: &mut Diagnostics) -> Template {
+    let progress = t.progress.as_ref().and_then(|c| convert_change(src, c, diags));
+    let regress = t.regress.as_ref().and_then(|c| convert_change(src, c, diags));
+    if t.ladder.value.is_empty() {
+        diags.push(
+            Diagnostic::new(Code::EmptyLadder, format!("exercise `{}` has an empty ladder", t.id.value))
+                .at(src, t.ladder.loc)
+                .help("give at least one level with a `name` and a `dose`"),
+        );
+    }
+    Template {
+        id: t.id.value.clone(),
+        name: t.name.clone(),
+        category: t.category,
+        impact: t.impact,
+        equipment: t.equipment.clone(),
+        muscles: t.muscles.clone(),
+        cues: t.cues.clone(),
+        ladder: t
+            .ladder
+            .value
+            .iter()
+            .map(|l| Level { name: l.name.clone(), dose: dose(&l.dose.value), cues: l.cues.clone() })
+            .collect(),
+        progress,
+        regress,
+    }
+}
+
+/// Resolves template ids, reporting each unknown one with a suggestion.
+fn resolve_templates(src: SourceId, ids: &[Spanned<String>], templates: &[Template], diags: &mut Diagnostics) -> Vec<usize> {
+    ids.iter()
+        .filter_map(|id| {
+            let found = templates.iter().position(|t| t.id == id.value);
+            if found.is_none() {
+                diags.push(
+                    Diagnostic::new(Code::UnknownExercise, format!("unknown exercise `{}`", id.value))
+                        .at(src, id.loc)
+                        .label("no exercise template has this id")
+                        .help_opt(help_for(&id.value, "defined exercises", templates.iter().map(|t| t.id.as_str()))),
+                );
+            }
+            found
+        })
+        .collect()
+}
+
+fn phase(sources: &SourceMap, src: SourceId, p: &RawPhase, templates: &[Template], diags: &mut Diagnostics) -> Phase {
+    Phase {
+        id: p.id.value.clone(),
+        title: p.title.clone(),
+        goals: p.goals.clone(),
+        exercises: resolve_templates(src, &p.exercises, templates, diags),
+        rotate: resolve_templates(src, &p.rotate, templates, diags),
+        goal_exercises: p.goal_exercises.iter().map(|(g, ids)| (g.clone(), resolve_templates(src, ids, templates, diags))).collect(),
+        min_days: p.min_days.unwrap_or(0),
+        entry: p.entry.clone(),
+        exit: p.exit.as_ref().map(|c| Criterion {
+            description: c.description.clone(),
+            script: script_of(sources, src, &c.when),
+            source: c.source.clone(),
+        }),
+    }
+}
+
+fn rule(sources: &SourceMap, src: SourceId, r: &RawRule, phases: &[Phase], diags: &mut Diagnostics) -> Rule {
+    let scope = r.phases.as_ref().map(|ids| {
+        ids.iter()
+            .filter_map(|id| {
+                let found = phases.iter().position(|p| p.id == id.value);
+                if found.is_none() {
+                    diags.push(
+                        Diagnostic::new(Code::UnknownPhase, format!("unknown phase `{}`", id.value))
+                            .at(src, id.loc)
+                            .label("no phase has this id")
+                            .help_opt(help_for(&id.value, "defined phases", phases.iter().map(|p| p.id.as_str()))),
+                    );
+                }
+                found
+            })
+            .collect()
+    });
+    Rule {
+        id: r.id.value.clone(),
+        description: r.description.clone(),
+        phases: scope,
+        when: script_of(sources, src, &r.when),
+        decision: r.then.decision.value,
+        patient: r.then.patient.clone(),
+        clinician: r.then.clinician.clone(),
+        dose: r.then.dose.as_ref().and_then(|d| convert_change(src, d, diags)),
+        rest_days: r.then.rest_days,
+        source: r.source.clone(),
+    }
+}
+
+/// Builds the model; `None` when an error makes the protocol unusable.
+pub fn build(sources: &SourceMap, files: &LoadedFiles, diags: &mut Diagnostics) -> Option<Protocol> {
+    let parsed = parse_files(sources, files, diags);
+    let manifest = manifest(sources, &parsed.plans, diags);
+
+    let mut param_ids = Ids::new("parameter");
+    let mut parameters = Vec::new();
+    let mut template_ids = Ids::new("exercise");
+    let mut templates = Vec::new();
+    let mut dosing_raw = None;
+    for (src, plan) in &parsed.plans {
+        for p in plan.parameters.iter().flatten() {
+            if param_ids.insert(*src, &p.id, sources, diags) {
+                parameters.push(Parameter {
+                    id: p.id.value.clone(),
+                    value: p.value.value.clone(),
+                    description: p.description.clone(),
+                    unit: p.unit.clone(),
+                });
+            }
+        }
+        for t in plan.exercises.iter().flatten() {
+            if template_ids.insert(*src, &t.id, sources, diags) {
+                templates.push(template(*src, t, diags));
+            }
+        }
+        if let Some(d) = &plan.dosing {
+            if dosing_raw.is_some() {
+                diags.push(
+                    Diagnostic::new(Code::DuplicateId, "the `dosing` section is given twice")
+                        .at(*src, d.loc)
+                        .help("keep one `dosing:` section across the plan files"),
+                );
+            } else {
+                dosing_raw = Some((*src, d));
+            }
+        }
+    }
+    parameters.sort_by(|a, b| a.id.cmp(&b.id));
+
+    let mut phase_ids = Ids::new("phase");
+    let mut phases = Vec::new();
+    for (src, plan) in &parsed.plans {
+        for p in plan.phases.iter().flatten() {
+            if phase_ids.insert(*src, &p.id, sources, diags) {
+                phases.push(phase(sources, *src, p, &templates, diags));
+            }
+        }
+    }
+    if phases.is_empty() && manifest.is_some() {
+        diags.push(
+            Diagnostic::new(Code::MissingManifest, "the protocol has no phases")
+                .help("add a `phases:` list to a plan file; a protocol without stages has one phase"),
+        );
+    }
+
+    let dosing = match dosing_raw {
+        None => Dosing {
+            next_exercises: NextExercises::Phase,
+            progress: crate::model::dose::DoseChange::Ladder(1),
+            regress: crate::model::dose::DoseChange::Ladder(-1),
+            days_between_sessions: DEFAULT_DAYS_BETWEEN_SESSIONS,
+            rest_days: DEFAULT_REST_DAYS,
+        },
+        Some((src, d)) => Dosing {
+            next_exercises: d.value.next_exercises.unwrap_or_default(),
+            progress: d
+                .value
+                .progress
+                .as_ref()
+                .and_then(|c| convert_change(src, c, diags))
+                .unwrap_or(crate::model::dose::DoseChange::Ladder(1)),
+            regress: d
+                .value
+                .regress
+                .as_ref()
+                .and_then(|c| convert_change(src, c, diags))
+                .unwrap_or(crate::model::dose::DoseChange::Ladder(-1)),
+            days_between_sessions: d.value.days_between_sessions.unwrap_or(DEFAULT_DAYS_BETWEEN_SESSIONS).max(1),
+            rest_days: d.value.rest_days.unwrap_or(DEFAULT_REST_DAYS),
+        },
+    };
+
+    let mut rule_ids = Ids::new("rule");
+    let mut rules = Vec::new();
+    for (src, file) in &parsed.rules {
+        for r in &file.rules {
+            if rule_ids.insert(*src, &r.id, sources, diags) {
+                rules.push(rule(sources, *src, r, &phases, diags));
+            }
+        }
+    }
+
+    if diags.has_errors() {
+        return None;
+    }
+    Some(Protocol {
+        manifest: manifest?,
+        parameters,
+        dosing,
+        phases,
+        templates,
+        rules,
+        helpers: parsed.helpers,
+        digest: files.digest.clone(),
+    })
+}

@@ -1,0 +1,168 @@
+//! Patient logs: reads a log (YAML, JSON or one JSON Lines record) into its raw shape and
+//! checks it against the protocol: dates strictly increasing and not before the start,
+//! exercise ids the protocol defines, override phases that exist. Reports every problem found.
+
+use crate::diagnostic::suggest::help_for;
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::model::dose::Dose;
+use crate::model::log::{PatientLog, Performed, Session};
+use crate::model::protocol::Protocol;
+use crate::source::{Loc, SourceId};
+use crate::syntax::log::RawLog;
+use crate::syntax::yaml::{LOG_CODES, parse};
+
+/// The text formats a log can come in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Yaml,
+    Json,
+}
+
+impl LogFormat {
+    /// JSON for `.json`/`.jsonl`, YAML otherwise (YAML also reads JSON, but slower and with
+    /// YAML's messages).
+    pub fn from_path(path: &str) -> LogFormat {
+        if path.ends_with(".json") || path.ends_with(".jsonl") { LogFormat::Json } else { LogFormat::Yaml }
+    }
+}
+
+/// Reads the raw log from its text. `line_offset` is added to JSON line numbers (a JSON
+/// Lines record knows its own line in the file).
+pub fn read(source: SourceId, text: &str, format: LogFormat, line_offset: u32) -> Result<RawLog, Diagnostic> {
+    match format {
+        LogFormat::Yaml => parse::<RawLog>(source, text, &LOG_CODES),
+        LogFormat::Json => serde_json::from_str::<RawLog>(text).map_err(|e| json_diagnostic(source, text, &e, line_offset)),
+    }
+}
+
+fn json_diagnostic(source: SourceId, text: &str, e: &serde_json::Error, line_offset: u32) -> Diagnostic {
+    let msg = crate::syntax::serde_message::clean(&e.to_string());
+    let is_syntax = e.is_syntax() || e.is_eof();
+    // serde_json reports the position just after the offending value; underline one character.
+    let loc = if e.line() == 0 {
+        Loc::UNKNOWN
+    } else {
+        let mut loc = crate::source::SourceFile::new("", text).loc_at(e.line() as u32, e.column().max(1) as u32);
+        loc.len = loc.len.min(1);
+        Loc { line: e.line() as u32 + line_offset, ..loc }
+    };
+    crate::syntax::serde_message::classify(msg, &LOG_CODES, is_syntax).at(source, loc)
+}
+
+/// Checks a raw log against the protocol and builds the model; every problem is reported.
+pub fn validate(source: SourceId, raw: RawLog, protocol: &Protocol, diags: &mut Diagnostics) -> Option<PatientLog> {
+    let errors_before = diags.error_count();
+    let start = raw.start.value;
+    let mut sessions = Vec::new();
+    let mut previous: Option<crate::model::quantity::Date> = None;
+    for (i, s) in raw.sessions.into_iter().flatten().enumerate() {
+        let date = s.date.value;
+        if date < start {
+            diags.push(
+                Diagnostic::new(Code::DateBeforeStart, format!("session {} is dated `{date}`, before the program start `{start}`", i + 1))
+                    .at(source, s.date.loc)
+                    .help("check the date, or the log's `start`"),
+            );
+        }
+        if let Some(p) = previous
+            && date <= p
+        {
+            diags.push(
+                Diagnostic::new(Code::DatesOutOfOrder, format!("session {} is dated `{date}`, not after the session before it (`{p}`)", i + 1))
+                    .at(source, s.date.loc)
+                    .label("dates must strictly increase")
+                    .help("list sessions oldest first, one entry per date"),
+            );
+        }
+        previous = Some(date);
+        let mut exercises = Vec::new();
+        for e in s.exercises.into_iter().flatten() {
+            let Some(template) = protocol.template_index(&e.id.value) else {
+                diags.push(
+                    Diagnostic::new(Code::LogUnknownExercise, format!("unknown exercise `{}`", e.id.value))
+                        .at(source, e.id.loc)
+                        .label("the protocol defines no such exercise")
+                        .help_opt(help_for(&e.id.value, "the protocol's exercises", protocol.templates.iter().map(|t| t.id.as_str()))),
+                );
+                continue;
+            };
+            let ladder_len = protocol.templates[template].ladder.len();
+            let level = match e.level {
+                Some(0) => {
+                    diags.push(
+                        Diagnostic::new(Code::LogInvalidValue, format!("exercise `{}` has level 0", e.id.value))
+                            .at(source, e.id.loc)
+                            .help(format!("levels count from 1; this exercise has levels 1 to {ladder_len}")),
+                    );
+                    None
+                }
+                Some(l) if l as usize > ladder_len => {
+                    diags.push(
+                        Diagnostic::new(Code::LogInvalidValue, format!("exercise `{}` has level {l}, but its ladder has {ladder_len}", e.id.value))
+                            .at(source, e.id.loc)
+                            .help(format!("use a level from 1 to {ladder_len}")),
+                    );
+                    None
+                }
+                Some(l) => Some(l as usize - 1),
+                None => None,
+            };
+            exercises.push(Performed {
+                id: e.id.value,
+                template,
+                dose: Dose {
+                    sets: e.sets,
+                    reps: e.reps,
+                    hold_s: e.hold_s,
+                    load_kg: e.load_kg,
+                    minutes: e.minutes,
+                    ..Dose::default()
+                },
+                completed: e.completed.unwrap_or(true),
+                level,
+            });
+        }
+        let (override_phase, override_note) = match s.override_ {
+            Some(o) => {
+                let phase = o.phase.and_then(|p| {
+                    let idx = protocol.phase_index(&p.value);
+                    if idx.is_none() {
+                        diags.push(
+                            Diagnostic::new(Code::LogUnknownPhase, format!("unknown phase `{}` in the override", p.value))
+                                .at(source, p.loc)
+                                .help_opt(help_for(&p.value, "the protocol's phases", protocol.phases.iter().map(|p| p.id.as_str()))),
+                        );
+                    }
+                    idx
+                });
+                (phase, o.note)
+            }
+            None => (None, None),
+        };
+        sessions.push(Session {
+            date,
+            kind: s.kind.unwrap_or_default(),
+            pain: s.pain.unwrap_or_default(),
+            fatigue: s.fatigue,
+            rom: s.rom.unwrap_or_default(),
+            measures: s.measures.unwrap_or_default(),
+            symptoms: s.symptoms.unwrap_or_default(),
+            exercises,
+            override_phase,
+            override_note,
+        });
+    }
+    if let Some(p) = &raw.protocol
+        && p.value != protocol.manifest.id
+    {
+        diags.push(
+            Diagnostic::new(Code::LogInvalidValue, format!("the log follows protocol `{}`, but the loaded protocol is `{}`", p.value, protocol.manifest.id))
+                .at(source, p.loc)
+                .help("load the protocol the log was written for with `--protocol DIR`, or correct the log's `protocol`"),
+        );
+    }
+    if diags.error_count() > errors_before {
+        return None;
+    }
+    Some(PatientLog { patient: raw.patient.value, start, intake: raw.intake, sessions })
+}

@@ -1,0 +1,183 @@
+//! Compiles every script of a protocol once, at load: helper files, rule conditions and phase
+//! gates. Rhai's positions are mapped back into the YAML (or .rhai) file, so a syntax error or
+//! an unknown variable is reported at its own line and column inside the rule file.
+
+use std::sync::Arc;
+
+use rhai::{AST, Dynamic, Engine, ParseError, ParseErrorType, Position, Scope};
+
+use crate::diagnostic::suggest::help_for;
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::model::protocol::{Protocol, Script};
+use crate::script::{CompiledProtocol, SCOPE_NAMES, engine};
+use crate::source::{Loc, SourceMap};
+use crate::syntax::protocol::ParamValue;
+
+/// The scope every script is compiled against: the names exist (strict variables), their
+/// values do not matter at compile time. They are plain variables, not constants: the
+/// optimiser would fold a constant's placeholder value into the script.
+pub fn compile_scope() -> Scope<'static> {
+    let mut scope = Scope::new();
+    for name in SCOPE_NAMES {
+        scope.push(name, Dynamic::UNIT);
+    }
+    scope
+}
+
+/// Maps a Rhai position inside `script` to a location in its file. Block scalars keep their
+/// text verbatim at a fixed indentation, so line and column simply add up.
+pub fn map_position(sources: &SourceMap, script: &Script, pos: Position) -> Loc {
+    let file = sources.get(script.source);
+    match (pos.line(), script.block) {
+        (Some(line), true) => {
+            let col = pos.position().unwrap_or(1) as u32;
+            file.loc_at(script.loc.line + line as u32 - 1, script.loc.col + col - 1)
+        }
+        _ => script.loc,
+    }
+}
+
+fn parse_diagnostic(sources: &SourceMap, script: &Script, err: &ParseError, functions: &[String]) -> Diagnostic {
+    let loc = map_position(sources, script, err.position());
+    let (code, message, help) = match err.err_type() {
+        ParseErrorType::VariableUndefined(name) => (
+            Code::UnknownVariable,
+            format!("unknown variable `{name}`"),
+            help_for(name, "scripts see", SCOPE_NAMES.iter().copied())
+                .or_else(|| Some("scripts see `log`, `last`, `params`, `phase` and `days_in_phase`; declare others with `let`".into())),
+        ),
+        ParseErrorType::Reserved(word) if word == "eval" => {
+            (Code::ScriptSyntax, "`eval` is not allowed in protocol scripts".into(), Some("write the expression directly".into()))
+        }
+        other => {
+            let text = other.to_string();
+            let mut m = text.chars();
+            let first = m.next().map(|c| c.to_lowercase().collect::<String>()).unwrap_or_default();
+            (Code::ScriptSyntax, format!("{first}{}", m.as_str()).trim_end_matches('.').to_string(), None)
+        }
+    };
+    let _ = functions;
+    let mut d = Diagnostic::new(code, message).at(script.source, loc).label("here").help_opt(help);
+    if !script.block {
+        d = d.note("the position inside a quoted or folded script is approximate: write scripts as `|` blocks");
+    }
+    d
+}
+
+fn param_value(v: &ParamValue) -> Dynamic {
+    match v {
+        ParamValue::Bool(b) => Dynamic::from_bool(*b),
+        ParamValue::Int(i) => Dynamic::from_int(*i),
+        ParamValue::Float(f) => Dynamic::from_float(*f),
+        ParamValue::Text(s) => Dynamic::from(s.clone()),
+    }
+}
+
+/// `params.NAME` references in a script, with their byte offsets in the script text.
+pub fn param_refs(text: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    for (i, _) in text.match_indices("params.") {
+        let preceded = i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_' || bytes[i - 1] == b'.');
+        if preceded {
+            continue;
+        }
+        let rest = &text[i + 7..];
+        let len = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len());
+        if len > 0 {
+            out.push((i + 7, &rest[..len]));
+        }
+    }
+    out
+}
+
+/// Location of a byte offset inside a script, in its file.
+pub fn script_offset_loc(sources: &SourceMap, script: &Script, offset: usize, len: usize) -> Loc {
+    let before = &script.text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    let mut loc = map_position(sources, script, Position::new(line as u16, col as u16));
+    if script.block {
+        loc.len = len;
+    }
+    loc
+}
+
+fn check_params(sources: &SourceMap, protocol: &Protocol, script: &Script, diags: &mut Diagnostics) -> Vec<String> {
+    let mut used = Vec::new();
+    for (offset, name) in param_refs(&script.text) {
+        if protocol.parameters.iter().any(|p| p.id == name) {
+            if !used.iter().any(|u| u == name) {
+                used.push(name.to_string());
+            }
+        } else {
+            diags.push(
+                Diagnostic::new(Code::UnknownParameter, format!("unknown parameter `{name}`"))
+                    .at(script.source, script_offset_loc(sources, script, offset, name.len()))
+                    .label("not defined under `parameters:`")
+                    .help_opt(help_for(name, "defined parameters", protocol.parameters.iter().map(|p| p.id.as_str()))),
+            );
+        }
+    }
+    used
+}
+
+fn compile_one(engine: &Engine, sources: &SourceMap, script: &Script, name: &str, lib: &AST, diags: &mut Diagnostics) -> Option<AST> {
+    let scope = compile_scope();
+    match engine.compile_with_scope(&scope, &script.text) {
+        Ok(ast) => {
+            let mut merged = lib.merge(&ast);
+            merged.set_source(name);
+            Some(merged)
+        }
+        Err(e) => {
+            diags.push(parse_diagnostic(sources, script, &e, &[]));
+            None
+        }
+    }
+}
+
+/// Compiles helpers, rules and gates; `None` when any script fails to compile.
+pub fn compile(sources: &SourceMap, protocol: Protocol, diags: &mut Diagnostics) -> Option<CompiledProtocol> {
+    let engine = engine::sandboxed();
+    let errors_before = diags.error_count();
+
+    let mut lib = AST::empty();
+    for helper in &protocol.helpers {
+        match engine.compile_with_scope(&compile_scope(), &helper.script.text) {
+            // Only the functions of a helper file are kept: top-level statements would run
+            // before every rule and are not part of the helper contract.
+            Ok(ast) => lib = lib.merge(&ast.clone_functions_only()),
+            Err(e) => diags.push(parse_diagnostic(sources, &helper.script, &e, &[])),
+        }
+    }
+
+    let mut rules = Vec::new();
+    let mut rule_params = Vec::new();
+    for rule in &protocol.rules {
+        rule_params.push(check_params(sources, &protocol, &rule.when, diags));
+        if let Some(ast) = compile_one(&engine, sources, &rule.when, &rule.id, &lib, diags) {
+            rules.push(ast);
+        }
+    }
+    let mut exits = Vec::new();
+    for phase in &protocol.phases {
+        let ast = phase.exit.as_ref().and_then(|exit| {
+            check_params(sources, &protocol, &exit.script, diags);
+            compile_one(&engine, sources, &exit.script, &format!("phase {} exit", phase.id), &lib, diags)
+        });
+        exits.push(ast);
+    }
+    if diags.error_count() > errors_before {
+        return None;
+    }
+    let params: rhai::Map = protocol.parameters.iter().map(|p| (p.id.as_str().into(), param_value(&p.value))).collect();
+    Some(CompiledProtocol {
+        protocol: Arc::new(protocol),
+        engine: Arc::new(engine),
+        rules,
+        exits,
+        params: Dynamic::from_map(params),
+        rule_params,
+    })
+}

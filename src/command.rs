@@ -1,0 +1,47 @@
+//! The verbs. Each is a function from its arguments to an exit status; output goes to stdout
+//! and diagnostics to stderr.
+
+pub mod batch;
+pub mod check;
+pub mod next;
+pub mod protocol;
+pub mod schema;
+
+use std::io::IsTerminal;
+
+use crate::cli::{Cli, ColorChoice, Command};
+use crate::exit::Status;
+
+/// What every command needs besides its own arguments.
+#[derive(Debug, Clone, Copy)]
+pub struct Ctx {
+    /// Colour diagnostics on stderr.
+    pub color: bool,
+}
+
+fn color_enabled(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal(),
+    }
+}
+
+pub fn dispatch(cli: Cli) -> Status {
+    let ctx = Ctx { color: color_enabled(cli.color) };
+    let result = match cli.command {
+        Command::Next(args) => next::run(ctx, &args),
+        Command::Batch(args) => batch::run(ctx, &args),
+        Command::Check(args) => check::run(ctx, &args),
+        Command::Schema(args) => schema::run(&args),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "stepwise", &mut std::io::stdout());
+            Ok(Status::Ok)
+        }
+    };
+    result.unwrap_or_else(|e| {
+        eprintln!("error: {e}");
+        Status::Usage
+    })
+}

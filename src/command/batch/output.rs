@@ -1,0 +1,157 @@
+//! Where batch results go: JSON Lines (the `next --format json` answer, or an error record)
+//! or CSV, to stdout or to a file written under a temporary name and renamed when complete,
+//! so a killed run never leaves a file that looks whole. Also the progress bar.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use super::{LOG_SOURCE, Outcome};
+use crate::cli::BatchFormat;
+use crate::diagnostic::Diagnostic;
+use crate::error::Error;
+use crate::source::SourceMap;
+
+pub struct Sink {
+    out: Box<dyn Write>,
+    format: BatchFormat,
+    /// (temporary path, final path) when writing a file.
+    paths: Option<(PathBuf, PathBuf)>,
+    csv_header_done: bool,
+}
+
+/// An error record's view of one diagnostic.
+pub fn diagnostic_json(d: &Diagnostic, sources: &SourceMap, origin_file: &str) -> serde_json::Value {
+    let file = match d.source {
+        Some(id) if id != LOG_SOURCE => sources.get(id).name.clone(),
+        _ => origin_file.to_string(),
+    };
+    serde_json::json!({
+        "code": d.code.id(),
+        "message": d.message,
+        "file": file,
+        "line": d.loc.is_known().then_some(d.loc.line),
+        "column": d.loc.is_known().then_some(d.loc.col),
+        "help": d.help,
+    })
+}
+
+/// The JSON Lines record of an outcome (with a final newline).
+pub fn record(outcome: &Outcome, sources: &SourceMap) -> String {
+    match outcome {
+        Outcome::Answer(a) => crate::render::json_line(a),
+        Outcome::Error { origin, patient, errors } => {
+            let first = errors.first().map(|d| d.message.clone()).unwrap_or_default();
+            let v = serde_json::json!({
+                "patient": patient,
+                "source": origin,
+                "error": first,
+                "errors": errors.iter().map(|d| diagnostic_json(d, sources, &origin.file)).collect::<Vec<_>>(),
+            });
+            v.to_string() + "\n"
+        }
+    }
+}
+
+fn csv_row(outcome: &Outcome) -> Vec<String> {
+    match outcome {
+        Outcome::Answer(a) => {
+            let mut flags = Vec::new();
+            if a.phase_change.is_some() {
+                flags.push("phase_change");
+            }
+            if a.override_.is_some() {
+                flags.push("override");
+            }
+            vec![
+                a.patient.clone(),
+                a.decision.to_string(),
+                a.phase.clone(),
+                a.reasons.iter().map(|r| r.rule.as_str()).collect::<Vec<_>>().join(" "),
+                a.next_session.as_ref().map(|n| n.date.to_string()).unwrap_or_default(),
+                flags.join(" "),
+                String::new(),
+            ]
+        }
+        Outcome::Error { origin, patient, errors } => {
+            let at = origin.line.map(|l| format!("{}:{l}", origin.file)).unwrap_or_else(|| origin.file.clone());
+            let msg = errors.first().map(|d| d.message.as_str()).unwrap_or("");
+            vec![patient.clone().unwrap_or_default(), String::new(), String::new(), String::new(), String::new(), "error".into(), format!("{at}: {msg}")]
+        }
+    }
+}
+
+impl Sink {
+    pub fn create(output: Option<&Path>, format: BatchFormat) -> Result<Sink, Error> {
+        let (out, paths): (Box<dyn Write>, _) = match output {
+            None => (Box::new(BufWriter::with_capacity(1 << 20, std::io::stdout())), None),
+            Some(path) => {
+                let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "output".into());
+                let tmp = path.with_file_name(format!(".{name}.partial-{}", std::process::id()));
+                let file = File::create(&tmp).map_err(|e| Error::Write { path: tmp.clone(), source: e })?;
+                (Box::new(BufWriter::with_capacity(1 << 20, file)), Some((tmp, path.to_path_buf())))
+            }
+        };
+        Ok(Sink { out, format, paths, csv_header_done: false })
+    }
+
+    fn target(&self) -> PathBuf {
+        self.paths.as_ref().map_or_else(|| PathBuf::from("<stdout>"), |(_, p)| p.clone())
+    }
+
+    pub fn write(&mut self, outcome: &Outcome, sources: &SourceMap) -> Result<(), Error> {
+        let text = match self.format {
+            BatchFormat::Jsonl => record(outcome, sources),
+            BatchFormat::Csv => {
+                let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+                if !self.csv_header_done {
+                    let _ = w.write_record(["patient", "decision", "phase", "rules_fired", "next_date", "flags", "error"]);
+                    self.csv_header_done = true;
+                }
+                let _ = w.write_record(csv_row(outcome));
+                String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+            }
+        };
+        let target = self.target();
+        self.out.write_all(text.as_bytes()).map_err(|e| Error::Write { path: target, source: e })
+    }
+
+    /// Flushes and, for a file, renames the temporary file to its final name.
+    pub fn finish(mut self) -> Result<(), Error> {
+        let target = self.target();
+        self.out.flush().map_err(|e| Error::Write { path: target.clone(), source: e })?;
+        drop(std::mem::replace(&mut self.out, Box::new(std::io::sink())));
+        if let Some((tmp, path)) = self.paths.take() {
+            std::fs::rename(&tmp, &path).map_err(|e| Error::Write { path, source: e })?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Sink {
+    /// A run that failed part-way leaves no partial file behind.
+    fn drop(&mut self) {
+        if let Some((tmp, _)) = &self.paths {
+            let _ = std::fs::remove_file(tmp);
+        }
+    }
+}
+
+/// A progress bar on stderr: bytes read (so it can show an ETA) and logs done. indicatif
+/// draws nothing when stderr is not a terminal; `--quiet` hides it always.
+pub fn progress_bar(quiet: bool, total_bytes: Option<u64>) -> ProgressBar {
+    if quiet {
+        return ProgressBar::hidden();
+    }
+    let bar = match total_bytes {
+        Some(t) => ProgressBar::with_draw_target(Some(t), ProgressDrawTarget::stderr()).with_style(
+            ProgressStyle::with_template("{bar:30} {percent:>3}% {msg} · {binary_bytes_per_sec} · ETA {eta}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ),
+        None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr())
+            .with_style(ProgressStyle::with_template("{spinner} {msg} · {binary_bytes_per_sec}").unwrap_or_else(|_| ProgressStyle::default_spinner())),
+    };
+    bar
+}

@@ -1,0 +1,68 @@
+//! `stepwise check`: load, validate, lint and compile the whole protocol (and any logs given
+//! with `--log`), print every diagnostic, and say whether it is all clear.
+
+use crate::check::log::{LogFormat, read, validate};
+use crate::cli::CheckArgs;
+use crate::diagnostic::Diagnostics;
+use crate::diagnostic::render::{DiagnosticFormat, render};
+use crate::error::Error;
+use crate::exit::Status;
+use crate::source::SourceMap;
+
+use super::Ctx;
+use super::protocol::load;
+
+pub fn run(ctx: Ctx, args: &CheckArgs) -> Result<Status, Error> {
+    let mut sources = SourceMap::default();
+    let loaded = load(&mut sources, args.protocol.protocol.as_deref())?;
+    let mut diags = Diagnostics::default();
+    diags.extend(loaded.diagnostics);
+    let mut logs_checked = 0;
+    if let Some(c) = &loaded.compiled {
+        for path in &args.log {
+            let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+            let name = path.display().to_string();
+            let format = LogFormat::from_path(&name);
+            let source = sources.add(name, text);
+            match read(source, &sources.get(source).text, format, 0) {
+                Ok(raw) => {
+                    validate(source, raw, &c.protocol, &mut diags);
+                }
+                Err(d) => diags.push(d),
+            }
+            logs_checked += 1;
+        }
+    }
+    let errors = diags.error_count();
+    let warnings = diags.warning_count();
+    let sorted = diags.into_sorted();
+    let rendered = render(&sorted, &sources, args.format, ctx.color);
+    if args.format == DiagnosticFormat::Json {
+        print!("{rendered}");
+    } else {
+        eprint!("{rendered}");
+    }
+    let failed = errors > 0 || (args.deny_warnings && warnings > 0);
+    if args.format != DiagnosticFormat::Json {
+        match &loaded.compiled {
+            Some(c) if !failed => {
+                let p = &c.protocol;
+                let logs = if logs_checked > 0 { format!(", {logs_checked} log(s)") } else { String::new() };
+                let warn = if warnings > 0 { format!(", {warnings} warning(s)") } else { String::new() };
+                println!(
+                    "ok: protocol `{}` {}: {} phases, {} exercises, {} rules{logs}{warn}",
+                    p.manifest.id,
+                    p.manifest.version,
+                    p.phases.len(),
+                    p.templates.len(),
+                    p.rules.len()
+                );
+            }
+            _ => {
+                let reason = if errors > 0 { "" } else { " (warnings are denied)" };
+                eprintln!("error: found {errors} error(s) and {warnings} warning(s){reason}");
+            }
+        }
+    }
+    Ok(if failed { Status::Problems } else { Status::Ok })
+}

@@ -1,0 +1,129 @@
+//! Authoring diagnostics: problems in protocol files, scripts and patient logs, collected as
+//! values (never thrown), each with a stable code, a location and advice.
+//!
+//! Message style (from cedar's guide): lowercase, no final period, user values in backticks,
+//! domain words rather than Rust types, one line. Advice goes in `help`, context in `notes`.
+
+pub mod code;
+pub mod render;
+pub mod suggest;
+
+pub use code::Code;
+
+use crate::source::{Loc, SourceId};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub severity: Severity,
+    pub message: String,
+    pub source: Option<SourceId>,
+    pub loc: Loc,
+    /// Short text printed under the underline.
+    pub label: Option<String>,
+    pub help: Option<String>,
+    pub notes: Vec<String>,
+}
+
+impl Diagnostic {
+    /// A diagnostic with the code's default severity.
+    pub fn new(code: Code, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            code,
+            severity: code.severity(),
+            message: message.into(),
+            source: None,
+            loc: Loc::UNKNOWN,
+            label: None,
+            help: None,
+            notes: Vec::new(),
+        }
+    }
+
+    pub fn at(mut self, source: SourceId, loc: Loc) -> Diagnostic {
+        self.source = Some(source);
+        self.loc = loc;
+        self
+    }
+
+    pub fn label(mut self, label: impl Into<String>) -> Diagnostic {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn help_opt(mut self, help: Option<String>) -> Diagnostic {
+        if help.is_some() {
+            self.help = help;
+        }
+        self
+    }
+
+    pub fn note(mut self, note: impl Into<String>) -> Diagnostic {
+        self.notes.push(note.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// Accumulates diagnostics across every stage, so that one run reports every problem.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.items.push(d);
+    }
+
+    pub fn extend(&mut self, ds: impl IntoIterator<Item = Diagnostic>) {
+        self.items.extend(ds);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.items.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.items.len() - self.error_count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Sorted by file, line and column, then code; duplicates (same code, place and message)
+    /// removed. Deterministic whatever order the stages found them in.
+    pub fn into_sorted(mut self) -> Vec<Diagnostic> {
+        self.items.sort_by(|a, b| {
+            (a.source, a.loc.line, a.loc.col, a.code, &a.message).cmp(&(
+                b.source,
+                b.loc.line,
+                b.loc.col,
+                b.code,
+                &b.message,
+            ))
+        });
+        self.items.dedup();
+        self.items
+    }
+}

@@ -1,0 +1,161 @@
+//! Renders diagnostics for people (miette's graphical report, coloured when the terminal
+//! allows), for logs and tests (`plain`: rustc's layout without colour or box drawing) and for
+//! machines (`json`, one object per diagnostic). The only module that touches miette.
+
+use std::fmt::Write as _;
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+
+use super::{Diagnostic, Severity};
+use crate::source::SourceMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiagnosticFormat {
+    /// Snippets with underlines, coloured on a terminal
+    Human,
+    /// The same without colour or box drawing (rustc's layout)
+    Plain,
+    /// One JSON object per line
+    Json,
+}
+
+pub fn render(diags: &[Diagnostic], sources: &SourceMap, format: DiagnosticFormat, color: bool) -> String {
+    let mut out = String::new();
+    for d in diags {
+        match format {
+            DiagnosticFormat::Human => render_human(&mut out, d, sources, color),
+            DiagnosticFormat::Plain => render_plain(&mut out, d, sources),
+            DiagnosticFormat::Json => {
+                out.push_str(&to_json(d, sources).to_string());
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+fn severity_word(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+/// `file:line:col`, or just the file when the line is not known.
+pub fn location(d: &Diagnostic, sources: &SourceMap) -> Option<String> {
+    let file = sources.get(d.source?);
+    Some(if d.loc.is_known() { format!("{}:{}:{}", file.name, d.loc.line, d.loc.col) } else { file.name.clone() })
+}
+
+pub fn render_plain(out: &mut String, d: &Diagnostic, sources: &SourceMap) {
+    let _ = writeln!(out, "{}[{}]: {}", severity_word(d.severity), d.code.id(), d.message);
+    if let Some(at) = location(d, sources) {
+        let _ = writeln!(out, "  --> {at}");
+    }
+    if let (Some(id), true) = (d.source, d.loc.is_known()) {
+        let file = sources.get(id);
+        if let Some(line) = file.line_text(d.loc.line) {
+            let num = d.loc.line.to_string();
+            let pad = " ".repeat(num.len());
+            let col = (d.loc.col.max(1) - 1) as usize;
+            let lead: String = line.chars().take(col).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+            let avail = line.chars().count().saturating_sub(col).max(1);
+            let width = file.text.get(d.loc.offset..d.loc.offset + d.loc.len).map(|s| s.chars().count()).unwrap_or(1);
+            let carets = "^".repeat(width.clamp(1, avail));
+            let _ = writeln!(out, "{pad} |");
+            let _ = writeln!(out, "{num} | {line}");
+            let label = d.label.as_deref().map(|l| format!(" {l}")).unwrap_or_default();
+            let _ = writeln!(out, "{pad} | {lead}{carets}{label}");
+        }
+    }
+    if let Some(h) = &d.help {
+        let _ = writeln!(out, "  = help: {h}");
+    }
+    for n in &d.notes {
+        let _ = writeln!(out, "  = note: {n}");
+    }
+    out.push('\n');
+}
+
+pub fn to_json(d: &Diagnostic, sources: &SourceMap) -> serde_json::Value {
+    let file = d.source.map(|id| sources.get(id).name.clone());
+    serde_json::json!({
+        "code": d.code.id(),
+        "name": d.code.name(),
+        "severity": d.severity,
+        "message": d.message,
+        "file": file,
+        "line": d.loc.is_known().then_some(d.loc.line),
+        "column": d.loc.is_known().then_some(d.loc.col),
+        "label": d.label,
+        "help": d.help,
+        "notes": d.notes,
+    })
+}
+
+/// Adapter that shows one [`Diagnostic`] to miette's report handler.
+#[derive(Debug)]
+struct MietteView<'a> {
+    d: &'a Diagnostic,
+    source: Option<NamedSource<String>>,
+}
+
+impl std::fmt::Display for MietteView<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.d.message)
+    }
+}
+
+impl std::error::Error for MietteView<'_> {}
+
+impl miette::Diagnostic for MietteView<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
+        Some(Box::new(self.d.code.id()))
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.d.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+    fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
+        let mut text = self.d.help.clone().unwrap_or_default();
+        for n in &self.d.notes {
+            if !text.is_empty() {
+                text.push('\n');
+            }
+            text.push_str("note: ");
+            text.push_str(n);
+        }
+        (!text.is_empty()).then(|| Box::new(text) as Box<dyn std::fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.source.as_ref()?;
+        let span = LabeledSpan::new(self.d.label.clone(), self.d.loc.offset, self.d.loc.len.max(1));
+        Some(Box::new(std::iter::once(span)))
+    }
+}
+
+fn render_human(out: &mut String, d: &Diagnostic, sources: &SourceMap, color: bool) {
+    let source = match d.source {
+        Some(id) if d.loc.is_known() => {
+            let f = sources.get(id);
+            Some(NamedSource::new(f.name.clone(), f.text.to_string()))
+        }
+        _ => None,
+    };
+    let view = MietteView { d, source };
+    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+    if view.source.is_none()
+        && let Some(at) = location(d, sources)
+    {
+        let _ = writeln!(out, "{at}:");
+    }
+    if handler.render_report(out, &view).is_err() {
+        render_plain(out, d, sources);
+    }
+}

@@ -1,0 +1,115 @@
+//! The answer to "what next?", as rendered by `next` and written by `batch`. Its JSON form
+//! follows the data contract (`../shared/spec/patient-log.md`), with documented additions.
+//! Field order is fixed by the struct; maps are ordered, so output is byte-deterministic.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::model::decision::Decision;
+use crate::model::dose::Dose;
+use crate::model::quantity::Date;
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ProtocolRef {
+    pub id: String,
+    pub version: String,
+    pub digest: String,
+}
+
+/// A rule that fired, with what it said and the values that decided it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Reason {
+    pub rule: String,
+    pub decision: Decision,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Log values and parameters the rule read, e.g. `"last.pain.during": 5`.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub inputs: BTreeMap<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct NextExercise {
+    pub id: String,
+    pub name: String,
+    /// 1-based ladder level, when the dose comes from the ladder.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level_name: Option<String>,
+    #[serde(flatten)]
+    pub dose: Dose,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cues: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct NextSession {
+    pub date: Date,
+    pub kind: &'static str,
+    pub exercises: Vec<NextExercise>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Default)]
+pub struct Messages {
+    pub patient: Vec<String>,
+    pub clinician: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PhaseChange {
+    pub from: String,
+    pub to: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Override {
+    pub date: Date,
+    pub phase: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// The decision after one session of the log (`--timeline`).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TimelineEntry {
+    pub date: Date,
+    pub phase: String,
+    pub decision: Decision,
+    pub rules: Vec<String>,
+}
+
+/// One rule considered for the last session (`--explain`).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TraceEntry {
+    pub rule: String,
+    /// `fired`, `not fired` or `out of phase`.
+    pub outcome: &'static str,
+    pub decision: Decision,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub inputs: BTreeMap<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Answer {
+    pub patient: String,
+    pub as_of: Date,
+    pub protocol: ProtocolRef,
+    pub stepwise: &'static str,
+    pub phase: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phase_change: Option<PhaseChange>,
+    #[serde(rename = "override", skip_serializing_if = "Option::is_none")]
+    pub override_: Option<Override>,
+    pub decision: Decision,
+    pub reasons: Vec<Reason>,
+    /// `null` after `refer`: the next session is for a provider to plan.
+    pub next_session: Option<NextSession>,
+    pub messages: Messages,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeline: Option<Vec<TimelineEntry>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trace: Option<Vec<TraceEntry>>,
+}

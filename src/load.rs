@@ -1,0 +1,151 @@
+//! Finds a protocol's files (a folder holding `plans/` and `rules/`, or the copy embedded in
+//! the binary), registers them in the [`SourceMap`] and computes the protocol digest.
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::error::Error;
+use crate::source::{SourceId, SourceMap};
+
+/// The default protocol (the project's own `plans/` and `rules/`), embedded at build time so
+/// that `stepwise next` works from any folder.
+static EMBEDDED_PLANS: include_dir::Dir<'static> = include_dir::include_dir!("$CARGO_MANIFEST_DIR/plans");
+static EMBEDDED_RULES: include_dir::Dir<'static> = include_dir::include_dir!("$CARGO_MANIFEST_DIR/rules");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Plan,
+    Rules,
+    Helper,
+}
+
+/// One protocol file: its path relative to the protocol root (with `/`), kind and source.
+#[derive(Debug, Clone)]
+pub struct ProtocolFile {
+    pub relative: String,
+    pub kind: FileKind,
+    pub source: SourceId,
+}
+
+#[derive(Debug)]
+pub struct LoadedFiles {
+    pub files: Vec<ProtocolFile>,
+    pub digest: String,
+}
+
+fn kind_of(relative: &str) -> Option<FileKind> {
+    let (dir, name) = relative.split_once('/')?;
+    if name.contains('/') {
+        return None;
+    }
+    let yaml = name.ends_with(".yaml") || name.ends_with(".yml");
+    match dir {
+        "plans" if yaml => Some(FileKind::Plan),
+        "rules" if yaml => Some(FileKind::Rules),
+        "rules" | "plans" if name.ends_with(".rhai") => Some(FileKind::Helper),
+        _ => None,
+    }
+}
+
+/// `sha256:` over the files sorted by relative path, each as path, NUL, length and content
+/// with line endings normalised to `\n`: the same on every machine and whatever order the
+/// disk lists the files in.
+pub fn digest<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    let mut files: Vec<(&str, &str)> = files.into_iter().collect();
+    files.sort();
+    let mut h = Sha256::new();
+    for (path, text) in files {
+        let text = text.replace("\r\n", "\n");
+        h.update(path.as_bytes());
+        h.update([0]);
+        h.update((text.len() as u64).to_le_bytes());
+        h.update(text.as_bytes());
+    }
+    let out = h.finalize();
+    let hex: String = out.iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256:{hex}")
+}
+
+fn register(sources: &mut SourceMap, mut entries: Vec<(String, String, String)>) -> LoadedFiles {
+    entries.sort();
+    let digest = digest(entries.iter().map(|(rel, _, text)| (rel.as_str(), text.as_str())));
+    let files = entries
+        .into_iter()
+        .filter_map(|(relative, display, text)| {
+            let kind = kind_of(&relative)?;
+            let source = sources.add(display, text);
+            Some(ProtocolFile { relative, kind, source })
+        })
+        .collect();
+    LoadedFiles { files, digest }
+}
+
+/// The embedded default protocol.
+pub fn embedded(sources: &mut SourceMap) -> LoadedFiles {
+    let mut entries = Vec::new();
+    for (sub, dir) in [("plans", &EMBEDDED_PLANS), ("rules", &EMBEDDED_RULES)] {
+        for file in dir.files() {
+            let relative = format!("{sub}/{}", file.path().to_string_lossy());
+            if kind_of(&relative).is_some()
+                && let Some(text) = file.contents_utf8()
+            {
+                entries.push((relative.clone(), format!("embedded:{relative}"), text.to_string()));
+            }
+        }
+    }
+    register(sources, entries)
+}
+
+/// A protocol folder on disk.
+pub fn folder(sources: &mut SourceMap, root: &Path) -> Result<LoadedFiles, Error> {
+    if !root.is_dir() {
+        return Err(Error::ProtocolFolder { path: root.to_path_buf() });
+    }
+    let mut entries = Vec::new();
+    for sub in ["plans", "rules"] {
+        let dir = root.join(sub);
+        if !dir.is_dir() {
+            continue;
+        }
+        let read = std::fs::read_dir(&dir).map_err(|e| Error::io(&dir, e))?;
+        let mut paths: Vec<PathBuf> = read.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        paths.sort();
+        for path in paths {
+            let Some(name) = path.file_name().and_then(|n| n.to_str()) else { continue };
+            let relative = format!("{sub}/{name}");
+            if kind_of(&relative).is_none() || !path.is_file() {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+            entries.push((relative, path.display().to_string(), text));
+        }
+    }
+    if entries.is_empty() {
+        return Err(Error::ProtocolFolder { path: root.to_path_buf() });
+    }
+    Ok(register(sources, entries))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digest_ignores_order_and_line_endings() {
+        let a = digest([("plans/a.yaml", "x: 1\n"), ("rules/b.yaml", "rules: []\n")]);
+        let b = digest([("rules/b.yaml", "rules: []\r\n"), ("plans/a.yaml", "x: 1\n")]);
+        assert_eq!(a, b);
+        assert_ne!(a, digest([("plans/a.yaml", "x: 2\n"), ("rules/b.yaml", "rules: []\n")]));
+        assert!(a.starts_with("sha256:") && a.len() == 7 + 64);
+    }
+
+    #[test]
+    fn only_plan_rule_and_helper_files_count() {
+        assert_eq!(kind_of("plans/hip.yaml"), Some(FileKind::Plan));
+        assert_eq!(kind_of("rules/red-flags.yml"), Some(FileKind::Rules));
+        assert_eq!(kind_of("rules/helpers.rhai"), Some(FileKind::Helper));
+        assert_eq!(kind_of("README.md"), None);
+        assert_eq!(kind_of("plans/old/x.yaml"), None);
+    }
+}

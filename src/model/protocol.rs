@@ -1,0 +1,172 @@
+//! A checked protocol: manifest, parameters, dosing, phases, exercise templates and rules,
+//! with every reference resolved to an index.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::decision::Decision;
+use super::dose::{Dose, DoseChange};
+use super::quantity::Date;
+use crate::source::{Loc, SourceId};
+use crate::syntax::protocol::ParamValue;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Draft,
+    Active,
+    Retired,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Category {
+    Mobility,
+    Strength,
+    Core,
+    Cardio,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Impact {
+    Low,
+    High,
+}
+
+/// Which exercises the next session lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NextExercises {
+    /// The current phase's program, each at the level the patient has reached.
+    #[default]
+    Phase,
+    /// The exercises of the last session, in its order, with the dose change applied.
+    LastSession,
+}
+
+#[derive(Debug, Clone)]
+pub struct Manifest {
+    pub id: String,
+    pub version: String,
+    pub title: String,
+    pub status: Status,
+    pub authors: Vec<String>,
+    pub reviewers: Vec<String>,
+    pub effective: Option<Date>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Parameter {
+    pub id: String,
+    pub value: ParamValue,
+    pub description: String,
+    pub unit: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Dosing {
+    pub next_exercises: NextExercises,
+    pub progress: DoseChange,
+    pub regress: DoseChange,
+    pub days_between_sessions: u32,
+    pub rest_days: u32,
+}
+
+/// Script text with the place it was written, so compile and run errors point into the file.
+#[derive(Debug, Clone)]
+pub struct Script {
+    pub text: String,
+    pub source: SourceId,
+    pub loc: Loc,
+    /// Whether the text is a literal block (`|`), where Rhai's positions map exactly.
+    pub block: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Criterion {
+    pub description: String,
+    pub script: Script,
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Phase {
+    pub id: String,
+    pub title: String,
+    pub goals: Vec<String>,
+    pub exercises: Vec<usize>,
+    pub rotate: Vec<usize>,
+    /// (goal, exercises) added when the patient's intake goals include the goal.
+    pub goal_exercises: Vec<(String, Vec<usize>)>,
+    pub min_days: u32,
+    pub entry: Option<String>,
+    pub exit: Option<Criterion>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Level {
+    pub name: String,
+    pub dose: Dose,
+    pub cues: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Template {
+    pub id: String,
+    pub name: String,
+    pub category: Category,
+    pub impact: Impact,
+    pub equipment: Vec<String>,
+    pub muscles: Vec<String>,
+    pub cues: Vec<String>,
+    pub ladder: Vec<Level>,
+    pub progress: Option<DoseChange>,
+    pub regress: Option<DoseChange>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: String,
+    pub description: String,
+    /// Phase indices; `None` = every phase.
+    pub phases: Option<Vec<usize>>,
+    pub when: Script,
+    pub decision: Decision,
+    pub patient: Option<String>,
+    pub clinician: Option<String>,
+    pub dose: Option<DoseChange>,
+    pub rest_days: Option<u32>,
+    pub source: Option<String>,
+}
+
+/// A `.rhai` file of helper functions that rules and gates may call.
+#[derive(Debug, Clone)]
+pub struct Helper {
+    pub path: String,
+    pub script: Script,
+}
+
+#[derive(Debug, Clone)]
+pub struct Protocol {
+    pub manifest: Manifest,
+    pub parameters: Vec<Parameter>,
+    pub dosing: Dosing,
+    pub phases: Vec<Phase>,
+    pub templates: Vec<Template>,
+    pub rules: Vec<Rule>,
+    pub helpers: Vec<Helper>,
+    /// `sha256:` over the protocol's files (see `load::digest`).
+    pub digest: String,
+}
+
+impl Protocol {
+    pub fn template_index(&self, id: &str) -> Option<usize> {
+        self.templates.iter().position(|t| t.id == id)
+    }
+
+    pub fn phase_index(&self, id: &str) -> Option<usize> {
+        self.phases.iter().position(|p| p.id == id)
+    }
+}

@@ -1,0 +1,208 @@
+//! Quantities read from files: dates, 0-10 ratings and decimals with one decimal place. Each
+//! validates itself while it is read, so a bad value is reported at its own line, and none is
+//! a bare `f64`, so dose arithmetic is exact.
+
+use std::fmt;
+
+use serde::de::{self, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A calendar date, stored as its Julian day number so that differences are plain integers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date(i32);
+
+const DATE_FORMAT: &[time::format_description::BorrowedFormatItem<'_>] =
+    time::macros::format_description!("[year]-[month]-[day]");
+
+impl Date {
+    pub fn parse(s: &str) -> Option<Date> {
+        time::Date::parse(s, DATE_FORMAT).ok().map(|d| Date(d.to_julian_day()))
+    }
+
+    /// Whole days from `earlier` to `self`.
+    pub fn days_since(self, earlier: Date) -> i64 {
+        i64::from(self.0) - i64::from(earlier.0)
+    }
+
+    pub fn plus_days(self, days: i64) -> Date {
+        Date((i64::from(self.0) + days).clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32)
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match time::Date::from_julian_day(self.0) {
+            Ok(d) => write!(f, "{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day()),
+            Err(_) => write!(f, "day {}", self.0),
+        }
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Date;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a date written YYYY-MM-DD")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Date, E> {
+                Date::parse(s).ok_or_else(|| E::custom(format_args!("`{s}` is not a date: expected YYYY-MM-DD, e.g. 2026-09-02")))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+impl schemars::JsonSchema for Date {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Date".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"type": "string", "format": "date", "description": "ISO 8601 date, YYYY-MM-DD"})
+    }
+}
+
+/// A 0-10 numeric rating (pain on the numeric rating scale, perceived exertion).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Rating(pub u8);
+
+impl<'de> Deserialize<'de> for Rating {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Rating, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Rating;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a whole number from 0 to 10")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Rating, E> {
+                if v <= 10 {
+                    Ok(Rating(v as u8))
+                } else {
+                    Err(E::custom(format_args!("{v} is out of range: expected a whole number from 0 to 10")))
+                }
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Rating, E> {
+                if v < 0 {
+                    return Err(E::custom(format_args!("{v} is out of range: expected a whole number from 0 to 10")));
+                }
+                self.visit_u64(v as u64)
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Rating, E> {
+                if v.fract() == 0.0 && (0.0..=10.0).contains(&v) {
+                    Ok(Rating(v as u8))
+                } else {
+                    Err(E::custom(format_args!("{v} is not a rating: expected a whole number from 0 to 10")))
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl schemars::JsonSchema for Rating {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Rating".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"type": "integer", "minimum": 0, "maximum": 10})
+    }
+}
+
+/// A non-negative decimal with at most one decimal place (minutes, kilograms), stored as a
+/// whole number of tenths so that `27.5 × 1.1` rounds the same on every machine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Tenths(pub u32);
+
+impl Tenths {
+    pub fn from_f64(v: f64) -> Option<Tenths> {
+        let t = (v * 10.0).round();
+        ((0.0..=4.0e9).contains(&t) && (v * 10.0 - t).abs() < 1e-6).then_some(Tenths(t as u32))
+    }
+
+    pub fn as_f64(self) -> f64 {
+        f64::from(self.0) / 10.0
+    }
+}
+
+impl fmt::Display for Tenths {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0 % 10 == 0 { write!(f, "{}", self.0 / 10) } else { write!(f, "{}.{}", self.0 / 10, self.0 % 10) }
+    }
+}
+
+impl Serialize for Tenths {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64(self.as_f64())
+    }
+}
+
+impl<'de> Deserialize<'de> for Tenths {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Tenths, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Tenths;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a number of at least 0 with at most one decimal place")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Tenths, E> {
+                self.visit_f64(v as f64)
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Tenths, E> {
+                self.visit_f64(v as f64)
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Tenths, E> {
+                Tenths::from_f64(v).ok_or_else(|| {
+                    E::custom(format_args!("{v} is not allowed: expected a number of at least 0 with at most one decimal place"))
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl schemars::JsonSchema for Tenths {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Decimal".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"type": "number", "minimum": 0, "multipleOf": 0.1})
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_parse_and_print() {
+        let d = Date::parse("2026-09-02").unwrap();
+        assert_eq!(d.to_string(), "2026-09-02");
+        assert_eq!(d.plus_days(30).to_string(), "2026-10-02");
+        assert_eq!(Date::parse("2026-02-30"), None);
+        assert_eq!(Date::parse("2026-9-2"), None);
+    }
+
+    #[test]
+    fn ratings_reject_out_of_range() {
+        assert!(serde_json::from_str::<Rating>("12").is_err());
+        assert!(serde_json::from_str::<Rating>("-1").is_err());
+        assert!(serde_json::from_str::<Rating>("2.5").is_err());
+        assert_eq!(serde_json::from_str::<Rating>("7").unwrap(), Rating(7));
+    }
+
+    #[test]
+    fn tenths_are_exact() {
+        assert_eq!(serde_json::from_str::<Tenths>("27.5").unwrap(), Tenths(275));
+        assert!(serde_json::from_str::<Tenths>("27.25").is_err());
+        assert_eq!(Tenths(220).to_string(), "22");
+        assert_eq!(serde_json::to_string(&Tenths(220)).unwrap(), "22.0");
+    }
+}

@@ -1,0 +1,137 @@
+//! Renders an [`Answer`]: plain words for a therapist (`text`) or the data contract's JSON,
+//! one line per answer, identical in `next` and in `batch` records.
+
+use std::fmt::Write as _;
+
+use crate::eval::Answer;
+use crate::eval::answer::NextExercise;
+use crate::model::decision::Decision;
+use crate::model::protocol::Protocol;
+
+/// The answer as one line of JSON (with a final newline).
+pub fn json_line(answer: &Answer) -> String {
+    let mut s = serde_json::to_string(answer).unwrap_or_else(|e| format!("{{\"error\":\"cannot write the answer: {e}\"}}"));
+    s.push('\n');
+    s
+}
+
+fn decision_words(d: Decision) -> &'static str {
+    match d {
+        Decision::Refer => "REFER: stop and see a provider before exercising again",
+        Decision::Rest => "REST: no training next; rest before the next session",
+        Decision::Regress => "REGRESS: scale back",
+        Decision::Hold => "HOLD: repeat the current step",
+        Decision::Progress => "PROGRESS: advance",
+    }
+}
+
+/// `3 x 12, hold 3 s, 2 kg`, `20 min`, `run 1 min / walk 2 min x 7`.
+pub fn dose_words(e: &NextExercise) -> String {
+    let d = &e.dose;
+    let mut parts = Vec::new();
+    match (d.sets, d.reps) {
+        (Some(s), Some(r)) => parts.push(format!("{s} x {r}")),
+        (None, Some(r)) => parts.push(format!("{r} reps")),
+        (Some(s), None) => parts.push(format!("{s} sets")),
+        (None, None) => {}
+    }
+    if let Some(h) = d.hold_s {
+        parts.push(format!("hold {h} s"));
+    }
+    if let Some(l) = d.load_kg {
+        parts.push(format!("{l} kg"));
+    }
+    if let (Some(run), Some(walk)) = (d.run_min, d.walk_min) {
+        let rounds = d.rounds.map(|r| format!(" x {r}")).unwrap_or_default();
+        parts.push(format!("run {run} min / walk {walk} min{rounds}"));
+    }
+    if let Some(m) = d.minutes {
+        parts.push(format!("{m} min"));
+    }
+    if parts.is_empty() { "as tolerated".to_string() } else { parts.join(", ") }
+}
+
+pub fn text(a: &Answer, p: &Protocol) -> String {
+    let mut o = String::new();
+    let phase_title = p.phases.iter().find(|ph| ph.id == a.phase).map(|ph| ph.title.as_str()).unwrap_or("");
+    let _ = writeln!(o, "Patient {}, as of {}", a.patient, a.as_of);
+    let _ = writeln!(o, "Protocol {} {} ({})", a.protocol.id, a.protocol.version, a.protocol.digest);
+    let _ = writeln!(o);
+    let _ = writeln!(o, "Decision: {}", decision_words(a.decision));
+    let _ = writeln!(o, "Phase:    {} ({phase_title})", a.phase);
+    if let Some(ch) = &a.phase_change {
+        let _ = writeln!(o, "          moved on from `{}` today: review the new phase with the patient", ch.from);
+    }
+    if let Some(ov) = &a.override_ {
+        let note = ov.note.as_deref().map(|n| format!(": {n}")).unwrap_or_default();
+        let _ = writeln!(o, "          pinned by a clinician override of {}{note}", ov.date);
+    }
+    let _ = writeln!(o);
+    let _ = writeln!(o, "Why");
+    if a.reasons.is_empty() {
+        let _ = writeln!(o, "  no rule fired: the patient repeats the current step");
+    }
+    for r in &a.reasons {
+        let _ = writeln!(o, "  - {} ({}): {}", r.rule, r.decision, r.message);
+        if let Some(s) = &r.source {
+            let _ = writeln!(o, "      source: {s}");
+        }
+        if !r.inputs.is_empty() {
+            let inputs: Vec<String> = r.inputs.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+            let _ = writeln!(o, "      inputs: {}", inputs.join(", "));
+        }
+    }
+    let _ = writeln!(o);
+    match &a.next_session {
+        None => {
+            let _ = writeln!(o, "Next session: none until a provider has seen the patient");
+        }
+        Some(ns) => {
+            let _ = writeln!(o, "Next session: {} ({})", ns.date, ns.kind);
+            for e in &ns.exercises {
+                let level = match (e.level, &e.level_name) {
+                    (Some(l), Some(n)) => format!(", level {l}: {n}"),
+                    _ => String::new(),
+                };
+                let _ = writeln!(o, "  - {} ({}{level}): {}", e.name, e.id, dose_words(e));
+                if !e.cues.is_empty() {
+                    let _ = writeln!(o, "      cues: {}", e.cues.join("; "));
+                }
+            }
+        }
+    }
+    if !a.messages.patient.is_empty() {
+        let _ = writeln!(o);
+        let _ = writeln!(o, "Tell the patient");
+        for m in &a.messages.patient {
+            let _ = writeln!(o, "  - {m}");
+        }
+    }
+    if !a.messages.clinician.is_empty() {
+        let _ = writeln!(o);
+        let _ = writeln!(o, "For the clinician to review");
+        for m in &a.messages.clinician {
+            let _ = writeln!(o, "  - {m}");
+        }
+    }
+    if let Some(tl) = &a.timeline {
+        let _ = writeln!(o);
+        let _ = writeln!(o, "Timeline");
+        for t in tl {
+            let rules = if t.rules.is_empty() { String::new() } else { format!(" ({})", t.rules.join(", ")) };
+            let _ = writeln!(o, "  {}  {:<12} {}{rules}", t.date, t.phase, t.decision);
+        }
+    }
+    if let Some(trace) = &a.trace {
+        let _ = writeln!(o);
+        let _ = writeln!(o, "Trace (every rule considered for the last session)");
+        for t in trace {
+            let inputs: Vec<String> = t.inputs.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+            let inputs = if inputs.is_empty() { String::new() } else { format!(": {}", inputs.join(", ")) };
+            let _ = writeln!(o, "  {:<10} {} [{}]{inputs}", t.outcome, t.rule, t.decision);
+        }
+    }
+    let _ = writeln!(o);
+    let _ = writeln!(o, "This is a suggestion for a clinician to review, not a prescription.");
+    o
+}

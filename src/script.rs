@@ -1,0 +1,31 @@
+//! Rhai, sandboxed: the engine (`engine`), the read-only view of a patient log and the helper
+//! library that scripts see (`api`), and a protocol whose scripts are compiled once
+//! ([`CompiledProtocol`]).
+
+pub mod api;
+pub mod engine;
+pub mod trace;
+
+use std::sync::Arc;
+
+use rhai::{AST, Engine};
+
+use crate::model::protocol::Protocol;
+
+/// A checked protocol with every script compiled, ready to evaluate any number of logs, on
+/// any number of threads (the engine and the ASTs are shared read-only).
+pub struct CompiledProtocol {
+    pub protocol: Arc<Protocol>,
+    pub engine: Arc<Engine>,
+    /// One AST per rule, in rule order; helper functions are merged into each.
+    pub rules: Vec<AST>,
+    /// One AST per phase with an exit gate.
+    pub exits: Vec<Option<AST>>,
+    /// Parameters as a Rhai object map, built once.
+    pub params: rhai::Dynamic,
+    /// For each rule, the parameters its script reads (shown with `--explain`).
+    pub rule_params: Vec<Vec<String>>,
+}
+
+/// Names every script sees besides its functions; also what strict mode checks against.
+pub const SCOPE_NAMES: [&str; 5] = ["log", "last", "params", "phase", "days_in_phase"];

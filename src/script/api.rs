@@ -1,0 +1,425 @@
+//! What scripts see: a read-only view of the patient log (`log`, `last`, sessions, pain) with
+//! derived values, and a small helper library over arrays of sessions or numbers.
+//!
+//! Views borrow the log through an `Arc`: nothing is copied into Rhai values until a script
+//! asks for it, so a rule that reads two fields costs two lookups, not a conversion of the
+//! whole log. Missing values are `()`; write `(last.pain.during ?? 0)` or `x != ()` to test
+//! them. Every function here is pure and documented in README.md ("Rhai API").
+
+use std::sync::Arc;
+
+use rhai::{Array, Dynamic, Engine, EvalAltResult, ImmutableString, Map};
+
+use super::trace::record;
+use crate::model::log::{Pain, PatientLog, Session, SessionKind};
+
+/// Days of history behind `log.pain_baseline` and `log.pain_trend`: two weeks, the window
+/// the pain-monitoring model's weekly comparisons and the protocols' checkpoints use.
+pub const BASELINE_WINDOW_DAYS: i64 = 14;
+/// Days behind `log.longest_recent_minutes`: the 30-day window of the single-session spike
+/// guard (clinical notes 4(b) #20, Frandsen 2025).
+pub const LONGEST_WINDOW_DAYS: i64 = 30;
+
+type Res<T> = Result<T, Box<EvalAltResult>>;
+
+/// The log as of one session (`end`, inclusive): later sessions are invisible, which is what
+/// lets the engine replay a log session by session.
+#[derive(Clone)]
+pub struct LogView {
+    pub log: Arc<PatientLog>,
+    pub end: usize,
+}
+
+#[derive(Clone)]
+pub struct SessionView {
+    log: Arc<PatientLog>,
+    idx: usize,
+}
+
+#[derive(Clone)]
+pub struct PainView {
+    pain: Pain,
+    idx: usize,
+}
+
+fn int(v: impl Into<i64>) -> Dynamic {
+    Dynamic::from_int(v.into())
+}
+
+fn opt_int<T: Into<i64>>(v: Option<T>) -> Dynamic {
+    v.map_or(Dynamic::UNIT, |v| int(v))
+}
+
+fn float(v: f64) -> Dynamic {
+    Dynamic::from_float(v)
+}
+
+fn recorded(session: Option<usize>, field: &'static str, v: Dynamic) -> Dynamic {
+    record(session, field, &v);
+    v
+}
+
+impl LogView {
+    fn sessions(&self) -> &[Session] {
+        &self.log.sessions[..=self.end]
+    }
+
+    fn last(&self) -> &Session {
+        &self.log.sessions[self.end]
+    }
+
+    fn view(&self, idx: usize) -> Dynamic {
+        Dynamic::from(SessionView { log: self.log.clone(), idx })
+    }
+
+    /// Indices of the sessions within `days` days ending at the last one (both ends included).
+    fn window(&self, days: i64) -> impl DoubleEndedIterator<Item = usize> + '_ {
+        let last = self.last().date;
+        (0..=self.end).filter(move |&i| last.days_since(self.log.sessions[i].date) < days.max(0))
+    }
+
+    fn minutes_between(&self, from_days_ago: i64, to_days_ago: i64) -> u32 {
+        let last = self.last().date;
+        self.sessions()
+            .iter()
+            .filter(|s| {
+                let ago = last.days_since(s.date);
+                ago >= from_days_ago && ago < to_days_ago
+            })
+            .map(Session::minutes_tenths)
+            .sum()
+    }
+}
+
+/// Reads a numeric field of a session by path (`pain.after`, `fatigue`, `rom.hip_flexion`, ...).
+pub fn field_value(s: &Session, start: crate::model::quantity::Date, field: &str) -> Res<Option<f64>> {
+    let r = |v: Option<crate::model::quantity::Rating>| v.map(|r| f64::from(r.0));
+    Ok(match field {
+        "pain.before" => r(s.pain.before),
+        "pain.during" => r(s.pain.during),
+        "pain.after" => r(s.pain.after),
+        "pain.next_day" => r(s.pain.next_day),
+        "fatigue" => r(s.fatigue),
+        "minutes" => Some(f64::from(s.minutes_tenths()) / 10.0),
+        "day" => Some(s.date.days_since(start) as f64),
+        _ => {
+            if let Some(k) = field.strip_prefix("rom.") {
+                s.rom.get(k).copied()
+            } else if let Some(k) = field.strip_prefix("measures.") {
+                s.measures.get(k).copied()
+            } else {
+                return Err(format!("unknown session field `{field}`: expected one of {}", FIELDS.join(", ")).into());
+            }
+        }
+    })
+}
+
+/// The fields `values`, `all_have`, `slope` and `previous_values` accept.
+pub const FIELDS: [&str; 9] = ["pain.before", "pain.during", "pain.after", "pain.next_day", "fatigue", "minutes", "day", "rom.NAME", "measures.NAME"];
+
+fn number(v: f64) -> Dynamic {
+    if v.fract() == 0.0 && v.abs() < 9.0e15 { int(v as i64) } else { float(v) }
+}
+
+fn as_session(d: &Dynamic) -> Res<SessionView> {
+    d.clone().try_cast::<SessionView>().ok_or_else(|| format!("expected an array of sessions, found a {}", d.type_name()).into())
+}
+
+fn as_number(d: &Dynamic) -> Res<f64> {
+    if let Ok(i) = d.as_int() {
+        return Ok(i as f64);
+    }
+    d.as_float().map_err(|t| format!("expected an array of numbers, found a {t}").into())
+}
+
+fn values(arr: Array, field: &str) -> Res<Array> {
+    let mut out = Array::new();
+    for d in &arr {
+        let s = as_session(d)?;
+        if let Some(v) = field_value(&s.log.sessions[s.idx], s.log.start, field)? {
+            out.push(number(v));
+        }
+    }
+    Ok(out)
+}
+
+fn all_have(arr: Array, field: &str) -> Res<bool> {
+    for d in &arr {
+        let s = as_session(d)?;
+        if field_value(&s.log.sessions[s.idx], s.log.start, field)?.is_none() {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// Least-squares slope of `field` per day over the sessions that have it; `()` with fewer
+/// than two points. Sums are exact for the small whole numbers of a log, so the sign is exact.
+fn slope(arr: Array, field: &str) -> Res<Dynamic> {
+    let mut pts = Vec::new();
+    for d in &arr {
+        let s = as_session(d)?;
+        let sess = &s.log.sessions[s.idx];
+        if let Some(y) = field_value(sess, s.log.start, field)? {
+            pts.push((sess.date.days_since(s.log.start) as f64, y));
+        }
+    }
+    Ok(slope_of(&pts).map_or(Dynamic::UNIT, float))
+}
+
+pub fn slope_of(pts: &[(f64, f64)]) -> Option<f64> {
+    let n = pts.len() as f64;
+    if pts.len() < 2 {
+        return None;
+    }
+    let (sx, sy) = pts.iter().fold((0.0, 0.0), |(a, b), (x, y)| (a + x, b + y));
+    let sxy: f64 = pts.iter().map(|(x, y)| x * y).sum();
+    let sxx: f64 = pts.iter().map(|(x, _)| x * x).sum();
+    let den = n * sxx - sx * sx;
+    (den != 0.0).then(|| (n * sxy - sx * sy) / den)
+}
+
+fn mean(arr: Array) -> Res<Dynamic> {
+    if arr.is_empty() {
+        return Ok(Dynamic::UNIT);
+    }
+    let mut total = 0.0;
+    for d in &arr {
+        total += as_number(d)?;
+    }
+    Ok(float(total / arr.len() as f64))
+}
+
+fn sum(arr: Array) -> Res<Dynamic> {
+    let mut total = 0.0;
+    for d in &arr {
+        total += as_number(d)?;
+    }
+    Ok(number(total))
+}
+
+fn extreme(arr: Array, want_max: bool) -> Res<Dynamic> {
+    let mut best: Option<(f64, Dynamic)> = None;
+    for d in arr {
+        let v = as_number(&d)?;
+        if best.as_ref().is_none_or(|(b, _)| if want_max { v > *b } else { v < *b }) {
+            best = Some((v, d));
+        }
+    }
+    Ok(best.map_or(Dynamic::UNIT, |(_, d)| d))
+}
+
+fn exercise_sessions(arr: Array) -> Res<Array> {
+    let mut out = Array::new();
+    for d in arr {
+        let s = as_session(&d)?;
+        if s.log.sessions[s.idx].kind == SessionKind::Exercise {
+            out.push(d);
+        }
+    }
+    Ok(out)
+}
+
+fn consecutive_training_days(v: &LogView) -> i64 {
+    let s = v.sessions();
+    let mut n = 0;
+    for i in (0..s.len()).rev() {
+        if s[i].kind != SessionKind::Exercise {
+            break;
+        }
+        if i + 1 < s.len() && n > 0 && s[i + 1].date.days_since(s[i].date) != 1 {
+            break;
+        }
+        n += 1;
+    }
+    n
+}
+
+fn pain_baseline(v: &LogView) -> Dynamic {
+    let last = v.last().date;
+    let before: Vec<f64> = v.sessions()[..v.end]
+        .iter()
+        .filter(|s| s.kind == SessionKind::Exercise && last.days_since(s.date) <= BASELINE_WINDOW_DAYS)
+        .filter_map(|s| s.pain.before.map(|r| f64::from(r.0)))
+        .collect();
+    if before.is_empty() {
+        return opt_int(v.last().pain.before.map(|r| r.0));
+    }
+    float(before.iter().sum::<f64>() / before.len() as f64)
+}
+
+fn pain_trend(v: &LogView) -> Dynamic {
+    let pts: Vec<(f64, f64)> = v
+        .window(BASELINE_WINDOW_DAYS)
+        .map(|i| &v.log.sessions[i])
+        .filter(|s| s.kind == SessionKind::Exercise)
+        .filter_map(|s| s.pain.after.map(|a| (s.date.days_since(v.log.start) as f64, f64::from(a.0))))
+        .collect();
+    slope_of(&pts).map_or(Dynamic::UNIT, float)
+}
+
+fn intake_map(v: &LogView) -> Dynamic {
+    let Some(intake) = &v.log.intake else { return Dynamic::UNIT };
+    let mut m = Map::new();
+    let text = |s: Option<String>| s.map_or(Dynamic::UNIT, Dynamic::from);
+    let name = |x: Option<serde_json::Value>| x.and_then(|v| v.as_str().map(str::to_string));
+    m.insert("onset".into(), text(name(intake.onset.map(|o| serde_json::to_value(o).unwrap_or_default()))));
+    m.insert("cause".into(), text(name(intake.cause.map(|o| serde_json::to_value(o).unwrap_or_default()))));
+    m.insert("provider_cleared".into(), intake.provider_cleared.map_or(Dynamic::UNIT, Dynamic::from_bool));
+    let goals: Array = intake.goals.iter().flatten().map(|g| Dynamic::from(g.clone())).collect();
+    m.insert("goals".into(), Dynamic::from_array(goals));
+    Dynamic::from_map(m)
+}
+
+fn exercise_map(e: &crate::model::log::Performed) -> Dynamic {
+    let mut m = Map::new();
+    m.insert("id".into(), Dynamic::from(e.id.clone()));
+    m.insert("sets".into(), opt_int(e.dose.sets));
+    m.insert("reps".into(), opt_int(e.dose.reps));
+    m.insert("hold_s".into(), opt_int(e.dose.hold_s));
+    m.insert("load_kg".into(), e.dose.load_kg.map_or(Dynamic::UNIT, |t| float(t.as_f64())));
+    m.insert("minutes".into(), e.dose.minutes.map_or(Dynamic::UNIT, |t| float(t.as_f64())));
+    m.insert("completed".into(), Dynamic::from_bool(e.completed));
+    m.insert("level".into(), opt_int(e.level.map(|l| l as i64 + 1)));
+    Dynamic::from_map(m)
+}
+
+fn float_map(m: &std::collections::BTreeMap<String, f64>) -> Dynamic {
+    Dynamic::from_map(m.iter().map(|(k, v)| (k.as_str().into(), number(*v))).collect())
+}
+
+/// Registers the views and the helper library on an engine.
+pub fn register(engine: &mut Engine) {
+    engine.register_type_with_name::<LogView>("Log");
+    engine.register_type_with_name::<SessionView>("Session");
+    engine.register_type_with_name::<PainView>("Pain");
+
+    // The log.
+    engine.register_get("patient", |v: &mut LogView| v.log.patient.clone());
+    engine.register_get("start", |v: &mut LogView| v.log.start.to_string());
+    engine.register_get("intake", |v: &mut LogView| recorded(None, "log.intake", intake_map(v)));
+    engine.register_get("sessions", |v: &mut LogView| -> Array { (0..=v.end).map(|i| v.view(i)).collect() });
+    engine.register_get("last", |v: &mut LogView| v.view(v.end));
+    engine.register_get("session_count", |v: &mut LogView| (v.end + 1) as i64);
+    engine.register_get("days_since_start", |v: &mut LogView| {
+        recorded(None, "log.days_since_start", int(v.last().date.days_since(v.log.start)))
+    });
+    engine.register_get("consecutive_training_days", |v: &mut LogView| {
+        recorded(None, "log.consecutive_training_days", int(consecutive_training_days(v)))
+    });
+    engine.register_get("pain_baseline", |v: &mut LogView| recorded(None, "log.pain_baseline", pain_baseline(v)));
+    engine.register_get("pain_trend", |v: &mut LogView| recorded(None, "log.pain_trend", pain_trend(v)));
+    engine.register_get("weekly_minutes", |v: &mut LogView| {
+        recorded(None, "log.weekly_minutes", number(f64::from(v.minutes_between(0, 7)) / 10.0))
+    });
+    engine.register_get("previous_weekly_minutes", |v: &mut LogView| {
+        recorded(None, "log.previous_weekly_minutes", number(f64::from(v.minutes_between(7, 14)) / 10.0))
+    });
+    engine.register_get("longest_recent_minutes", |v: &mut LogView| {
+        let last = v.last().date;
+        let longest = v.sessions()[..v.end]
+            .iter()
+            .filter(|s| last.days_since(s.date) <= LONGEST_WINDOW_DAYS)
+            .map(Session::minutes_tenths)
+            .max()
+            .unwrap_or(0);
+        recorded(None, "log.longest_recent_minutes", number(f64::from(longest) / 10.0))
+    });
+    engine.register_fn("window_days", |v: &mut LogView, days: i64| -> Array { v.window(days).map(|i| v.view(i)).collect() });
+    engine.register_fn("recent", |v: &mut LogView, n: i64| -> Array {
+        let from = (v.end + 1).saturating_sub(n.max(0) as usize);
+        (from..=v.end).map(|i| v.view(i)).collect()
+    });
+    engine.register_fn("previous", |v: &mut LogView, n: i64| -> Array {
+        (0..v.end).rev().take(n.max(0) as usize).map(|i| v.view(i)).collect()
+    });
+    engine.register_fn("previous_values", |v: &mut LogView, field: &str, n: i64| -> Res<Array> {
+        let mut out = Array::new();
+        for i in (0..v.end).rev() {
+            if out.len() >= n.max(0) as usize {
+                break;
+            }
+            if let Some(x) = field_value(&v.log.sessions[i], v.log.start, field)? {
+                out.push(number(x));
+            }
+        }
+        Ok(out)
+    });
+    engine.register_fn("days_since", |v: &mut LogView, exercise: &str| -> Dynamic {
+        let last = v.last().date;
+        let found = (0..v.end).rev().find(|&i| v.log.sessions[i].exercises.iter().any(|e| e.id == exercise));
+        found.map_or(Dynamic::UNIT, |i| int(last.days_since(v.log.sessions[i].date)))
+    });
+
+    // A session.
+    fn sess(v: &SessionView) -> &Session {
+        &v.log.sessions[v.idx]
+    }
+    engine.register_get("date", |v: &mut SessionView| sess(v).date.to_string());
+    engine.register_get("day", |v: &mut SessionView| int(sess(v).date.days_since(v.log.start)));
+    engine.register_get("kind", |v: &mut SessionView| sess(v).kind.as_str().to_string());
+    engine.register_get("pain", |v: &mut SessionView| PainView { pain: sess(v).pain, idx: v.idx });
+    engine.register_get("fatigue", |v: &mut SessionView| recorded(Some(v.idx), "fatigue", opt_int(sess(v).fatigue.map(|r| r.0))));
+    engine.register_get("rom", |v: &mut SessionView| recorded(Some(v.idx), "rom", float_map(&sess(v).rom)));
+    engine.register_get("measures", |v: &mut SessionView| recorded(Some(v.idx), "measures", float_map(&sess(v).measures)));
+    engine.register_get("symptoms", |v: &mut SessionView| -> Array {
+        let a: Array = sess(v).symptoms.iter().map(|s| Dynamic::from(s.as_str().to_string())).collect();
+        record(Some(v.idx), "symptoms", &Dynamic::from_array(a.clone()));
+        a
+    });
+    engine.register_get("exercises", |v: &mut SessionView| -> Array { sess(v).exercises.iter().map(exercise_map).collect() });
+    engine.register_get("minutes", |v: &mut SessionView| recorded(Some(v.idx), "minutes", number(f64::from(sess(v).minutes_tenths()) / 10.0)));
+    engine.register_get("stopped", |v: &mut SessionView| {
+        recorded(Some(v.idx), "stopped", Dynamic::from_bool(sess(v).exercises.iter().any(|e| !e.completed)))
+    });
+    engine.register_fn("has_symptom", |v: &mut SessionView, name: &str| -> bool {
+        let has = sess(v).symptoms.iter().any(|s| s.as_str() == name);
+        record(Some(v.idx), "symptoms", &Dynamic::from_array(sess(v).symptoms.iter().map(|s| Dynamic::from(s.as_str().to_string())).collect()));
+        has
+    });
+    engine.register_fn("did", |v: &mut SessionView, id: &str| -> bool { sess(v).exercises.iter().any(|e| e.id == id) });
+    engine.register_fn("exercise", |v: &mut SessionView, id: &str| -> Dynamic {
+        sess(v).exercises.iter().find(|e| e.id == id).map_or(Dynamic::UNIT, exercise_map)
+    });
+
+    // Pain.
+    engine.register_get("before", |p: &mut PainView| recorded(Some(p.idx), "pain.before", opt_int(p.pain.before.map(|r| r.0))));
+    engine.register_get("during", |p: &mut PainView| recorded(Some(p.idx), "pain.during", opt_int(p.pain.during.map(|r| r.0))));
+    engine.register_get("after", |p: &mut PainView| recorded(Some(p.idx), "pain.after", opt_int(p.pain.after.map(|r| r.0))));
+    engine.register_get("next_day", |p: &mut PainView| recorded(Some(p.idx), "pain.next_day", opt_int(p.pain.next_day.map(|r| r.0))));
+
+    // Helpers over arrays.
+    engine.register_fn("values", |a: Array, f: ImmutableString| values(a, &f));
+    engine.register_fn("all_have", |a: Array, f: ImmutableString| all_have(a, &f));
+    engine.register_fn("slope", |a: Array, f: ImmutableString| slope(a, &f));
+    engine.register_fn("exercise_sessions", exercise_sessions);
+    engine.register_fn("mean", mean);
+    engine.register_fn("sum", sum);
+    engine.register_fn("max", |a: Array| extreme(a, true));
+    engine.register_fn("min", |a: Array| extreme(a, false));
+}
+
+/// Function names the API adds, for "unknown function" checks and did-you-mean.
+pub const FUNCTIONS: [&str; 16] = [
+    "window_days",
+    "recent",
+    "previous",
+    "previous_values",
+    "days_since",
+    "has_symptom",
+    "did",
+    "exercise",
+    "values",
+    "all_have",
+    "slope",
+    "exercise_sessions",
+    "mean",
+    "sum",
+    "max",
+    "min",
+];
+
+/// The view of one session, as the engine puts `last` in a script's scope.
+pub fn session_view(log: &Arc<PatientLog>, idx: usize) -> SessionView {
+    SessionView { log: log.clone(), idx }
+}

@@ -1,0 +1,89 @@
+//! The sandboxed Rhai engine. Scripts are written by clinicians and shipped in protocol
+//! folders, so they get no file, module, clock or `eval` access, strict variables, and hard
+//! limits: a runaway script stops with an error instead of hanging a clinic's batch.
+
+use rhai::Engine;
+use rhai::packages::{BasicArrayPackage, BasicMapPackage, BasicMathPackage, CorePackage, LogicPackage, MoreStringPackage, Package};
+
+/// Operations one script evaluation may perform. A rule over a year of daily sessions needs a
+/// few thousand; a million still finishes in milliseconds, so only runaways hit it.
+pub const MAX_OPERATIONS: u64 = 1_000_000;
+/// Nested function calls (helpers calling helpers). Recursion beyond this is a runaway.
+pub const MAX_CALL_LEVELS: usize = 32;
+/// Expression nesting depth, at top level and inside functions.
+pub const MAX_EXPR_DEPTH: (usize, usize) = (64, 32);
+/// Largest string, array and object map a script may build; a log has a few hundred sessions.
+pub const MAX_STRING_SIZE: usize = 10_000;
+pub const MAX_ARRAY_SIZE: usize = 10_000;
+pub const MAX_MAP_SIZE: usize = 1_000;
+
+/// A raw engine with only the packages rules need (no time package: `timestamp()` would make
+/// decisions depend on the clock), configured as above, with the domain API registered.
+pub fn sandboxed() -> Engine {
+    let mut engine = Engine::new_raw();
+    CorePackage::new().register_into_engine(&mut engine);
+    LogicPackage::new().register_into_engine(&mut engine);
+    BasicMathPackage::new().register_into_engine(&mut engine);
+    BasicArrayPackage::new().register_into_engine(&mut engine);
+    BasicMapPackage::new().register_into_engine(&mut engine);
+    MoreStringPackage::new().register_into_engine(&mut engine);
+    engine.disable_symbol("eval");
+    engine.set_max_modules(0);
+    engine.set_strict_variables(true);
+    engine.set_fail_on_invalid_map_property(true);
+    engine.set_max_operations(MAX_OPERATIONS);
+    engine.set_max_call_levels(MAX_CALL_LEVELS);
+    engine.set_max_expr_depths(MAX_EXPR_DEPTH.0, MAX_EXPR_DEPTH.1);
+    engine.set_max_string_size(MAX_STRING_SIZE);
+    engine.set_max_array_size(MAX_ARRAY_SIZE);
+    engine.set_max_map_size(MAX_MAP_SIZE);
+    engine.on_print(|_| {});
+    engine.on_debug(|_, _, _| {});
+    super::api::register(&mut engine);
+    engine
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(script: &str) -> Result<rhai::Dynamic, String> {
+        let engine = sandboxed();
+        engine.eval::<rhai::Dynamic>(script).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn eval_is_disabled() {
+        assert!(run(r#"eval("1")"#).unwrap_err().contains("eval"));
+    }
+
+    #[test]
+    fn imports_are_refused() {
+        assert!(run(r#"import "x" as y; 1"#).is_err());
+    }
+
+    #[test]
+    fn runaway_loop_is_an_error_not_a_hang() {
+        assert!(run("loop { }").unwrap_err().contains("Too many operations"));
+    }
+
+    #[test]
+    fn runaway_recursion_is_an_error() {
+        assert!(run("fn f(x) { f(x + 1) } f(0)").is_err());
+    }
+
+    #[test]
+    fn growing_strings_are_capped() {
+        assert!(run(r#"let s = "xx"; loop { s += s; }"#).is_err());
+    }
+
+    #[test]
+    fn no_clock() {
+        assert!(run("timestamp()").is_err());
+    }
+
+    #[test]
+    fn undefined_variables_are_rejected() {
+        assert!(run("undefined_thing + 1").is_err());
+    }
+}

@@ -1,0 +1,141 @@
+//! Owns the text of every file stepwise loaded (protocol files and patient logs), so that a
+//! diagnostic can point back at `file:line:col` and show the offending line long after parsing.
+//!
+//! Locations inside a file are [`Loc`]s: 1-based line and column (in characters, as YAML and
+//! Rhai count them) plus a byte range for the snippet renderer.
+
+use std::sync::Arc;
+
+/// Index of a file in a [`SourceMap`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SourceId(pub u32);
+
+/// A position inside one file. `line == 0` means "unknown" (for example a value read from JSON).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Loc {
+    pub line: u32,
+    pub col: u32,
+    pub offset: usize,
+    pub len: usize,
+}
+
+impl Loc {
+    pub const UNKNOWN: Loc = Loc { line: 0, col: 0, offset: 0, len: 0 };
+
+    pub fn is_known(&self) -> bool {
+        self.line > 0
+    }
+}
+
+/// One loaded file: the path as the user named it (or an `embedded:` name) and its text.
+#[derive(Debug)]
+pub struct SourceFile {
+    pub name: String,
+    pub text: Arc<str>,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> SourceFile {
+        let text: Arc<str> = text.into();
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        SourceFile { name: name.into(), text, line_starts }
+    }
+
+    /// Byte offset of a 1-based (line, character column); clamps to the end of the line.
+    pub fn offset_of(&self, line: u32, col: u32) -> Option<usize> {
+        let start = *self.line_starts.get((line as usize).checked_sub(1)?)?;
+        let line_text = self.line_text(line)?;
+        let chars = (col.max(1) - 1) as usize;
+        let within = line_text.char_indices().nth(chars).map(|(i, _)| i).unwrap_or(line_text.len());
+        Some(start + within)
+    }
+
+    /// The text of a 1-based line, without its line break.
+    pub fn line_text(&self, line: u32) -> Option<&str> {
+        let idx = (line as usize).checked_sub(1)?;
+        let start = *self.line_starts.get(idx)?;
+        let end = self.line_starts.get(idx + 1).copied().unwrap_or(self.text.len());
+        Some(self.text[start..end].trim_end_matches(['\n', '\r']))
+    }
+
+    /// A location from a line and column alone (Rhai positions, JSON errors): the byte range
+    /// covers the token that starts there, so the renderer can underline it.
+    pub fn loc_at(&self, line: u32, col: u32) -> Loc {
+        let Some(offset) = self.offset_of(line, col) else {
+            return Loc::UNKNOWN;
+        };
+        let rest = &self.text[offset..];
+        let len = token_len(rest);
+        Loc { line, col, offset, len }
+    }
+
+    /// Line and column of a byte offset (for offsets found by a scan of the text).
+    pub fn loc_of_offset(&self, offset: usize, len: usize) -> Loc {
+        let idx = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.line_starts[idx];
+        let col = self.text.get(start..offset).map(|s| s.chars().count()).unwrap_or(0) as u32 + 1;
+        Loc { line: idx as u32 + 1, col, offset, len }
+    }
+}
+
+/// Length in bytes of the token at the start of `text`: an identifier or number, a quoted
+/// string, or else one character. Used to underline something sensible when a tool reports
+/// only where a problem starts.
+fn token_len(text: &str) -> usize {
+    let mut chars = text.char_indices();
+    match chars.next() {
+        None => 0,
+        Some((_, c)) if c.is_alphanumeric() || c == '_' || c == '.' || c == '-' => text
+            .char_indices()
+            .find(|(_, c)| !(c.is_alphanumeric() || *c == '_' || *c == '.' || *c == '-'))
+            .map(|(i, _)| i)
+            .unwrap_or(text.len()),
+        Some((_, q)) if q == '"' || q == '\'' => chars
+            .find(|(_, c)| *c == q)
+            .map(|(i, c)| i + c.len_utf8())
+            .unwrap_or(text.len()),
+        Some((_, c)) => c.len_utf8(),
+    }
+}
+
+/// Every file of one run. Files are only added, never removed, so a [`SourceId`] stays valid.
+#[derive(Debug, Default)]
+pub struct SourceMap {
+    files: Vec<SourceFile>,
+}
+
+impl SourceMap {
+    pub fn add(&mut self, name: impl Into<String>, text: impl Into<Arc<str>>) -> SourceId {
+        self.files.push(SourceFile::new(name, text));
+        SourceId((self.files.len() - 1) as u32)
+    }
+
+    pub fn get(&self, id: SourceId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    pub fn files(&self) -> impl Iterator<Item = (SourceId, &SourceFile)> {
+        self.files.iter().enumerate().map(|(i, f)| (SourceId(i as u32), f))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_and_columns_round_trip() {
+        let f = SourceFile::new("x.yaml", "a: 1\nwhen: |\n  last.fatigue > 7\n");
+        let loc = f.loc_at(3, 8);
+        assert_eq!(&f.text[loc.offset..loc.offset + loc.len], "fatigue");
+        assert_eq!(f.loc_of_offset(loc.offset, 1).line, 3);
+        assert_eq!(f.loc_of_offset(loc.offset, 1).col, 8);
+        assert_eq!(f.line_text(2), Some("when: |"));
+        assert_eq!(f.loc_at(9, 1), Loc::UNKNOWN);
+    }
+}

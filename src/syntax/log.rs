@@ -1,0 +1,96 @@
+//! A patient log as a clinic exports it (`../shared/spec/patient-log.md`, plus the documented
+//! extensions: an exercise's `level`). Unknown keys are errors, never silently ignored.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use super::Spanned;
+use crate::model::log::{Intake, Pain, SessionKind, Symptom};
+use crate::model::quantity::{Date, Rating, Tenths};
+
+/// One patient's exercise log.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawLog {
+    /// An opaque patient id, never a name.
+    pub patient: Spanned<String>,
+    /// The protocol id this log follows (checked against the protocol when present).
+    #[serde(default)]
+    pub protocol: Option<Spanned<String>>,
+    /// The date the program began.
+    pub start: Spanned<Date>,
+    /// Screening before the first session.
+    #[serde(default)]
+    pub intake: Option<Intake>,
+    /// Sessions, oldest first; dates strictly increasing.
+    #[serde(default)]
+    pub sessions: Option<Vec<RawSession>>,
+}
+
+/// One logged day: an exercise session, a rest day or a check-in.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawSession {
+    pub date: Spanned<Date>,
+    #[serde(default)]
+    pub kind: Option<SessionKind>,
+    #[serde(default)]
+    pub pain: Option<Pain>,
+    /// Rating of perceived exertion, 0-10.
+    #[serde(default)]
+    pub fatigue: Option<Rating>,
+    /// Range of motion in degrees, by joint motion (e.g. `hip_flexion`).
+    #[serde(default)]
+    pub rom: Option<BTreeMap<String, f64>>,
+    /// A clinic's own numeric measures (e.g. `single_leg_stance_s`).
+    #[serde(default)]
+    pub measures: Option<BTreeMap<String, f64>>,
+    #[serde(default)]
+    pub symptoms: Option<Vec<Symptom>>,
+    /// What was actually done.
+    #[serde(default)]
+    pub exercises: Option<Vec<RawExercise>>,
+    /// A clinician decision the engine must respect.
+    #[serde(default, rename = "override")]
+    pub override_: Option<RawOverride>,
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+/// One exercise as performed.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawExercise {
+    /// An exercise template id of the protocol.
+    pub id: Spanned<String>,
+    #[serde(default)]
+    pub sets: Option<u32>,
+    #[serde(default)]
+    pub reps: Option<u32>,
+    /// Seconds held per repetition.
+    #[serde(default)]
+    pub hold_s: Option<u32>,
+    #[serde(default)]
+    pub load_kg: Option<Tenths>,
+    #[serde(default)]
+    pub minutes: Option<Tenths>,
+    /// `false` when the exercise was stopped early.
+    #[serde(default)]
+    pub completed: Option<bool>,
+    /// Extension: the ladder level done (1 = the first), when the clinic records it.
+    #[serde(default)]
+    pub level: Option<u32>,
+}
+
+/// A clinician's decision recorded in the log.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawOverride {
+    /// Pin the phase from this session on.
+    #[serde(default)]
+    pub phase: Option<Spanned<String>>,
+    #[serde(default)]
+    pub note: Option<String>,
+}

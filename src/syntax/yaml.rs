@@ -1,0 +1,106 @@
+//! The only place YAML is parsed. serde-saphyr is configured for safety and confined here so
+//! that it can be swapped: YAML 1.2 booleans (`no` stays a string), duplicate keys rejected,
+//! default budgets against alias bombs and deep nesting.
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::{Loc, SourceId};
+
+/// A value with the place it was written. Reads from any serde format; only YAML knows the
+/// place, so values read from JSON carry [`Loc::UNKNOWN`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub loc: Loc,
+}
+
+impl<T> Spanned<T> {
+    pub fn new(value: T, loc: Loc) -> Spanned<T> {
+        Spanned { value, loc }
+    }
+}
+
+impl<T> std::ops::Deref for Spanned<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+fn to_loc(l: serde_saphyr::Location) -> Loc {
+    if l.line() == 0 {
+        return Loc::UNKNOWN;
+    }
+    let span = l.span();
+    Loc {
+        line: l.line() as u32,
+        col: l.column() as u32,
+        offset: span.byte_offset().unwrap_or(0) as usize,
+        len: span.byte_len().unwrap_or(0) as usize,
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = serde_saphyr::Spanned::<T>::deserialize(d)?;
+        Ok(Spanned { value: s.value, loc: to_loc(s.referenced) })
+    }
+}
+
+impl<T: schemars::JsonSchema> schemars::JsonSchema for Spanned<T> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        T::schema_name()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        T::json_schema(g)
+    }
+    fn inline_schema() -> bool {
+        T::inline_schema()
+    }
+}
+
+fn options() -> serde_saphyr::Options {
+    serde_saphyr::options! { strict_booleans: true }
+}
+
+/// Parses one YAML document into `T`. `codes` picks the diagnostic codes, so that a protocol
+/// file and a patient log report under their own groups.
+pub fn parse<T: DeserializeOwned>(source: SourceId, text: &str, codes: &ErrorCodes) -> Result<T, Diagnostic> {
+    serde_saphyr::from_str_with_options::<T>(text, options()).map_err(|e| to_diagnostic(source, &e, codes))
+}
+
+/// Which codes a deserialisation error maps to.
+pub struct ErrorCodes {
+    pub syntax: Code,
+    pub value: Code,
+    pub unknown_key: Code,
+    pub missing: Code,
+}
+
+pub const PROTOCOL_CODES: ErrorCodes = ErrorCodes {
+    syntax: Code::YamlSyntax,
+    value: Code::InvalidValue,
+    unknown_key: Code::UnknownKey,
+    missing: Code::MissingField,
+};
+
+pub const LOG_CODES: ErrorCodes = ErrorCodes {
+    syntax: Code::LogSyntax,
+    value: Code::LogInvalidValue,
+    unknown_key: Code::LogUnknownField,
+    missing: Code::LogMissingField,
+};
+
+fn to_diagnostic(source: SourceId, e: &serde_saphyr::Error, codes: &ErrorCodes) -> Diagnostic {
+    let loc = e.location().map(to_loc).unwrap_or(Loc::UNKNOWN);
+    let message = crate::syntax::serde_message::clean(&e.without_snippet().to_string());
+    let is_syntax = matches!(e.without_snippet(), serde_saphyr::Error::ExternalMessage { .. } | serde_saphyr::Error::Eof { .. });
+    crate::syntax::serde_message::classify(message, codes, is_syntax).at(source, loc)
+}
+
+/// Writes a value as YAML (for `--format yaml`).
+pub fn to_string<T: serde::Serialize>(value: &T) -> String {
+    serde_saphyr::to_string(value).unwrap_or_else(|e| format!("# cannot write YAML: {e}\n"))
+}
