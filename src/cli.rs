@@ -24,6 +24,9 @@ pub struct Cli {
     /// When to colour diagnostics
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// How to show problems in logs and protocols on stderr (`check` has its own --format)
+    #[arg(long, global = true, value_enum, default_value_t = DiagnosticFormat::Human)]
+    pub message_format: DiagnosticFormat,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -51,12 +54,16 @@ pub enum Command {
         that fired with its message and source, and the next session with its exercises and doses.")]
     Next(NextArgs),
     /// Evaluate many patient logs (JSON Lines, folders, files or - for stdin)
-    #[command(after_help = "Examples:\n  stepwise batch cohort.jsonl -o results.jsonl\n  stepwise batch logs/ --format csv -o results.csv\n  cat cohort.jsonl | stepwise batch - > results.jsonl\n\n\
+    #[command(
+        after_help = "Examples:\n  stepwise batch cohort.jsonl -o results.jsonl\n  stepwise batch logs/ --format csv -o results.csv\n  cat cohort.jsonl | stepwise batch - > results.jsonl\n\n\
         One record per input log, in input order: the answer `next --format json` gives, or an\n\
-        error record. Exit code 4 when some logs were errors (all others are still answered).")]
+        error record. Exit code 4 when some logs were errors (all others are still answered)."
+    )]
     Batch(BatchArgs),
     /// Check a protocol (and optionally patient logs) and report every problem
-    #[command(after_help = "Examples:\n  stepwise check\n  stepwise check --protocol clinic-protocol/ --deny-warnings\n  stepwise check --log patient.yaml --format json")]
+    #[command(
+        after_help = "Examples:\n  stepwise check\n  stepwise check --protocol clinic-protocol/ --deny-warnings\n  stepwise check --log patient.yaml --format json"
+    )]
     Check(CheckArgs),
     /// Print the JSON Schema of a file kind, for editor completion
     #[command(after_help = "Example:\n  stepwise schema rule > rule.schema.json\n\n\

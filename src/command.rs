@@ -10,6 +10,7 @@ pub mod schema;
 use std::io::IsTerminal;
 
 use crate::cli::{Cli, ColorChoice, Command};
+use crate::diagnostic::render::DiagnosticFormat;
 use crate::exit::Status;
 
 /// What every command needs besides its own arguments.
@@ -17,6 +18,8 @@ use crate::exit::Status;
 pub struct Ctx {
     /// Colour diagnostics on stderr.
     pub color: bool,
+    /// How diagnostics are shown on stderr.
+    pub messages: DiagnosticFormat,
 }
 
 fn color_enabled(choice: ColorChoice) -> bool {
@@ -28,7 +31,7 @@ fn color_enabled(choice: ColorChoice) -> bool {
 }
 
 pub fn dispatch(cli: Cli) -> Status {
-    let ctx = Ctx { color: color_enabled(cli.color) };
+    let ctx = Ctx { color: color_enabled(cli.color), messages: cli.message_format };
     let result = match cli.command {
         Command::Next(args) => next::run(ctx, &args),
         Command::Batch(args) => batch::run(ctx, &args),

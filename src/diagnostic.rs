@@ -115,13 +115,7 @@ impl Diagnostics {
     /// removed. Deterministic whatever order the stages found them in.
     pub fn into_sorted(mut self) -> Vec<Diagnostic> {
         self.items.sort_by(|a, b| {
-            (a.source, a.loc.line, a.loc.col, a.code, &a.message).cmp(&(
-                b.source,
-                b.loc.line,
-                b.loc.col,
-                b.code,
-                &b.message,
-            ))
+            (a.source, a.loc.line, a.loc.col, a.code, &a.message).cmp(&(b.source, b.loc.line, b.loc.col, b.code, &b.message))
         });
         self.items.dedup();
         self.items

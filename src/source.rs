@@ -95,10 +95,7 @@ fn token_len(text: &str) -> usize {
             .find(|(_, c)| !(c.is_alphanumeric() || *c == '_' || *c == '.' || *c == '-'))
             .map(|(i, _)| i)
             .unwrap_or(text.len()),
-        Some((_, q)) if q == '"' || q == '\'' => chars
-            .find(|(_, c)| *c == q)
-            .map(|(i, c)| i + c.len_utf8())
-            .unwrap_or(text.len()),
+        Some((_, q)) if q == '"' || q == '\'' => chars.find(|(_, c)| *c == q).map(|(i, c)| i + c.len_utf8()).unwrap_or(text.len()),
         Some((_, c)) => c.len_utf8(),
     }
 }

@@ -7,7 +7,9 @@ use crate::diagnostic::suggest::help_for;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::load::{FileKind, LoadedFiles};
 use crate::model::dose::Dose;
-use crate::model::protocol::{Criterion, Dosing, Helper, Level, Manifest, NextExercises, Parameter, Phase, Protocol, Rule, Script, Status, Template};
+use crate::model::protocol::{
+    Criterion, Dosing, Helper, Level, Manifest, NextExercises, Parameter, Phase, Protocol, Rule, Script, Status, Template,
+};
 use crate::source::{SourceId, SourceMap};
 use crate::syntax::Spanned;
 use crate::syntax::protocol::{PlanFile, RawDose, RawManifest, RawPhase, RawRule, RawTemplate, RuleFile};
@@ -78,11 +80,11 @@ fn parse_files(sources: &SourceMap, files: &LoadedFiles, diags: &mut Diagnostics
         match f.kind {
             FileKind::Plan => match parse::<PlanFile>(f.source, text, &PROTOCOL_CODES) {
                 Ok(p) => parsed.plans.push((f.source, p)),
-                Err(d) => diags.push(d),
+                Err(d) => diags.push(*d),
             },
             FileKind::Rules => match parse::<RuleFile>(f.source, text, &PROTOCOL_CODES) {
                 Ok(r) => parsed.rules.push((f.source, r)),
-                Err(d) => diags.push(d),
+                Err(d) => diags.push(*d),
             },
             FileKind::Helper => parsed.helpers.push(Helper {
                 path: f.relative.clone(),
@@ -178,12 +180,7 @@ fn template(src: SourceId, t: &RawTemplate, diags: &mut Diagnostics) -> Template
         equipment: t.equipment.clone(),
         muscles: t.muscles.clone(),
         cues: t.cues.clone(),
-        ladder: t
-            .ladder
-            .value
-            .iter()
-            .map(|l| Level { name: l.name.clone(), dose: dose(&l.dose.value), cues: l.cues.clone() })
-            .collect(),
+        ladder: t.ladder.value.iter().map(|l| Level { name: l.name.clone(), dose: dose(&l.dose.value), cues: l.cues.clone() }).collect(),
         progress,
         regress,
     }

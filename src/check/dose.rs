@@ -37,13 +37,7 @@ fn step(src: SourceId, s: &Spanned<RawStep>, diags: &mut Diagnostics) -> Option<
         Some(c) => Some(Box::new(convert_change(src, c, diags)?)),
         None => None,
     };
-    Some(Step {
-        delta,
-        multiply_milli,
-        min: raw.min.map(|m| i64::from(m.0)),
-        max: raw.max.map(|m| i64::from(m.0)),
-        at_max,
-    })
+    Some(Step { delta, multiply_milli, min: raw.min.map(|m| i64::from(m.0)), max: raw.max.map(|m| i64::from(m.0)), at_max })
 }
 
 pub fn convert_change(src: SourceId, c: &RawDoseChange, diags: &mut Diagnostics) -> Option<DoseChange> {

@@ -28,10 +28,10 @@ impl LogFormat {
 
 /// Reads the raw log from its text. `line_offset` is added to JSON line numbers (a JSON
 /// Lines record knows its own line in the file).
-pub fn read(source: SourceId, text: &str, format: LogFormat, line_offset: u32) -> Result<RawLog, Diagnostic> {
+pub fn read(source: SourceId, text: &str, format: LogFormat, line_offset: u32) -> Result<RawLog, Box<Diagnostic>> {
     match format {
         LogFormat::Yaml => parse::<RawLog>(source, text, &LOG_CODES),
-        LogFormat::Json => serde_json::from_str::<RawLog>(text).map_err(|e| json_diagnostic(source, text, &e, line_offset)),
+        LogFormat::Json => serde_json::from_str::<RawLog>(text).map_err(|e| Box::new(json_diagnostic(source, text, &e, line_offset))),
     }
 }
 
@@ -68,10 +68,13 @@ pub fn validate(source: SourceId, raw: RawLog, protocol: &Protocol, diags: &mut 
             && date <= p
         {
             diags.push(
-                Diagnostic::new(Code::DatesOutOfOrder, format!("session {} is dated `{date}`, not after the session before it (`{p}`)", i + 1))
-                    .at(source, s.date.loc)
-                    .label("dates must strictly increase")
-                    .help("list sessions oldest first, one entry per date"),
+                Diagnostic::new(
+                    Code::DatesOutOfOrder,
+                    format!("session {} is dated `{date}`, not after the session before it (`{p}`)", i + 1),
+                )
+                .at(source, s.date.loc)
+                .label("dates must strictly increase")
+                .help("list sessions oldest first, one entry per date"),
             );
         }
         previous = Some(date);
@@ -98,9 +101,12 @@ pub fn validate(source: SourceId, raw: RawLog, protocol: &Protocol, diags: &mut 
                 }
                 Some(l) if l as usize > ladder_len => {
                     diags.push(
-                        Diagnostic::new(Code::LogInvalidValue, format!("exercise `{}` has level {l}, but its ladder has {ladder_len}", e.id.value))
-                            .at(source, e.id.loc)
-                            .help(format!("use a level from 1 to {ladder_len}")),
+                        Diagnostic::new(
+                            Code::LogInvalidValue,
+                            format!("exercise `{}` has level {l}, but its ladder has {ladder_len}", e.id.value),
+                        )
+                        .at(source, e.id.loc)
+                        .help(format!("use a level from 1 to {ladder_len}")),
                     );
                     None
                 }
@@ -110,14 +116,7 @@ pub fn validate(source: SourceId, raw: RawLog, protocol: &Protocol, diags: &mut 
             exercises.push(Performed {
                 id: e.id.value,
                 template,
-                dose: Dose {
-                    sets: e.sets,
-                    reps: e.reps,
-                    hold_s: e.hold_s,
-                    load_kg: e.load_kg,
-                    minutes: e.minutes,
-                    ..Dose::default()
-                },
+                dose: Dose { sets: e.sets, reps: e.reps, hold_s: e.hold_s, load_kg: e.load_kg, minutes: e.minutes, ..Dose::default() },
                 completed: e.completed.unwrap_or(true),
                 level,
             });
@@ -156,9 +155,12 @@ pub fn validate(source: SourceId, raw: RawLog, protocol: &Protocol, diags: &mut 
         && p.value != protocol.manifest.id
     {
         diags.push(
-            Diagnostic::new(Code::LogInvalidValue, format!("the log follows protocol `{}`, but the loaded protocol is `{}`", p.value, protocol.manifest.id))
-                .at(source, p.loc)
-                .help("load the protocol the log was written for with `--protocol DIR`, or correct the log's `protocol`"),
+            Diagnostic::new(
+                Code::LogInvalidValue,
+                format!("the log follows protocol `{}`, but the loaded protocol is `{}`", p.value, protocol.manifest.id),
+            )
+            .at(source, p.loc)
+            .help("load the protocol the log was written for with `--protocol DIR`, or correct the log's `protocol`"),
         );
     }
     if diags.error_count() > errors_before {

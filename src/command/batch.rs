@@ -46,7 +46,7 @@ pub fn evaluate_item(c: &CompiledProtocol, item: &Item, opts: &EvalOptions, sour
     let fail = |errors: Vec<Diagnostic>| Outcome::Error { origin: item.origin.clone(), patient: input::patient_hint(&item.text), errors };
     let raw = match read(source, &item.text, item.format, item.origin.line.map_or(0, |l| l - 1)) {
         Ok(raw) => raw,
-        Err(d) => return fail(vec![d]),
+        Err(d) => return fail(vec![*d]),
     };
     let mut diags = Diagnostics::default();
     let Some(log) = validate(source, raw, &c.protocol, &mut diags) else {

@@ -28,7 +28,7 @@ pub fn run(ctx: Ctx, args: &CheckArgs) -> Result<Status, Error> {
                 Ok(raw) => {
                     validate(source, raw, &c.protocol, &mut diags);
                 }
-                Err(d) => diags.push(d),
+                Err(d) => diags.push(*d),
             }
             logs_checked += 1;
         }

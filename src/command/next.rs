@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::check::log::{LogFormat, read, validate};
 use crate::cli::{AnswerFormat, NextArgs};
-use crate::diagnostic::render::{DiagnosticFormat, render};
+use crate::diagnostic::render::render;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::error::Error;
 use crate::eval::{EvalOptions, evaluate};
@@ -30,12 +30,12 @@ pub fn run(ctx: Ctx, args: &NextArgs) -> Result<Status, Error> {
     let log = match read(source, &sources.get(source).text, format, 0) {
         Ok(raw) => validate(source, raw, &compiled.protocol, &mut diags),
         Err(d) => {
-            diags.push(d);
+            diags.push(*d);
             None
         }
     };
     let Some(log) = log else {
-        eprint!("{}", render(&diags.into_sorted(), &sources, DiagnosticFormat::Human, ctx.color));
+        eprint!("{}", render(&diags.into_sorted(), &sources, ctx.messages, ctx.color));
         return Ok(Status::LogFailed);
     };
     let opts = EvalOptions { timeline: args.timeline, explain: args.explain };
@@ -52,7 +52,7 @@ pub fn run(ctx: Ctx, args: &NextArgs) -> Result<Status, Error> {
         }
         Err(e) => {
             let d = eval_diagnostic(&sources, &e);
-            eprint!("{}", render(&[d], &sources, DiagnosticFormat::Human, ctx.color));
+            eprint!("{}", render(&[d], &sources, ctx.messages, ctx.color));
             Ok(Status::LogFailed)
         }
     }

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::check;
 use crate::diagnostic::Diagnostic;
-use crate::diagnostic::render::{DiagnosticFormat, render};
+use crate::diagnostic::render::render;
 use crate::error::Error;
 use crate::load;
 use crate::script::CompiledProtocol;
@@ -33,7 +33,7 @@ pub fn load_for_evaluation(ctx: Ctx, sources: &mut SourceMap, dir: Option<&Path>
     let loaded = load(sources, dir)?;
     if loaded.compiled.is_none() {
         let errors: Vec<Diagnostic> = loaded.diagnostics.into_iter().filter(Diagnostic::is_error).collect();
-        eprint!("{}", render(&errors, sources, DiagnosticFormat::Human, ctx.color));
+        eprint!("{}", render(&errors, sources, ctx.messages, ctx.color));
         eprintln!("error: the protocol has {} error(s); run `stepwise check` for details", errors.len());
     }
     Ok(loaded.compiled)

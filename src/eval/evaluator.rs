@@ -110,15 +110,22 @@ impl Evaluator<'_> {
         scope
     }
 
-    fn run_bool(&self, scope: &mut Scope, ast: &rhai::AST, script: &Script, what: impl Fn() -> String, date: Date) -> Result<bool, EvalError> {
+    fn run_bool(
+        &self,
+        scope: &mut Scope,
+        ast: &rhai::AST,
+        script: &Script,
+        what: impl Fn() -> String,
+        date: Date,
+    ) -> Result<bool, EvalError> {
         let len = scope.len();
         let result = self.c.engine.eval_ast_with_scope::<Dynamic>(scope, ast);
         scope.rewind(len);
         let err = |message: String, position: Position| EvalError { what: what(), date, message, script: script.clone(), position };
         match result {
-            Ok(v) => v.as_bool().map_err(|t| {
-                err(format!("the condition must yield true or false, but it yielded `{v}` (a {t})"), Position::new(1, 1))
-            }),
+            Ok(v) => v
+                .as_bool()
+                .map_err(|t| err(format!("the condition must yield true or false, but it yielded `{v}` (a {t})"), Position::new(1, 1))),
             Err(e) => Err(err(clean_rhai_message(&e), e.position())),
         }
     }
@@ -155,7 +162,8 @@ impl Evaluator<'_> {
         }
         let mut scope = self.scope(idx, phase, days_in_phase);
         trace::start();
-        let open = self.run_bool(&mut scope, ast, &exit.script, || format!("the exit gate of phase `{}`", ph.id), self.log.sessions[idx].date);
+        let open =
+            self.run_bool(&mut scope, ast, &exit.script, || format!("the exit gate of phase `{}`", ph.id), self.log.sessions[idx].date);
         trace::take();
         open
     }
@@ -235,7 +243,11 @@ pub fn evaluate(c: &CompiledProtocol, log: Arc<PatientLog>, opts: &EvalOptions) 
         let outcome = ev.session(idx, phase, days_in_phase)?;
         let phase_at = phase;
         let mut changed = None;
-        if outcome.decision == Decision::Progress && pinned.is_none() && phase + 1 < p.phases.len() && ev.gate_open(idx, phase, days_in_phase)? {
+        if outcome.decision == Decision::Progress
+            && pinned.is_none()
+            && phase + 1 < p.phases.len()
+            && ev.gate_open(idx, phase, days_in_phase)?
+        {
             phase += 1;
             phase_since = s.date;
             changed = Some(PhaseChange { from: p.phases[phase_at].id.clone(), to: p.phases[phase].id.clone() });
@@ -278,10 +290,9 @@ pub fn evaluate(c: &CompiledProtocol, log: Arc<PatientLog>, opts: &EvalOptions) 
         }
     }
     if let Some(ch) = &change {
-        messages.clinician.push(format!(
-            "phase change from `{}` to `{}`: review it with the patient before the next session",
-            ch.from, ch.to
-        ));
+        messages
+            .clinician
+            .push(format!("phase change from `{}` to `{}`: review it with the patient before the next session", ch.from, ch.to));
     }
     if let Some(o) = &pinned {
         messages.clinician.push(format!(

@@ -24,7 +24,8 @@ enum Change {
 /// The dose change a decision calls for. After a rest, the session resumes scaled back when
 /// a regress rule fired too (the data contract), and otherwise unchanged.
 fn change_for(p: &Protocol, decision: Decision, fired: &[usize]) -> Change {
-    let rule_dose = |d: Decision| fired.iter().map(|&r| &p.rules[r]).find(|r| r.decision == d && r.dose.is_some()).and_then(|r| r.dose.clone());
+    let rule_dose =
+        |d: Decision| fired.iter().map(|&r| &p.rules[r]).find(|r| r.decision == d && r.dose.is_some()).and_then(|r| r.dose.clone());
     let regress_fired = fired.iter().any(|&r| p.rules[r].decision == Decision::Regress);
     let direction = match decision {
         Decision::Progress => Decision::Progress,
@@ -97,11 +98,8 @@ fn last_performed(log: &PatientLog, template: usize) -> Option<&Performed> {
 
 /// The rotation member after the one done most recently (the first when none was done).
 fn rotation_pick(log: &PatientLog, rotate: &[usize]) -> Option<usize> {
-    let latest = log
-        .sessions
-        .iter()
-        .rev()
-        .find_map(|s| s.exercises.iter().rev().find_map(|e| rotate.iter().position(|&r| r == e.template)));
+    let latest =
+        log.sessions.iter().rev().find_map(|s| s.exercises.iter().rev().find_map(|e| rotate.iter().position(|&r| r == e.template)));
     match latest {
         Some(i) => rotate.get((i + 1) % rotate.len()).copied(),
         None => rotate.first().copied(),

@@ -83,6 +83,8 @@ pub struct Steps {
     pub minutes: Option<Step>,
 }
 
+// A handful of dose changes exist per protocol, built once: their size does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum DoseChange {
     /// Move this many levels along the ladder.
@@ -214,7 +216,8 @@ mod tests {
         let m = |t| Dose { minutes: Some(Tenths(t)), ..Dose::default() };
         assert_eq!(apply_steps(&p, &m(200)), m(220));
         assert_eq!(apply_steps(&p, &m(275)), m(303));
-        let down = Steps { minutes: Some(Step { delta: 0, multiply_milli: Some(800), min: None, max: None, at_max: None }), ..Steps::default() };
+        let down =
+            Steps { minutes: Some(Step { delta: 0, multiply_milli: Some(800), min: None, max: None, at_max: None }), ..Steps::default() };
         assert_eq!(apply_steps(&down, &m(275)), m(220));
         assert_eq!(apply_steps(&down, &m(3)), m(2));
     }

@@ -11,8 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date(i32);
 
-const DATE_FORMAT: &[time::format_description::BorrowedFormatItem<'_>] =
-    time::macros::format_description!("[year]-[month]-[day]");
+const DATE_FORMAT: &[time::format_description::BorrowedFormatItem<'_>] = time::macros::format_description!("[year]-[month]-[day]");
 
 impl Date {
     pub fn parse(s: &str) -> Option<Date> {
@@ -134,7 +133,7 @@ impl Tenths {
 
 impl fmt::Display for Tenths {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0 % 10 == 0 { write!(f, "{}", self.0 / 10) } else { write!(f, "{}.{}", self.0 / 10, self.0 % 10) }
+        if self.0.is_multiple_of(10) { write!(f, "{}", self.0 / 10) } else { write!(f, "{}.{}", self.0 / 10, self.0 % 10) }
     }
 }
 

@@ -115,7 +115,8 @@ pub fn field_value(s: &Session, start: crate::model::quantity::Date, field: &str
 }
 
 /// The fields `values`, `all_have`, `slope` and `previous_values` accept.
-pub const FIELDS: [&str; 9] = ["pain.before", "pain.during", "pain.after", "pain.next_day", "fatigue", "minutes", "day", "rom.NAME", "measures.NAME"];
+pub const FIELDS: [&str; 9] =
+    ["pain.before", "pain.during", "pain.after", "pain.next_day", "fatigue", "minutes", "day", "rom.NAME", "measures.NAME"];
 
 fn number(v: f64) -> Dynamic {
     if v.fract() == 0.0 && v.abs() < 9.0e15 { int(v as i64) } else { float(v) }
@@ -368,13 +369,19 @@ pub fn register(engine: &mut Engine) {
         a
     });
     engine.register_get("exercises", |v: &mut SessionView| -> Array { sess(v).exercises.iter().map(exercise_map).collect() });
-    engine.register_get("minutes", |v: &mut SessionView| recorded(Some(v.idx), "minutes", number(f64::from(sess(v).minutes_tenths()) / 10.0)));
+    engine.register_get("minutes", |v: &mut SessionView| {
+        recorded(Some(v.idx), "minutes", number(f64::from(sess(v).minutes_tenths()) / 10.0))
+    });
     engine.register_get("stopped", |v: &mut SessionView| {
         recorded(Some(v.idx), "stopped", Dynamic::from_bool(sess(v).exercises.iter().any(|e| !e.completed)))
     });
     engine.register_fn("has_symptom", |v: &mut SessionView, name: &str| -> bool {
         let has = sess(v).symptoms.iter().any(|s| s.as_str() == name);
-        record(Some(v.idx), "symptoms", &Dynamic::from_array(sess(v).symptoms.iter().map(|s| Dynamic::from(s.as_str().to_string())).collect()));
+        record(
+            Some(v.idx),
+            "symptoms",
+            &Dynamic::from_array(sess(v).symptoms.iter().map(|s| Dynamic::from(s.as_str().to_string())).collect()),
+        );
         has
     });
     engine.register_fn("did", |v: &mut SessionView, id: &str| -> bool { sess(v).exercises.iter().any(|e| e.id == id) });

@@ -67,8 +67,8 @@ fn options() -> serde_saphyr::Options {
 
 /// Parses one YAML document into `T`. `codes` picks the diagnostic codes, so that a protocol
 /// file and a patient log report under their own groups.
-pub fn parse<T: DeserializeOwned>(source: SourceId, text: &str, codes: &ErrorCodes) -> Result<T, Diagnostic> {
-    serde_saphyr::from_str_with_options::<T>(text, options()).map_err(|e| to_diagnostic(source, &e, codes))
+pub fn parse<T: DeserializeOwned>(source: SourceId, text: &str, codes: &ErrorCodes) -> Result<T, Box<Diagnostic>> {
+    serde_saphyr::from_str_with_options::<T>(text, options()).map_err(|e| Box::new(to_diagnostic(source, &e, codes)))
 }
 
 /// Which codes a deserialisation error maps to.
@@ -79,12 +79,8 @@ pub struct ErrorCodes {
     pub missing: Code,
 }
 
-pub const PROTOCOL_CODES: ErrorCodes = ErrorCodes {
-    syntax: Code::YamlSyntax,
-    value: Code::InvalidValue,
-    unknown_key: Code::UnknownKey,
-    missing: Code::MissingField,
-};
+pub const PROTOCOL_CODES: ErrorCodes =
+    ErrorCodes { syntax: Code::YamlSyntax, value: Code::InvalidValue, unknown_key: Code::UnknownKey, missing: Code::MissingField };
 
 pub const LOG_CODES: ErrorCodes = ErrorCodes {
     syntax: Code::LogSyntax,

@@ -78,7 +78,15 @@ fn csv_row(outcome: &Outcome) -> Vec<String> {
         Outcome::Error { origin, patient, errors } => {
             let at = origin.line.map(|l| format!("{}:{l}", origin.file)).unwrap_or_else(|| origin.file.clone());
             let msg = errors.first().map(|d| d.message.as_str()).unwrap_or("");
-            vec![patient.clone().unwrap_or_default(), String::new(), String::new(), String::new(), String::new(), "error".into(), format!("{at}: {msg}")]
+            vec![
+                patient.clone().unwrap_or_default(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                "error".into(),
+                format!("{at}: {msg}"),
+            ]
         }
     }
 }
@@ -145,13 +153,13 @@ pub fn progress_bar(quiet: bool, total_bytes: Option<u64>) -> ProgressBar {
     if quiet {
         return ProgressBar::hidden();
     }
-    let bar = match total_bytes {
+    match total_bytes {
         Some(t) => ProgressBar::with_draw_target(Some(t), ProgressDrawTarget::stderr()).with_style(
             ProgressStyle::with_template("{bar:30} {percent:>3}% {msg} · {binary_bytes_per_sec} · ETA {eta}")
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
         ),
-        None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr())
-            .with_style(ProgressStyle::with_template("{spinner} {msg} · {binary_bytes_per_sec}").unwrap_or_else(|_| ProgressStyle::default_spinner())),
-    };
-    bar
+        None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()).with_style(
+            ProgressStyle::with_template("{spinner} {msg} · {binary_bytes_per_sec}").unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        ),
+    }
 }

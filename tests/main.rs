@@ -1,0 +1,10 @@
+//! The single integration-test binary: it runs the real `stepwise` binary as a user does.
+
+mod support;
+
+mod batch;
+mod check;
+mod examples;
+mod hip_rules;
+mod next;
+mod scenarios;
