@@ -154,15 +154,25 @@ impl Reader {
     }
 }
 
-/// The patient id of a log that failed, when it can still be read, so the error record says
-/// whose log it was.
+/// The patient id of a log that failed, when it can still be found, so the error record says
+/// whose log it was: the JSON or YAML `patient` key, read leniently (the log may be cut short).
 pub fn patient_hint(text: &str) -> Option<String> {
-    #[derive(serde::Deserialize)]
-    struct OnlyPatient {
-        patient: Option<String>,
-    }
-    if let Ok(p) = serde_json::from_str::<OnlyPatient>(text) {
-        return p.patient;
+    if let Some(i) = text.find("\"patient\"") {
+        let rest = text[i + 9..].trim_start().strip_prefix(':')?.trim_start().strip_prefix('"')?;
+        let end = rest.find('"')?;
+        return Some(rest[..end].to_string()).filter(|s| !s.is_empty());
     }
     text.lines().find_map(|l| l.strip_prefix("patient:").map(|v| v.trim().trim_matches('"').to_string())).filter(|s| !s.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::patient_hint;
+
+    #[test]
+    fn patient_found_in_broken_json_and_yaml() {
+        assert_eq!(patient_hint(r#"{"patient": "P-2", "start":"#).as_deref(), Some("P-2"));
+        assert_eq!(patient_hint("patient: P-3\nstart: [").as_deref(), Some("P-3"));
+        assert_eq!(patient_hint(r#"{"start":"#), None);
+    }
 }
