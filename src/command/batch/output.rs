@@ -23,16 +23,17 @@ pub struct Sink {
 }
 
 /// An error record's view of one diagnostic.
-pub fn diagnostic_json(d: &Diagnostic, sources: &SourceMap, origin_file: &str) -> serde_json::Value {
-    let file = match d.source {
-        Some(id) if id != LOG_SOURCE => sources.get(id).name.clone(),
-        _ => origin_file.to_string(),
+/// A problem with no position of its own inside a JSON Lines record is placed on its line.
+pub fn diagnostic_json(d: &Diagnostic, sources: &SourceMap, origin: &super::input::Origin) -> serde_json::Value {
+    let (file, line) = match d.source {
+        Some(id) if id != LOG_SOURCE => (sources.get(id).name.clone(), d.loc.is_known().then_some(d.loc.line)),
+        _ => (origin.file.clone(), if d.loc.is_known() { Some(d.loc.line) } else { origin.line }),
     };
     serde_json::json!({
         "code": d.code.id(),
         "message": d.message,
         "file": file,
-        "line": d.loc.is_known().then_some(d.loc.line),
+        "line": line,
         "column": d.loc.is_known().then_some(d.loc.col),
         "help": d.help,
     })
@@ -48,7 +49,7 @@ pub fn record(outcome: &Outcome, sources: &SourceMap) -> String {
                 "patient": patient,
                 "source": origin,
                 "error": first,
-                "errors": errors.iter().map(|d| diagnostic_json(d, sources, &origin.file)).collect::<Vec<_>>(),
+                "errors": errors.iter().map(|d| diagnostic_json(d, sources, origin)).collect::<Vec<_>>(),
             });
             v.to_string() + "\n"
         }
