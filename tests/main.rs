@@ -7,4 +7,5 @@ mod check;
 mod examples;
 mod hip_rules;
 mod next;
+mod props;
 mod scenarios;

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use compact_str::CompactString;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -140,8 +141,8 @@ pub struct Session {
     pub kind: SessionKind,
     pub pain: Pain,
     pub fatigue: Option<Rating>,
-    pub rom: BTreeMap<String, f64>,
-    pub measures: BTreeMap<String, f64>,
+    pub rom: BTreeMap<CompactString, f64>,
+    pub measures: BTreeMap<CompactString, f64>,
     pub symptoms: Vec<Symptom>,
     pub exercises: Vec<Performed>,
     /// Phase index pinned by a clinician from this session on.

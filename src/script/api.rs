@@ -285,7 +285,7 @@ fn exercise_map(e: &crate::model::log::Performed) -> Dynamic {
     Dynamic::from_map(m)
 }
 
-fn float_map(m: &std::collections::BTreeMap<String, f64>) -> Dynamic {
+fn float_map(m: &std::collections::BTreeMap<compact_str::CompactString, f64>) -> Dynamic {
     Dynamic::from_map(m.iter().map(|(k, v)| (k.as_str().into(), number(*v))).collect())
 }
 

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use super::Spanned;
 use crate::model::log::{Intake, Pain, SessionKind, Symptom};
 use crate::model::quantity::{Date, Rating, Tenths};
+use compact_str::CompactString;
 
 /// One patient's exercise log.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -43,10 +44,12 @@ pub struct RawSession {
     pub fatigue: Option<Rating>,
     /// Range of motion in degrees, by joint motion (e.g. `hip_flexion`).
     #[serde(default)]
-    pub rom: Option<BTreeMap<String, f64>>,
+    #[schemars(with = "Option<BTreeMap<String, f64>>")]
+    pub rom: Option<BTreeMap<CompactString, f64>>,
     /// A clinic's own numeric measures (e.g. `single_leg_stance_s`).
     #[serde(default)]
-    pub measures: Option<BTreeMap<String, f64>>,
+    #[schemars(with = "Option<BTreeMap<String, f64>>")]
+    pub measures: Option<BTreeMap<CompactString, f64>>,
     #[serde(default)]
     pub symptoms: Option<Vec<Symptom>>,
     /// What was actually done.
@@ -55,8 +58,9 @@ pub struct RawSession {
     /// A clinician decision the engine must respect.
     #[serde(default, rename = "override")]
     pub override_: Option<RawOverride>,
+    /// Free text for people; checked to be text, not kept (no rule reads it).
     #[serde(default)]
-    pub notes: Option<String>,
+    pub notes: Option<FreeText>,
 }
 
 /// One exercise as performed.
@@ -93,4 +97,26 @@ pub struct RawOverride {
     pub phase: Option<Spanned<String>>,
     #[serde(default)]
     pub note: Option<String>,
+}
+
+/// Free text that is validated as text but not stored, so reading a long note costs no
+/// allocation.
+#[derive(Debug, Clone, Copy, JsonSchema)]
+#[schemars(transparent)]
+pub struct FreeText(#[schemars(with = "String")] ());
+
+impl<'de> Deserialize<'de> for FreeText {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<FreeText, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = FreeText;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("text")
+            }
+            fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<FreeText, E> {
+                Ok(FreeText(()))
+            }
+        }
+        d.deserialize_str(V)
+    }
 }

@@ -1,0 +1,179 @@
+//! Property tests on generated logs: evaluation is total (never panics) and deterministic,
+//! red flags always refer, the decision is the most conservative of the rules that fired,
+//! and every `batch` record equals the `next` answer for the same log.
+
+use std::sync::{Arc, OnceLock};
+
+use proptest::prelude::*;
+
+use stepwise::check::log::{LogFormat, read, validate};
+use stepwise::diagnostic::Diagnostics;
+use stepwise::eval::{EvalOptions, evaluate};
+use stepwise::script::CompiledProtocol;
+use stepwise::source::{SourceId, SourceMap};
+
+use crate::support::Test;
+
+fn hip() -> &'static CompiledProtocol {
+    static P: OnceLock<CompiledProtocol> = OnceLock::new();
+    P.get_or_init(|| {
+        let mut sources = SourceMap::default();
+        stepwise::command::protocol::load(&mut sources, None).expect("files").compiled.expect("valid")
+    })
+}
+
+const EXERCISES: [&str; 6] = ["walking", "bridge", "clamshell", "walk_jog_intervals", "bird_dog", "swimming"];
+const SYMPTOMS: [&str; 8] =
+    ["sharp_pain", "night_pain", "walking_limited", "daily_tasks_limited", "swelling", "giving_way", "numbness", "fever"];
+const RED_FLAGS: [&str; 7] = ["sharp_pain", "night_pain", "walking_limited", "daily_tasks_limited", "giving_way", "numbness", "fever"];
+
+fn opt_rating() -> impl Strategy<Value = Option<u8>> {
+    prop::option::weighted(0.85, 0u8..=10)
+}
+
+fn session(day: u32) -> impl Strategy<Value = String> {
+    (
+        prop::sample::select(vec!["exercise", "exercise", "exercise", "rest", "check_in"]),
+        (opt_rating(), opt_rating(), opt_rating(), opt_rating()),
+        opt_rating(),
+        prop::collection::vec(prop::sample::select(SYMPTOMS.to_vec()), 0..2),
+        prop::collection::vec((prop::sample::select(EXERCISES.to_vec()), 1u32..5, 5u32..16, 10u32..60, any::<bool>()), 0..4),
+        prop::option::weighted(0.7, 80u32..120),
+    )
+        .prop_map(move |(kind, (b, d, a, n), fatigue, symptoms, exercises, rom)| {
+            let mut pain = Vec::new();
+            for (k, v) in [("before", b), ("during", d), ("after", a), ("next_day", n)] {
+                if let Some(v) = v {
+                    pain.push(format!("\"{k}\":{v}"));
+                }
+            }
+            let fatigue = fatigue.map(|f| format!(",\"fatigue\":{f}")).unwrap_or_default();
+            let rom = rom.map(|r| format!(",\"rom\":{{\"hip_flexion\":{r}}}")).unwrap_or_default();
+            let symptoms: Vec<String> = symptoms.iter().map(|s| format!("\"{s}\"")).collect();
+            let exercises: Vec<String> = exercises
+                .iter()
+                .map(|(id, sets, reps, minutes, done)| {
+                    let dose = if ["walking", "walk_jog_intervals", "swimming"].contains(id) {
+                        format!("\"minutes\":{minutes}")
+                    } else {
+                        format!("\"sets\":{sets},\"reps\":{reps}")
+                    };
+                    format!("{{\"id\":\"{id}\",{dose},\"completed\":{done}}}")
+                })
+                .collect();
+            let date = time::Date::from_calendar_date(2026, time::Month::January, 1).unwrap() + time::Duration::days(i64::from(day));
+            format!(
+                "{{\"date\":\"{date}\",\"kind\":\"{kind}\",\"pain\":{{{}}}{fatigue}{rom},\"symptoms\":[{}],\"exercises\":[{}]}}",
+                pain.join(","),
+                symptoms.join(","),
+                exercises.join(",")
+            )
+        })
+}
+
+/// A JSON log of 0 to 25 sessions on increasing dates.
+fn log_json() -> impl Strategy<Value = String> {
+    (
+        prop::collection::vec(1u32..4, 0..25),
+        prop::option::weighted(0.9, any::<bool>()),
+        prop::option::of(prop::sample::select(vec!["running", "cycling"])),
+    )
+        .prop_flat_map(|(gaps, cleared, goal)| {
+            let mut day = 0;
+            let days: Vec<u32> = gaps
+                .iter()
+                .map(|g| {
+                    day += g;
+                    day
+                })
+                .collect();
+            let sessions: Vec<_> = days.into_iter().map(session).collect();
+            (sessions, Just(cleared), Just(goal))
+        })
+        .prop_map(|(sessions, cleared, goal)| {
+            let intake = match cleared {
+                Some(c) => {
+                    let goals = goal.map(|g| format!(",\"goals\":[\"{g}\"]")).unwrap_or_default();
+                    format!(",\"intake\":{{\"provider_cleared\":{c}{goals}}}")
+                }
+                None => String::new(),
+            };
+            format!("{{\"patient\":\"P-prop\",\"start\":\"2026-01-01\"{intake},\"sessions\":[{}]}}", sessions.join(","))
+        })
+}
+
+fn answer(text: &str) -> serde_json::Value {
+    let c = hip();
+    let raw = read(SourceId(0), text, LogFormat::Json, 0).expect("generated logs are well formed");
+    let log = validate(SourceId(0), raw, &c.protocol, &mut Diagnostics::default()).expect("generated logs are valid");
+    let a = evaluate(c, Arc::new(log), &EvalOptions { timeline: true, explain: true }).expect("the hip protocol evaluates every log");
+    serde_json::to_value(&a).expect("serialises")
+}
+
+fn rank(d: &str) -> usize {
+    ["refer", "rest", "regress", "hold", "progress"].iter().position(|x| *x == d).expect("a known decision")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, .. ProptestConfig::default() })]
+
+    #[test]
+    fn evaluation_is_total_and_deterministic(text in log_json()) {
+        let a = answer(&text);
+        let b = answer(&text);
+        prop_assert_eq!(a, b);
+    }
+
+    #[test]
+    fn red_flags_always_refer(text in log_json(), flag in prop::sample::select(RED_FLAGS.to_vec())) {
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let n = v["sessions"].as_array().unwrap().len();
+        prop_assume!(n > 0);
+        let marked = {
+            let mut v = v.clone();
+            v["sessions"][n - 1]["symptoms"] = serde_json::json!([flag]);
+            v.to_string()
+        };
+        let a = answer(&marked);
+        prop_assert_eq!(&a["decision"], "refer");
+        prop_assert!(a["next_session"].is_null());
+    }
+
+    #[test]
+    fn no_clearance_always_refers(text in log_json()) {
+        let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        v["intake"] = serde_json::json!({"provider_cleared": false});
+        let a = answer(&v.to_string());
+        prop_assert_eq!(&a["decision"], "refer");
+    }
+
+    #[test]
+    fn the_most_conservative_fired_rule_wins(text in log_json()) {
+        let a = answer(&text);
+        let fired: Vec<usize> = a["reasons"].as_array().unwrap().iter().map(|r| rank(r["decision"].as_str().unwrap())).collect();
+        let expected = fired.iter().copied().min().unwrap_or(rank("hold"));
+        prop_assert_eq!(rank(a["decision"].as_str().unwrap()), expected);
+        let timeline = a["timeline"].as_array().unwrap();
+        prop_assert_eq!(&timeline.last().unwrap()["decision"], &a["decision"]);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 6, .. ProptestConfig::default() })]
+
+    #[test]
+    fn batch_records_equal_next_answers(logs in prop::collection::vec(log_json(), 1..6)) {
+        let jsonl = logs.join("\n") + "\n";
+        let mut t = Test::new().file("in.jsonl", &jsonl);
+        for (i, l) in logs.iter().enumerate() {
+            t = t.file(&format!("log{i}.json"), l);
+        }
+        let batch = t.args(&["batch", "in.jsonl", "--quiet"]).run();
+        let records: Vec<&str> = batch.stdout.lines().collect();
+        prop_assert_eq!(records.len(), logs.len());
+        for (i, rec) in records.iter().enumerate() {
+            let next = Test::new().file("log.json", &logs[i]).args(&["next", "log.json", "--format", "json"]).run();
+            prop_assert_eq!(next.stdout, format!("{rec}\n"));
+        }
+    }
+}
