@@ -76,8 +76,10 @@ pub fn text(a: &Answer, p: &Protocol) -> String {
         if let Some(s) = &r.source {
             let _ = writeln!(o, "      source: {s}");
         }
-        if !r.inputs.is_empty() {
-            let inputs: Vec<String> = r.inputs.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+        // Values of earlier sessions are in the JSON answer and in --explain; here only what
+        // the last session, the log's derived values and the parameters said.
+        let inputs: Vec<String> = r.inputs.iter().filter(|(k, _)| !k.starts_with("session ")).map(|(k, v)| format!("{k} = {v}")).collect();
+        if !inputs.is_empty() {
             let _ = writeln!(o, "      inputs: {}", inputs.join(", "));
         }
     }

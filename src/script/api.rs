@@ -430,3 +430,142 @@ pub const FUNCTIONS: [&str; 16] = [
 pub fn session_view(log: &Arc<PatientLog>, idx: usize) -> SessionView {
     SessionView { log: log.clone(), idx }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::model::dose::Dose;
+    use crate::model::log::{Performed, Symptom};
+    use crate::model::quantity::{Date, Rating, Tenths};
+
+    fn session(date: &str, kind: SessionKind, after: Option<u8>, fatigue: Option<u8>, minutes: Option<u32>) -> Session {
+        Session {
+            date: Date::parse(date).unwrap(),
+            kind,
+            pain: Pain { before: Some(Rating(2)), during: Some(Rating(3)), after: after.map(Rating), next_day: None },
+            fatigue: fatigue.map(Rating),
+            rom: BTreeMap::from([("hip_flexion".into(), 100.0)]),
+            measures: BTreeMap::new(),
+            symptoms: vec![Symptom::Swelling],
+            exercises: minutes
+                .map(|m| Performed {
+                    id: "walking".into(),
+                    template: 0,
+                    dose: Dose { minutes: Some(Tenths(m * 10)), ..Dose::default() },
+                    completed: m < 40,
+                    level: None,
+                })
+                .into_iter()
+                .collect(),
+            override_phase: None,
+            override_note: None,
+        }
+    }
+
+    /// 1, 3, 4, 5 (rest), 6 September: pain after 4, 3, 2, -, 1.
+    fn log() -> Arc<PatientLog> {
+        Arc::new(PatientLog {
+            patient: "P-1".into(),
+            start: Date::parse("2026-09-01").unwrap(),
+            intake: None,
+            sessions: vec![
+                session("2026-09-01", SessionKind::Exercise, Some(4), Some(5), Some(20)),
+                session("2026-09-03", SessionKind::Exercise, Some(3), Some(4), Some(20)),
+                session("2026-09-04", SessionKind::Exercise, Some(2), None, Some(25)),
+                session("2026-09-05", SessionKind::Rest, None, None, None),
+                session("2026-09-06", SessionKind::Exercise, Some(1), Some(3), Some(45)),
+            ],
+        })
+    }
+
+    fn eval(script: &str) -> Dynamic {
+        let engine = super::super::engine::sandboxed();
+        let log = log();
+        let mut scope = rhai::Scope::new();
+        scope.push_constant("log", LogView { log: log.clone(), end: log.sessions.len() - 1 });
+        scope.push_constant("last", session_view(&log, log.sessions.len() - 1));
+        engine.eval_with_scope::<Dynamic>(&mut scope, script).unwrap_or_else(|e| panic!("{script}: {e}"))
+    }
+
+    #[test]
+    fn numbers_of_an_array() {
+        assert_eq!(eval("mean([1, 2, 6])").as_float().unwrap(), 3.0);
+        assert!(eval("mean([])").is_unit());
+        assert_eq!(eval("sum([1, 2, 6])").as_int().unwrap(), 9);
+        assert_eq!(eval("sum([1.5, 2])").as_float().unwrap(), 3.5);
+        assert_eq!(eval("max([1, 7, 6])").as_int().unwrap(), 7);
+        assert_eq!(eval("min([3, 1.5])").as_float().unwrap(), 1.5);
+        assert!(eval("max([])").is_unit());
+    }
+
+    #[test]
+    fn values_skip_missing_and_fields_are_checked() {
+        assert_eq!(eval("values(log.sessions, \"pain.after\")").into_array().unwrap().len(), 4);
+        assert_eq!(eval("values(log.sessions, \"rom.hip_flexion\")").into_array().unwrap().len(), 5);
+        assert!(!eval("all_have(log.sessions, \"fatigue\")").as_bool().unwrap());
+        let engine = super::super::engine::sandboxed();
+        let mut scope = rhai::Scope::new();
+        let l = log();
+        scope.push_constant("log", LogView { log: l.clone(), end: 4 });
+        let err = engine.eval_with_scope::<Dynamic>(&mut scope, "values(log.sessions, \"pian.after\")").unwrap_err();
+        assert!(err.to_string().contains("unknown session field `pian.after`"), "{err}");
+    }
+
+    #[test]
+    fn slope_per_day() {
+        // pain after 4, 3, 2, 1 on days 0, 2, 3, 5: n Σxy − Σx Σy = −32 over n Σx² − (Σx)² = 52.
+        let s = eval("slope(log.sessions, \"pain.after\")").as_float().unwrap();
+        assert_eq!(s, -32.0 / 52.0);
+        assert!(eval("slope(log.recent(1), \"pain.after\")").is_unit());
+        assert_eq!(slope_of(&[(0.0, 1.0), (1.0, 1.0)]), Some(0.0));
+    }
+
+    #[test]
+    fn windows_by_days_and_by_sessions() {
+        assert_eq!(eval("log.window_days(3).len()").as_int().unwrap(), 3); // 4, 5, 6 September
+        assert_eq!(eval("log.window_days(6).len()").as_int().unwrap(), 5);
+        assert_eq!(eval("log.recent(2).len()").as_int().unwrap(), 2);
+        assert_eq!(eval("log.previous(2)[0].date").into_string().unwrap(), "2026-09-05");
+        assert_eq!(eval("log.previous_values(\"pain.after\", 2)").into_array().unwrap().len(), 2);
+        assert_eq!(eval("exercise_sessions(log.sessions).len()").as_int().unwrap(), 4);
+    }
+
+    #[test]
+    fn derived_values() {
+        assert_eq!(eval("log.days_since_start").as_int().unwrap(), 5);
+        assert_eq!(eval("log.consecutive_training_days").as_int().unwrap(), 1);
+        assert_eq!(eval("log.pain_baseline").as_float().unwrap(), 2.0);
+        assert!(eval("log.pain_trend").as_float().unwrap() < 0.0);
+        assert_eq!(eval("log.weekly_minutes").as_int().unwrap(), 110);
+        assert_eq!(eval("log.previous_weekly_minutes").as_int().unwrap(), 0);
+        assert_eq!(eval("log.longest_recent_minutes").as_int().unwrap(), 25);
+        assert_eq!(eval("log.days_since(\"walking\")").as_int().unwrap(), 2);
+        assert!(eval("log.days_since(\"cycling\")").is_unit());
+    }
+
+    #[test]
+    fn a_session_reads_as_documented() {
+        assert_eq!(eval("last.pain.after").as_int().unwrap(), 1);
+        assert!(eval("last.pain.next_day").is_unit());
+        assert_eq!(eval("last.pain.next_day ?? 9").as_int().unwrap(), 9);
+        assert!(eval("last.has_symptom(\"swelling\")").as_bool().unwrap());
+        assert!(eval("\"swelling\" in last.symptoms").as_bool().unwrap());
+        assert!(eval("last.stopped").as_bool().unwrap());
+        assert!(eval("last.did(\"walking\")").as_bool().unwrap());
+        assert_eq!(eval("last.exercise(\"walking\").minutes").as_float().unwrap(), 45.0);
+        assert_eq!(eval("last.day").as_int().unwrap(), 5);
+        assert_eq!(eval("last.kind").into_string().unwrap(), "exercise");
+    }
+
+    #[test]
+    fn reads_are_recorded_for_the_trace() {
+        super::super::trace::start();
+        eval("last.fatigue");
+        let reads = super::super::trace::take();
+        assert_eq!(reads.len(), 1);
+        assert_eq!(reads[0].field, "fatigue");
+        assert_eq!(reads[0].session, Some(4));
+    }
+}
