@@ -187,6 +187,10 @@ mod tests {
         assert_eq!(d.plus_days(30).to_string(), "2026-10-02");
         assert_eq!(Date::parse("2026-02-30"), None);
         assert_eq!(Date::parse("2026-9-2"), None);
+        assert_eq!(Date::parse("2024-02-29").map(|d| d.to_string()).as_deref(), Some("2024-02-29"));
+        assert_eq!(Date::parse("2026-13-01"), None);
+        assert_eq!(Date::parse("2026-01-0x"), None);
+        assert_eq!(Date::parse("+026-01-01"), None);
     }
 
     #[test]
