@@ -74,28 +74,46 @@ pub fn run(ctx: Ctx, args: &BatchArgs) -> Result<Status, Error> {
     let progress = output::progress_bar(args.quiet, inputs.total_bytes());
     let mut summary = Summary::default();
 
+    // A reader thread fills the next chunk while the pool evaluates this one: reading and
+    // evaluating overlap, and at most two chunks are in memory.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<Item>, Error>>(1);
     let mut reader = inputs.reader();
-    let mut chunk: Vec<Item> = Vec::with_capacity(CHUNK);
-    loop {
-        chunk.clear();
-        while chunk.len() < CHUNK {
-            match reader.next_item()? {
-                Some(item) => chunk.push(item),
-                None => break,
+    let result = std::thread::scope(|scope| -> Result<(), Error> {
+        scope.spawn(move || {
+            loop {
+                let mut chunk = Vec::with_capacity(CHUNK);
+                let end = loop {
+                    if chunk.len() == CHUNK {
+                        break false;
+                    }
+                    match reader.next_item() {
+                        Ok(Some(item)) => chunk.push(item),
+                        Ok(None) => break true,
+                        Err(e) => {
+                            let _ = tx.send(Err(e));
+                            return;
+                        }
+                    }
+                };
+                if (!chunk.is_empty() && tx.send(Ok(chunk)).is_err()) || end {
+                    return;
+                }
             }
+        });
+        for chunk in rx {
+            let chunk = chunk?;
+            let outcomes: Vec<(Outcome, u64)> =
+                pool.install(|| chunk.par_iter().map(|item| (evaluate_item(&compiled, item, &opts, &sources), item.bytes)).collect());
+            for (outcome, bytes) in &outcomes {
+                summary.add(outcome);
+                sink.write(outcome, &sources)?;
+                progress.inc(*bytes);
+            }
+            progress.set_message(format!("{} logs", summary.read));
         }
-        if chunk.is_empty() {
-            break;
-        }
-        let outcomes: Vec<(Outcome, u64)> =
-            pool.install(|| chunk.par_iter().map(|item| (evaluate_item(&compiled, item, &opts, &sources), item.bytes)).collect());
-        for (outcome, bytes) in &outcomes {
-            summary.add(outcome);
-            sink.write(outcome, &sources)?;
-            progress.inc(*bytes);
-        }
-        progress.set_message(format!("{} logs", summary.read));
-    }
+        Ok(())
+    });
+    result?;
     progress.finish_and_clear();
     sink.finish()?;
     if let Some(path) = &args.summary_json {

@@ -99,7 +99,7 @@ impl Plan {
 
 struct Lines {
     name: String,
-    reader: Box<dyn BufRead>,
+    reader: Box<dyn BufRead + Send>,
     line: u32,
 }
 
@@ -135,7 +135,7 @@ impl Reader {
             let Some(next) = self.inputs.next() else { return Ok(None) };
             match next {
                 Input::Lines { name, path } => {
-                    let reader: Box<dyn BufRead> = match path {
+                    let reader: Box<dyn BufRead + Send> = match path {
                         Some(p) => Box::new(BufReader::with_capacity(1 << 20, File::open(&p).map_err(|e| Error::io(&p, e))?)),
                         None => Box::new(BufReader::with_capacity(1 << 20, std::io::stdin())),
                     };
