@@ -3,10 +3,16 @@
 //! there are no errors.
 
 pub mod build;
+pub mod calls;
 pub mod dose;
+pub mod lex;
+pub mod library;
 pub mod lint;
 pub mod log;
 pub mod scripts;
+#[cfg(test)]
+pub mod testing;
+pub mod yields;
 
 use crate::diagnostic::Diagnostics;
 use crate::load::LoadedFiles;
@@ -14,19 +20,23 @@ use crate::model::protocol::Protocol;
 use crate::script::CompiledProtocol;
 use crate::source::SourceMap;
 
-/// Loads, validates, lints and compiles a protocol. Returns the compiled protocol when there
-/// are no errors (warnings do not block), and every diagnostic found.
+/// Loads, validates, compiles and lints a protocol. Returns the compiled protocol when there
+/// are no errors (warnings do not block), and every diagnostic found: every error of every
+/// stage, or, when there is none, every warning.
 pub fn protocol(sources: &SourceMap, files: &LoadedFiles) -> (Option<CompiledProtocol>, Diagnostics) {
     let mut diags = Diagnostics::default();
     let Some(protocol) = build::build(sources, files, &mut diags) else {
         return (None, diags);
     };
     let compiled = scripts::compile(sources, protocol, &mut diags);
-    if let Some(c) = &compiled {
-        lint::lint(sources, files, c, &mut diags);
-    }
     if diags.has_errors() {
         return (None, diags);
+    }
+    // Lints run once there are no errors: on a protocol with errors their warnings mostly echo
+    // them (a misspelt exercise id leaves the real exercise unused, a rule calling an unknown
+    // function seems to read nothing).
+    if let Some(c) = &compiled {
+        lint::lint(sources, &c.protocol, &mut diags);
     }
     (compiled, diags)
 }

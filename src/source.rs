@@ -27,6 +27,14 @@ impl Loc {
     }
 }
 
+/// Where something was written: a file and a location in it. The checked model keeps one on
+/// every id, so that lints, which run on the model, still point into the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place {
+    pub source: SourceId,
+    pub loc: Loc,
+}
+
 /// One loaded file: the path as the user named it (or an `embedded:` name) and its text.
 #[derive(Debug)]
 pub struct SourceFile {

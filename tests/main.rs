@@ -4,8 +4,10 @@ mod support;
 
 mod batch;
 mod check;
+mod diagnostics;
 mod examples;
 mod hip_rules;
 mod next;
 mod props;
 mod scenarios;
+mod schema;

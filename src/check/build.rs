@@ -10,7 +10,7 @@ use crate::model::dose::Dose;
 use crate::model::protocol::{
     Criterion, Dosing, Helper, Level, Manifest, NextExercises, Parameter, Phase, Protocol, Rule, Script, Status, Template,
 };
-use crate::source::{SourceId, SourceMap};
+use crate::source::{Place, SourceId, SourceMap};
 use crate::syntax::Spanned;
 use crate::syntax::protocol::{PlanFile, RawDose, RawManifest, RawPhase, RawRule, RawTemplate, RuleFile};
 use crate::syntax::yaml::{PROTOCOL_CODES, parse};
@@ -68,23 +68,32 @@ pub fn script_of(sources: &SourceMap, source: SourceId, s: &Spanned<String>) -> 
 }
 
 struct Parsed {
+    /// A file could not be read at all: what it defines is missing, so later checks would
+    /// only report the consequences (a missing manifest, unknown ids).
+    failed: bool,
     plans: Vec<(SourceId, PlanFile)>,
     rules: Vec<(SourceId, RuleFile)>,
     helpers: Vec<Helper>,
 }
 
 fn parse_files(sources: &SourceMap, files: &LoadedFiles, diags: &mut Diagnostics) -> Parsed {
-    let mut parsed = Parsed { plans: Vec::new(), rules: Vec::new(), helpers: Vec::new() };
+    let mut parsed = Parsed { failed: false, plans: Vec::new(), rules: Vec::new(), helpers: Vec::new() };
     for f in &files.files {
         let text = &sources.get(f.source).text;
         match f.kind {
             FileKind::Plan => match parse::<PlanFile>(f.source, text, &PROTOCOL_CODES) {
                 Ok(p) => parsed.plans.push((f.source, p)),
-                Err(d) => diags.push(*d),
+                Err(d) => {
+                    diags.push(*d);
+                    parsed.failed = true;
+                }
             },
             FileKind::Rules => match parse::<RuleFile>(f.source, text, &PROTOCOL_CODES) {
                 Ok(r) => parsed.rules.push((f.source, r)),
-                Err(d) => diags.push(*d),
+                Err(d) => {
+                    diags.push(*d);
+                    parsed.failed = true;
+                }
             },
             FileKind::Helper => parsed.helpers.push(Helper {
                 path: f.relative.clone(),
@@ -100,7 +109,7 @@ fn parse_files(sources: &SourceMap, files: &LoadedFiles, diags: &mut Diagnostics
     parsed
 }
 
-fn manifest(sources: &SourceMap, plans: &[(SourceId, PlanFile)], diags: &mut Diagnostics) -> Option<Manifest> {
+fn manifest(sources: &SourceMap, plans: &[(SourceId, PlanFile)], failed: bool, diags: &mut Diagnostics) -> Option<Manifest> {
     let mut found: Option<(SourceId, &Spanned<RawManifest>)> = None;
     for (src, plan) in plans {
         let Some(m) = &plan.protocol else { continue };
@@ -116,6 +125,10 @@ fn manifest(sources: &SourceMap, plans: &[(SourceId, PlanFile)], diags: &mut Dia
         found = Some((*src, m));
     }
     let Some((src, m)) = found else {
+        if failed {
+            // The manifest is probably in the file that could not be read.
+            return None;
+        }
         diags.push(
             Diagnostic::new(Code::MissingManifest, "the protocol has no manifest")
                 .help("add a `protocol:` section (id, version, title, status) to one file under plans/"),
@@ -139,6 +152,7 @@ fn manifest(sources: &SourceMap, plans: &[(SourceId, PlanFile)], diags: &mut Dia
     }
     Some(Manifest {
         id: m.id.value.clone(),
+        at: Place { source: src, loc: m.id.loc },
         version: m.version.value.clone(),
         title: m.title.clone(),
         status: m.status.value,
@@ -174,13 +188,24 @@ fn template(src: SourceId, t: &RawTemplate, diags: &mut Diagnostics) -> Template
     }
     Template {
         id: t.id.value.clone(),
+        at: Place { source: src, loc: t.id.loc },
         name: t.name.clone(),
         category: t.category,
         impact: t.impact,
         equipment: t.equipment.clone(),
         muscles: t.muscles.clone(),
         cues: t.cues.clone(),
-        ladder: t.ladder.value.iter().map(|l| Level { name: l.name.clone(), dose: dose(&l.dose.value), cues: l.cues.clone() }).collect(),
+        ladder: t
+            .ladder
+            .value
+            .iter()
+            .map(|l| Level {
+                name: l.name.clone(),
+                dose: dose(&l.dose.value),
+                at: Place { source: src, loc: l.dose.loc },
+                cues: l.cues.clone(),
+            })
+            .collect(),
         progress,
         regress,
     }
@@ -205,8 +230,17 @@ fn resolve_templates(src: SourceId, ids: &[Spanned<String>], templates: &[Templa
 }
 
 fn phase(sources: &SourceMap, src: SourceId, p: &RawPhase, templates: &[Template], diags: &mut Diagnostics) -> Phase {
+    let uses = p
+        .exercises
+        .iter()
+        .chain(&p.rotate)
+        .chain(p.goal_exercises.values().flatten())
+        .filter_map(|id| Some((templates.iter().position(|t| t.id == id.value)?, Place { source: src, loc: id.loc })))
+        .collect();
     Phase {
         id: p.id.value.clone(),
+        at: Place { source: src, loc: p.id.loc },
+        uses,
         title: p.title.clone(),
         goals: p.goals.clone(),
         exercises: resolve_templates(src, &p.exercises, templates, diags),
@@ -241,6 +275,7 @@ fn rule(sources: &SourceMap, src: SourceId, r: &RawRule, phases: &[Phase], diags
     });
     Rule {
         id: r.id.value.clone(),
+        at: Place { source: src, loc: r.id.loc },
         description: r.description.clone(),
         phases: scope,
         when: script_of(sources, src, &r.when),
@@ -253,10 +288,11 @@ fn rule(sources: &SourceMap, src: SourceId, r: &RawRule, phases: &[Phase], diags
     }
 }
 
-/// Builds the model; `None` when an error makes the protocol unusable.
+/// Builds the model; `None` when a file could not be read or there is no manifest. The model
+/// may be built despite other errors (`diags` has them), to check its scripts in the same run.
 pub fn build(sources: &SourceMap, files: &LoadedFiles, diags: &mut Diagnostics) -> Option<Protocol> {
     let parsed = parse_files(sources, files, diags);
-    let manifest = manifest(sources, &parsed.plans, diags);
+    let manifest = manifest(sources, &parsed.plans, parsed.failed, diags);
 
     let mut param_ids = Ids::new("parameter");
     let mut parameters = Vec::new();
@@ -268,6 +304,7 @@ pub fn build(sources: &SourceMap, files: &LoadedFiles, diags: &mut Diagnostics) 
             if param_ids.insert(*src, &p.id, sources, diags) {
                 parameters.push(Parameter {
                     id: p.id.value.clone(),
+                    at: Place { source: *src, loc: p.id.loc },
                     value: p.value.value.clone(),
                     description: p.description.clone(),
                     unit: p.unit.clone(),
@@ -302,7 +339,7 @@ pub fn build(sources: &SourceMap, files: &LoadedFiles, diags: &mut Diagnostics) 
             }
         }
     }
-    if phases.is_empty() && manifest.is_some() {
+    if phases.is_empty() && manifest.is_some() && !parsed.failed {
         diags.push(
             Diagnostic::new(Code::MissingManifest, "the protocol has no phases")
                 .help("add a `phases:` list to a plan file; a protocol without stages has one phase"),
@@ -346,7 +383,9 @@ pub fn build(sources: &SourceMap, files: &LoadedFiles, diags: &mut Diagnostics) 
         }
     }
 
-    if diags.has_errors() {
+    // A model with unresolved references is still built (they are left out), so that the
+    // scripts are checked in the same run; a file that could not be read leaves too much out.
+    if parsed.failed {
         return None;
     }
     Some(Protocol {

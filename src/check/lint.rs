@@ -1,26 +1,31 @@
-//! Protocol lints: warnings about things that are legal but probably wrong or unsafe.
+//! Protocol lints: warnings about protocols that are legal but probably wrong or unsafe. Each
+//! lint is one file under `lint/`, has a stable code (`W05xx`, documented in
+//! docs/diagnostics.md) and runs on the checked model, whose ids keep where they were written.
+//! Lints never stop a protocol from loading; `check --deny-warnings` makes them fail CI.
 
-use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::load::LoadedFiles;
-use crate::script::CompiledProtocol;
+mod authoring;
+mod duplicate;
+mod impact;
+mod ladder;
+mod pain;
+mod reach;
+mod red_flags;
+mod unused;
+
+use crate::diagnostic::Diagnostics;
+use crate::model::protocol::Protocol;
 use crate::source::SourceMap;
 
-pub fn lint(_sources: &SourceMap, _files: &LoadedFiles, c: &CompiledProtocol, diags: &mut Diagnostics) {
-    let p = &c.protocol;
-    for rule in &p.rules {
-        if rule.source.as_deref().is_none_or(|s| s.trim().is_empty()) {
-            diags.push(
-                Diagnostic::new(Code::MissingSource, format!("rule `{}` has no source", rule.id))
-                    .at(rule.when.source, rule.when.loc)
-                    .help("add `source:` with the citation behind the rule, so clinicians can check it against the evidence"),
-            );
-        }
-        if !rule.when.block && rule.when.text.contains('\n') {
-            diags.push(
-                Diagnostic::new(Code::ScriptNotBlock, format!("the condition of rule `{}` is not a `|` block", rule.id))
-                    .at(rule.when.source, rule.when.loc)
-                    .help("write `when: |` and the script on the lines below, so errors point at the right place"),
-            );
-        }
-    }
+use super::library::Library;
+
+pub fn lint(sources: &SourceMap, p: &Protocol, diags: &mut Diagnostics) {
+    let lib = Library::new(&p.helpers);
+    reach::lint(p, diags);
+    unused::lint(p, diags);
+    ladder::lint(p, diags);
+    duplicate::lint(sources, p, diags);
+    red_flags::lint(p, &lib, diags);
+    pain::lint(p, &lib, diags);
+    impact::lint(p, diags);
+    authoring::lint(p, diags);
 }

@@ -42,9 +42,17 @@ fn json_diagnostic(source: SourceId, text: &str, e: &serde_json::Error, line_off
     let loc = if e.line() == 0 {
         Loc::UNKNOWN
     } else {
-        let mut loc = crate::source::SourceFile::new("", text).loc_at(e.line() as u32, e.column().max(1) as u32);
+        let file = crate::source::SourceFile::new("", text);
+        let mut loc = file.loc_at(e.line() as u32, e.column().max(1) as u32);
         loc.len = loc.len.min(1);
-        Loc { line: e.line() as u32 + line_offset, ..loc }
+        if let Some(key) = msg.strip_prefix("unknown field `").and_then(|r| r.split('`').next()) {
+            // serde_json stops just after the key: underline the key itself.
+            let quoted = format!("\"{key}\"");
+            if let Some(at) = text.get(..loc.offset + 1).and_then(|before| before.rfind(&quoted)) {
+                loc = file.loc_of_offset(at, quoted.len());
+            }
+        }
+        Loc { line: loc.line + line_offset, ..loc }
     };
     crate::syntax::serde_message::classify(msg, &LOG_CODES, is_syntax).at(source, loc)
 }

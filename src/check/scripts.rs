@@ -12,6 +12,10 @@ use crate::model::protocol::{Protocol, Script};
 use crate::script::{CompiledProtocol, SCOPE_NAMES, engine};
 use crate::source::{Loc, SourceMap};
 use crate::syntax::protocol::ParamValue;
+use crate::syntax::serde_message::backticks;
+
+use super::library::Library;
+use super::{calls, yields};
 
 /// The scope every script is compiled against: the names exist (strict variables), their
 /// values do not matter at compile time. They are plain variables, not constants: the
@@ -30,10 +34,24 @@ pub fn map_position(sources: &SourceMap, script: &Script, pos: Position) -> Loc 
     let file = sources.get(script.source);
     match (pos.line(), script.block) {
         (Some(line), true) => {
-            let col = pos.position().unwrap_or(1) as u32;
-            file.loc_at(script.loc.line + line as u32 - 1, script.loc.col + col - 1)
+            let (line, col) = within_script(&script.text, line, pos.position().unwrap_or(1));
+            file.loc_at(script.loc.line + line as u32 - 1, script.loc.col + col as u32 - 1)
         }
         _ => script.loc,
+    }
+}
+
+/// Rhai reports "unexpected end" errors just past the script's last character, which in a
+/// YAML file is the next key. Such positions move back onto the last character of the script.
+fn within_script(text: &str, line: usize, col: usize) -> (usize, usize) {
+    let lines: Vec<&str> = text.lines().collect();
+    let inside = lines.get(line - 1).is_some_and(|l| col <= l.chars().count());
+    if inside {
+        return (line, col);
+    }
+    match lines.iter().take(line).rposition(|l| !l.trim().is_empty()) {
+        Some(i) => (i + 1, lines[i].trim_end().chars().count().max(1)),
+        None => (line, col),
     }
 }
 
@@ -46,17 +64,22 @@ fn parse_diagnostic(sources: &SourceMap, script: &Script, err: &ParseError, func
             help_for(name, "scripts see", SCOPE_NAMES.iter().copied())
                 .or_else(|| Some("scripts see `log`, `last`, `params`, `phase` and `days_in_phase`; declare others with `let`".into())),
         ),
-        ParseErrorType::Reserved(word) if word == "eval" => {
+        other if other.to_string().contains("'eval'") => {
             (Code::ScriptSyntax, "`eval` is not allowed in protocol scripts".into(), Some("write the expression directly".into()))
         }
         other => {
-            let text = other.to_string();
+            let text = backticks(&other.to_string());
             let mut m = text.chars();
             let first = m.next().map(|c| c.to_lowercase().collect::<String>()).unwrap_or_default();
             (Code::ScriptSyntax, format!("{first}{}", m.as_str()).trim_end_matches('.').to_string(), None)
         }
     };
     let _ = functions;
+    let mut loc = loc;
+    if let (ParseErrorType::VariableUndefined(name), true) = (err.err_type(), script.block) {
+        // Underline the name alone, not the property path after it.
+        loc.len = name.len();
+    }
     let mut d = Diagnostic::new(code, message).at(script.source, loc).label("here").help_opt(help);
     if !script.block {
         d = d.note("the position inside a quoted or folded script is approximate: write scripts as `|` blocks");
@@ -137,13 +160,35 @@ fn compile_one(engine: &Engine, sources: &SourceMap, script: &Script, name: &str
     }
 }
 
-/// Compiles helpers, rules and gates; `None` when any script fails to compile.
+/// What Rhai's compiler does not check: calls to unknown functions, session fields named in
+/// strings, and conditions that cannot yield true or false (see `calls` and `yields`).
+fn analyse(sources: &SourceMap, protocol: &Protocol, diags: &mut Diagnostics) {
+    let lib = Library::new(&protocol.helpers);
+    for helper in &protocol.helpers {
+        calls::check(sources, &helper.script, &lib, diags);
+    }
+    for rule in &protocol.rules {
+        calls::check(sources, &rule.when, &lib, diags);
+        yields::check(sources, &rule.when, &format!("the condition of rule `{}`", rule.id), diags);
+    }
+    for phase in &protocol.phases {
+        if let Some(exit) = &phase.exit {
+            calls::check(sources, &exit.script, &lib, diags);
+            yields::check(sources, &exit.script, &format!("the exit gate of phase `{}`", phase.id), diags);
+        }
+    }
+}
+
+/// Compiles helpers, rules and gates; `None` when any script fails to compile or calls what
+/// does not exist.
 pub fn compile(sources: &SourceMap, protocol: Protocol, diags: &mut Diagnostics) -> Option<CompiledProtocol> {
     let engine = engine::sandboxed();
     let errors_before = diags.error_count();
+    analyse(sources, &protocol, diags);
 
     let mut lib = AST::empty();
     for helper in &protocol.helpers {
+        check_params(sources, &protocol, &helper.script, diags);
         match engine.compile_with_scope(&compile_scope(), &helper.script.text) {
             // Only the functions of a helper file are kept: top-level statements would run
             // before every rule and are not part of the helper contract.
@@ -180,4 +225,16 @@ pub fn compile(sources: &SourceMap, protocol: Protocol, diags: &mut Diagnostics)
         params: Dynamic::from_map(params),
         rule_params,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_past_the_end_move_onto_the_script() {
+        assert_eq!(within_script("a > (b\n", 2, 1), (1, 6));
+        assert_eq!(within_script("x\n  y\n\n", 4, 1), (2, 3));
+        assert_eq!(within_script("a > b\n", 1, 3), (1, 3));
+    }
 }

@@ -1,15 +1,20 @@
 //! `stepwise check`: load, validate, lint and compile the whole protocol (and any logs given
-//! with `--log`), print every diagnostic, and say whether it is all clear.
+//! with `--log`, which are also evaluated), print every diagnostic, and say whether it is all
+//! clear.
+
+use std::sync::Arc;
 
 use crate::check::log::{LogFormat, read, validate};
 use crate::cli::CheckArgs;
 use crate::diagnostic::Diagnostics;
 use crate::diagnostic::render::{DiagnosticFormat, render};
 use crate::error::Error;
+use crate::eval::{EvalOptions, evaluate};
 use crate::exit::Status;
 use crate::source::SourceMap;
 
 use super::Ctx;
+use super::next::eval_diagnostic;
 use super::protocol::load;
 
 pub fn run(ctx: Ctx, args: &CheckArgs) -> Result<Status, Error> {
@@ -26,7 +31,14 @@ pub fn run(ctx: Ctx, args: &CheckArgs) -> Result<Status, Error> {
             let source = sources.add(name, text);
             match read(source, &sources.get(source).text, format, 0) {
                 Ok(raw) => {
-                    validate(source, raw, &c.protocol, &mut diags);
+                    // A valid log is also evaluated, session by session, so that a script that
+                    // fails on its values (E0304) shows up here rather than in a clinic's batch.
+                    if let Some(log) = validate(source, raw, &c.protocol, &mut diags) {
+                        let opts = EvalOptions { timeline: true, explain: false };
+                        if let Err(e) = evaluate(c, Arc::new(log), &opts) {
+                            diags.push(eval_diagnostic(&sources, &e));
+                        }
+                    }
                 }
                 Err(d) => diags.push(*d),
             }

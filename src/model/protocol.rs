@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::decision::Decision;
 use super::dose::{Dose, DoseChange};
 use super::quantity::Date;
-use crate::source::{Loc, SourceId};
+use crate::source::{Loc, Place, SourceId};
 use crate::syntax::protocol::ParamValue;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -48,6 +48,8 @@ pub enum NextExercises {
 #[derive(Debug, Clone)]
 pub struct Manifest {
     pub id: String,
+    /// Where the id is written.
+    pub at: Place,
     pub version: String,
     pub title: String,
     pub status: Status,
@@ -60,6 +62,7 @@ pub struct Manifest {
 #[derive(Debug, Clone)]
 pub struct Parameter {
     pub id: String,
+    pub at: Place,
     pub value: ParamValue,
     pub description: String,
     pub unit: Option<String>,
@@ -94,12 +97,16 @@ pub struct Criterion {
 #[derive(Debug, Clone)]
 pub struct Phase {
     pub id: String,
+    pub at: Place,
     pub title: String,
     pub goals: Vec<String>,
     pub exercises: Vec<usize>,
     pub rotate: Vec<usize>,
     /// (goal, exercises) added when the patient's intake goals include the goal.
     pub goal_exercises: Vec<(String, Vec<usize>)>,
+    /// Every exercise the phase names (in `exercises`, `rotate` and `goal_exercises`), with
+    /// where it is named.
+    pub uses: Vec<(usize, Place)>,
     pub min_days: u32,
     pub entry: Option<String>,
     pub exit: Option<Criterion>,
@@ -109,12 +116,15 @@ pub struct Phase {
 pub struct Level {
     pub name: String,
     pub dose: Dose,
+    /// Where the dose is written.
+    pub at: Place,
     pub cues: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
 pub struct Template {
     pub id: String,
+    pub at: Place,
     pub name: String,
     pub category: Category,
     pub impact: Impact,
@@ -129,6 +139,7 @@ pub struct Template {
 #[derive(Debug, Clone)]
 pub struct Rule {
     pub id: String,
+    pub at: Place,
     pub description: String,
     /// Phase indices; `None` = every phase.
     pub phases: Option<Vec<usize>>,

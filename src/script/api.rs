@@ -562,7 +562,7 @@ mod tests {
     #[test]
     fn reads_are_recorded_for_the_trace() {
         super::super::trace::start();
-        eval("last.fatigue");
+        let _ = eval("last.fatigue");
         let reads = super::super::trace::take();
         assert_eq!(reads.len(), 1);
         assert_eq!(reads[0].field, "fatigue");

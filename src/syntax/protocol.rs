@@ -188,6 +188,7 @@ pub struct RawTemplate {
     #[serde(default)]
     pub cues: Vec<String>,
     /// Progression levels, easiest first.
+    #[schemars(length(min = 1))]
     pub ladder: Spanned<Vec<RawLevel>>,
     /// This exercise's own dose change on `progress`, replacing the protocol's (e.g. timed
     /// cardio grows by 10% instead of moving along a ladder).

@@ -5,6 +5,32 @@ use crate::diagnostic::suggest::help_for;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::syntax::yaml::ErrorCodes;
 
+/// Rhai and the YAML reader quote code as `'x'`; the project's style is backticks. Only short quoted words
+/// without spaces change, so an apostrophe in prose stays as it is.
+pub fn backticks(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find('\'') {
+        let after = &rest[i + 1..];
+        let quoted = after.find('\'').map(|j| &after[..j]).filter(|q| !q.is_empty() && q.len() <= 30 && !q.contains(char::is_whitespace));
+        match quoted {
+            Some(q) => {
+                out.push_str(&rest[..i]);
+                out.push('`');
+                out.push_str(q);
+                out.push('`');
+                rest = &after[q.len() + 1..];
+            }
+            None => {
+                out.push_str(&rest[..=i]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Strips the location suffixes that the readers append (`at line 3 column 5`), which the
 /// diagnostic shows in its own way.
 pub fn clean(msg: &str) -> String {
@@ -17,7 +43,7 @@ pub fn clean(msg: &str) -> String {
     if let Some(rest) = m.strip_prefix("error: ") {
         m = rest.to_string();
     }
-    m.trim_end_matches('.').to_string()
+    backticks(m.trim_end_matches('.'))
 }
 
 /// The allowed names after "expected" in serde's messages: `one of `a`, `b``, `a or b`, or
@@ -40,7 +66,7 @@ pub fn classify(message: String, codes: &ErrorCodes, is_syntax: bool) -> Diagnos
     }
     if let Some(rest) = message.strip_prefix("missing field `") {
         let field = rest.split('`').next().unwrap_or(rest);
-        return Diagnostic::new(codes.missing, format!("missing required key `{field}`")).help(format!("add `{field}:` here"));
+        return Diagnostic::new(codes.missing, format!("missing required key `{field}`")).help(format!("add `{field}:` to this entry"));
     }
     if let Some(rest) = message.strip_prefix("unknown variant `") {
         let (value, expected) = rest.split_once('`').unwrap_or((rest, ""));
@@ -61,8 +87,71 @@ pub fn classify(message: String, codes: &ErrorCodes, is_syntax: bool) -> Diagnos
             .label("written twice")
             .help("remove one of the two entries");
     }
-    let code = if is_syntax { codes.syntax } else { codes.value };
-    Diagnostic::new(code, message)
+    if is_syntax {
+        let help = message.contains("tabs").then_some("indent with spaces: YAML does not allow tabs for indentation");
+        return Diagnostic::new(codes.syntax, message).help_opt(help.map(str::to_string));
+    }
+    let (message, help) = plain_words(&message);
+    Diagnostic::new(codes.value, message).help_opt(help)
+}
+
+/// Names for what the readers call Rust types (`u32`) or YAML events (`sequence start`).
+fn kind_name(kind: &str) -> Option<&'static str> {
+    Some(match kind {
+        "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number (0 or more)",
+        "i8" | "i16" | "i32" | "i64" | "isize" => "a whole number",
+        "f32" | "f64" => "a number",
+        "bool" => "`true` or `false`",
+        "string scalar" | "a string" | "string" => "text",
+        "sequence start" | "a sequence" | "sequence" => "a list",
+        "mapping start" | "a map" | "map" => "a mapping of keys to values",
+        _ => return None,
+    })
+}
+
+/// How serde names the value it found (`string "ten"`, `integer `5``, `map`).
+fn found_name(found: &str) -> String {
+    let found = found.trim();
+    for prefix in ["string ", "integer ", "floating point ", "boolean ", "char "] {
+        if let Some(v) = found.strip_prefix(prefix) {
+            return format!("`{}`", v.trim_matches(['"', '`']));
+        }
+    }
+    match found {
+        "map" => "a mapping".into(),
+        "sequence" => "a list".into(),
+        "unit value" | "null" => "nothing".into(),
+        other => format!("`{other}`"),
+    }
+}
+
+/// Rewrites the readers' wording for a value of the wrong kind into the project's: what was
+/// expected and what was found, in domain words (never `u32` or `untagged enum`).
+fn plain_words(message: &str) -> (String, Option<String>) {
+    if let Some(kind) = message.strip_prefix("invalid ").and_then(kind_name) {
+        return (format!("expected {kind}"), None);
+    }
+    if let Some(kind) = message.strip_prefix("expected ").and_then(kind_name) {
+        let help = match kind {
+            "a list" => Some("write a list, e.g. `[a, b]`, or one `- item` per line".to_string()),
+            "a mapping of keys to values" => Some("write `key: value` pairs, e.g. `{ minutes: 10 }`".to_string()),
+            _ => None,
+        };
+        return (format!("expected {kind}"), help);
+    }
+    for prefix in ["invalid type: ", "invalid value: "] {
+        if let Some((found, expected)) = message.strip_prefix(prefix).and_then(|r| r.rsplit_once(", expected ")) {
+            let expected = kind_name(expected).map_or_else(|| expected.to_string(), str::to_string);
+            return (format!("expected {expected}, found {}", found_name(found)), None);
+        }
+    }
+    if message.starts_with("data did not match any variant of untagged enum ParamValue") {
+        return ("expected `true`, `false`, a number or text".into(), None);
+    }
+    if message.starts_with("data did not match any variant") {
+        return ("this value has none of the allowed forms".into(), None);
+    }
+    (message.to_string(), None)
 }
 
 #[cfg(test)]
@@ -82,5 +171,28 @@ mod tests {
         let d = classify("unknown field `pian`, expected one of pain, fatigue".into(), &LOG_CODES, false);
         assert_eq!(d.message, "unknown key `pian`");
         assert_eq!(d.help.as_deref(), Some("did you mean `pain`?"));
+    }
+
+    #[test]
+    fn quoted_code_gets_backticks() {
+        assert_eq!(backticks("expecting ')' for a matching ( in this expression"), "expecting `)` for a matching ( in this expression");
+        assert_eq!(backticks("it's 'x' and 'y z'"), "it's `x` and 'y z'");
+        assert_eq!(clean("illegal placement of ':' indicator at line 3 column 4"), "illegal placement of `:` indicator");
+    }
+
+    #[test]
+    fn readers_wording_becomes_domain_words() {
+        assert_eq!(plain_words("invalid u32").0, "expected a whole number (0 or more)");
+        assert_eq!(plain_words("expected sequence start").0, "expected a list");
+        assert_eq!(
+            plain_words("invalid type: string \"tired\", expected a whole number from 0 to 10").0,
+            "expected a whole number from 0 to 10, found `tired`"
+        );
+        assert_eq!(plain_words("invalid value: integer `-3`, expected u32").0, "expected a whole number (0 or more), found `-3`");
+        assert_eq!(plain_words("invalid type: map, expected a string").0, "expected text, found a mapping");
+        assert_eq!(
+            plain_words("data did not match any variant of untagged enum ParamValue").0,
+            "expected `true`, `false`, a number or text"
+        );
     }
 }

@@ -1,0 +1,62 @@
+//! Authoring habits that keep a protocol checkable: every rule cites its source (`W0511`), and
+//! every script is a `|` block, where error positions map exactly onto the file (`W0512`).
+
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::model::protocol::{Protocol, Script};
+
+fn not_block(script: &Script) -> bool {
+    !script.block && script.text.contains('\n')
+}
+
+pub fn lint(p: &Protocol, diags: &mut Diagnostics) {
+    for rule in &p.rules {
+        if rule.source.as_deref().is_none_or(|s| s.trim().is_empty()) {
+            diags.push(
+                Diagnostic::new(Code::MissingSource, format!("rule `{}` has no source", rule.id))
+                    .at(rule.at.source, rule.at.loc)
+                    .label("no `source:`")
+                    .help("add `source:` with the citation behind the rule, so clinicians can check it against the evidence"),
+            );
+        }
+        if not_block(&rule.when) {
+            diags.push(
+                Diagnostic::new(Code::ScriptNotBlock, format!("the condition of rule `{}` is not a `|` block", rule.id))
+                    .at(rule.when.source, rule.when.loc)
+                    .label("folded or quoted")
+                    .help("write `when: |` and the script on the lines below, so errors point at the right place"),
+            );
+        }
+    }
+    for phase in &p.phases {
+        if let Some(exit) = phase.exit.as_ref().filter(|e| not_block(&e.script)) {
+            diags.push(
+                Diagnostic::new(Code::ScriptNotBlock, format!("the exit gate of phase `{}` is not a `|` block", phase.id))
+                    .at(exit.script.source, exit.script.loc)
+                    .label("folded or quoted")
+                    .help("write `when: |` and the script on the lines below, so errors point at the right place"),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::testing::{diagnostics, with_code};
+    use crate::diagnostic::Code;
+
+    #[test]
+    fn rule_without_source() {
+        let d = diagnostics(&[(
+            "rules/r.yaml",
+            "rules:\n  - id: quiet\n    description: d\n    when: |\n      true\n    then: { decision: hold }\n",
+        )]);
+        assert_eq!(with_code(&d, Code::MissingSource), ["W0511 2:9 rule `quiet` has no source"]);
+    }
+
+    #[test]
+    fn folded_condition_is_not_a_block() {
+        let rules = "rules:\n  - id: folded\n    description: d\n    when: >\n      last.fatigue\n      >= 7\n    then: { decision: hold }\n    source: s\n";
+        let d = diagnostics(&[("rules/r.yaml", rules)]);
+        assert_eq!(with_code(&d, Code::ScriptNotBlock), ["W0512 5:7 the condition of rule `folded` is not a `|` block"]);
+    }
+}

@@ -1,0 +1,114 @@
+//! Safety: every red-flag symptom of the patient-log contract must make some rule refer, in
+//! every phase (`W0508`). A rule counts when its decision is `refer` and its condition, or a
+//! helper it calls, names the symptom as a string (`last.has_symptom("fever")`).
+
+use std::collections::BTreeMap;
+
+use crate::check::lex::{Kind, tokens};
+use crate::check::library::Library;
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::model::decision::Decision;
+use crate::model::log::Symptom;
+use crate::model::protocol::Protocol;
+
+/// Symptoms of the contract that are not red flags: swelling after exercise scales back
+/// (regress) and only needs a provider with other signs, which are red flags of their own.
+const NOT_RED_FLAGS: [Symptom; 1] = [Symptom::Swelling];
+
+pub fn red_flags() -> impl Iterator<Item = Symptom> {
+    Symptom::ALL.into_iter().filter(|s| !NOT_RED_FLAGS.contains(s))
+}
+
+pub fn lint(p: &Protocol, lib: &Library<'_>, diags: &mut Diagnostics) {
+    let referring: Vec<(Option<&Vec<usize>>, Vec<String>)> = p
+        .rules
+        .iter()
+        .filter(|r| r.decision == Decision::Refer)
+        .map(|r| {
+            let toks = tokens(&r.when.text);
+            let named = lib.reach(&toks).iter().filter(|t| t.kind == Kind::Str).filter_map(|t| t.str_value()).map(str::to_string).collect();
+            (r.phases.as_ref(), named)
+        })
+        .collect();
+    // Symptoms missing in the same phases share one warning, so that a protocol with no
+    // referring rule at all gets one line, not seven.
+    let mut missing: BTreeMap<Vec<usize>, Vec<&str>> = BTreeMap::new();
+    for symptom in red_flags() {
+        let name = symptom.as_str();
+        let uncovered: Vec<usize> = (0..p.phases.len())
+            .filter(|i| !referring.iter().any(|(scope, named)| named.iter().any(|n| n == name) && scope.is_none_or(|s| s.contains(i))))
+            .collect();
+        if !uncovered.is_empty() {
+            missing.entry(uncovered).or_default().push(name);
+        }
+    }
+    for (phases, names) in missing {
+        let list = |items: &[String]| match items {
+            [one] => one.clone(),
+            [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+            [] => String::new(),
+        };
+        let symptoms = list(&names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>());
+        let what = if names.len() == 1 { "symptom" } else { "symptoms" };
+        let mut message = format!("no rule refers on red-flag {what} {symptoms}");
+        if phases.len() < p.phases.len() {
+            let ids = list(&phases.iter().map(|&i| format!("`{}`", p.phases[i].id)).collect::<Vec<_>>());
+            message.push_str(&format!(" in {} {ids}", if phases.len() == 1 { "phase" } else { "phases" }));
+        }
+        let tests = if names.len() == 1 { "tests" } else { "tests each, e.g." };
+        let help =
+            format!("add a rule with `decision: refer` and no `phases:` whose condition {tests} `last.has_symptom(\"{}\")`", names[0]);
+        diags.push(
+            Diagnostic::new(Code::RedFlagNotReferred, message)
+                .at(p.manifest.at.source, p.manifest.at.loc)
+                .label("in this protocol")
+                .help(help),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::testing::{diagnostics, with_code};
+    use crate::diagnostic::Code;
+
+    fn refer(id: &str, phases: &str, when: &str) -> String {
+        format!(
+            "  - id: {id}\n    description: d\n    phases: {phases}\n    when: |\n      {when}\n    then: {{ decision: refer }}\n    source: s\n"
+        )
+    }
+
+    #[test]
+    fn each_red_flag_needs_a_referring_rule_in_every_phase() {
+        let rules = format!(
+            "rules:\n{}{}",
+            refer(
+                "most",
+                "[start, build]",
+                r#"["sharp_pain", "night_pain", "walking_limited", "daily_tasks_limited"].some(|s| last.has_symptom(s))"#
+            ),
+            refer("some", "[start]", r#"flags(last)"#),
+        );
+        let helper = "fn flags(s) { s.has_symptom(\"numbness\") || \"fever\" in s.symptoms }\n";
+        let d = diagnostics(&[("rules/r.yaml", &rules), ("rules/h.rhai", helper)]);
+        assert_eq!(
+            with_code(&d, Code::RedFlagNotReferred),
+            [
+                "W0508 1:17 no rule refers on red-flag symptom `giving_way`",
+                "W0508 1:17 no rule refers on red-flag symptoms `numbness` and `fever` in phase `build`",
+            ]
+        );
+    }
+
+    #[test]
+    fn swelling_is_not_a_red_flag_and_hold_does_not_count() {
+        let rules = "rules:\n  - id: h\n    description: d\n    when: |\n      last.has_symptom(\"fever\")\n    then: { decision: hold }\n    source: s\n";
+        let d = diagnostics(&[("rules/r.yaml", rules)]);
+        assert_eq!(
+            with_code(&d, Code::RedFlagNotReferred),
+            [
+                "W0508 1:17 no rule refers on red-flag symptoms `sharp_pain`, `night_pain`, `walking_limited`, `daily_tasks_limited`, `giving_way`, `numbness` and `fever`"
+            ]
+        );
+    }
+}
