@@ -19,7 +19,7 @@ use super::protocol::load;
 
 pub fn run(ctx: Ctx, args: &CheckArgs) -> Result<Status, Error> {
     let mut sources = SourceMap::default();
-    let loaded = load(&mut sources, args.protocol.protocol.as_deref())?;
+    let loaded = load(&mut sources, args.protocol.protocol.as_deref(), crate::check::Lints::Run)?;
     let mut diags = Diagnostics::default();
     diags.extend(loaded.diagnostics);
     let mut logs_checked = 0;

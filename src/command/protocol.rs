@@ -18,19 +18,19 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-pub fn load(sources: &mut SourceMap, dir: Option<&Path>) -> Result<Loaded, Error> {
+pub fn load(sources: &mut SourceMap, dir: Option<&Path>, lints: check::Lints) -> Result<Loaded, Error> {
     let files = match dir {
         Some(d) => load::folder(sources, d)?,
         None => load::embedded(sources),
     };
-    let (compiled, diags) = check::protocol(sources, &files);
+    let (compiled, diags) = check::protocol(sources, &files, lints);
     Ok(Loaded { compiled, diagnostics: diags.into_sorted() })
 }
 
 /// Loads a protocol for evaluation; on errors prints them (warnings are left to `check`) and
 /// returns `None`.
 pub fn load_for_evaluation(ctx: Ctx, sources: &mut SourceMap, dir: Option<&Path>) -> Result<Option<CompiledProtocol>, Error> {
-    let loaded = load(sources, dir)?;
+    let loaded = load(sources, dir, check::Lints::Skip)?;
     if loaded.compiled.is_none() {
         let errors: Vec<Diagnostic> = loaded.diagnostics.into_iter().filter(Diagnostic::is_error).collect();
         eprint!("{}", render(&errors, sources, ctx.messages, ctx.color));

@@ -39,6 +39,9 @@ pub fn sandboxed() -> Engine {
     engine.set_max_map_size(MAX_MAP_SIZE);
     engine.on_print(|_| {});
     engine.on_debug(|_, _, _| {});
+    // The core package's `sleep` would stall a batch without counting operations: replace it.
+    engine.register_fn("sleep", |_: rhai::INT| -> Result<(), Box<rhai::EvalAltResult>> { Err("`sleep` is not allowed in protocol scripts".into()) });
+    engine.register_fn("sleep", |_: rhai::FLOAT| -> Result<(), Box<rhai::EvalAltResult>> { Err("`sleep` is not allowed in protocol scripts".into()) });
     super::api::register(&mut engine);
     engine
 }
@@ -75,6 +78,12 @@ mod tests {
     #[test]
     fn growing_strings_are_capped() {
         assert!(run(r#"let s = "xx"; loop { s += s; }"#).is_err());
+    }
+
+    #[test]
+    fn sleep_is_refused() {
+        assert!(run("sleep(100); 1").unwrap_err().contains("`sleep` is not allowed"));
+        assert!(run("sleep(0.5); 1").unwrap_err().contains("`sleep` is not allowed"));
     }
 
     #[test]
