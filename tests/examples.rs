@@ -184,7 +184,7 @@ const EXAMPLES: &[Expect] = &[
         fired: &["pain-rose-during-or-after", "next-morning-not-settled"],
         phase_change: None,
         pinned: Some("return"),
-        next_date: Some("2026-05-08"),
+        next_date: Some("2026-05-09"),
         next: &[("walk_jog_intervals", "level", 2.0), ("walk_jog_intervals", "run_min", 2.0)],
     },
     Expect {
@@ -194,7 +194,7 @@ const EXAMPLES: &[Expect] = &[
         fired: &["session-spike"],
         phase_change: None,
         pinned: Some("return"),
-        next_date: Some("2026-05-11"),
+        next_date: Some("2026-05-12"),
         next: &[("walk_jog_intervals", "level", 3.0), ("walk_jog_intervals", "minutes", 25.0)],
     },
     Expect {

@@ -227,3 +227,31 @@ fn completions_are_printed() {
     assert_eq!(out.status, 0);
     assert!(out.stdout.contains("_stepwise()"));
 }
+
+/// Runs are never planned on consecutive days: after a run the next session moves so that
+/// walk-jog intervals keep a rest day between them (issue 2, "no running on consecutive days").
+#[test]
+fn runs_are_planned_every_other_day() {
+    let log = "\
+patient: P-RUN
+start: 2026-05-01
+intake: { provider_cleared: true, goals: [running] }
+sessions:
+  - date: 2026-05-01
+    override: { phase: return }
+    pain: { before: 1, during: 1, after: 1, next_day: 1 }
+    fatigue: 3
+    exercises:
+      - { id: swimming, minutes: 20 }
+  - date: 2026-05-02
+    pain: { before: 1, during: 1, after: 1, next_day: 1 }
+    fatigue: 3
+    exercises:
+      - { id: walk_jog_intervals, minutes: 21, level: 1 }
+";
+    let a = answer(log, &[]);
+    assert_eq!(a["phase"], "return");
+    assert_eq!(a["next_session"]["date"], "2026-05-04");
+    let ids: Vec<&str> = a["next_session"]["exercises"].as_array().unwrap().iter().map(|e| e["id"].as_str().unwrap()).collect();
+    assert!(ids.contains(&"walk_jog_intervals"), "{ids:?}");
+}

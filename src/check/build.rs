@@ -208,6 +208,7 @@ fn template(src: SourceId, t: &RawTemplate, diags: &mut Diagnostics) -> Template
             .collect(),
         progress,
         regress,
+        min_days_between: t.min_days_between.unwrap_or(0),
     }
 }
 

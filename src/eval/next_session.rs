@@ -6,6 +6,7 @@ use crate::model::decision::Decision;
 use crate::model::dose::{Dose, DoseChange, apply_steps};
 use crate::model::log::{PatientLog, Performed};
 use crate::model::protocol::{NextExercises, Protocol, Template};
+use crate::model::quantity::Date;
 
 use super::answer::{NextExercise, NextSession};
 
@@ -92,8 +93,15 @@ fn dose_next(t: &Template, done: Option<&Performed>, change: &Change) -> NextExe
     }
 }
 
-fn last_performed(log: &PatientLog, template: usize) -> Option<&Performed> {
-    log.sessions.iter().rev().find_map(|s| s.exercises.iter().find(|e| e.template == template))
+/// The last time the patient did this exercise, and how.
+fn last_performed(log: &PatientLog, template: usize) -> Option<(Date, &Performed)> {
+    log.sessions.iter().rev().find_map(|s| s.exercises.iter().find(|e| e.template == template).map(|e| (s.date, e)))
+}
+
+/// The first date this exercise may be done again (its `min_days_between` after it was last
+/// done; e.g. a rest day between runs).
+fn due(t: &Template, done: Option<(Date, &Performed)>) -> Option<Date> {
+    done.map(|(when, _)| when.plus_days(i64::from(t.min_days_between)))
 }
 
 /// The rotation member after the one done most recently (the first when none was done).
@@ -119,16 +127,19 @@ pub fn plan(p: &Protocol, log: &PatientLog, decision: Decision, fired: &[usize],
     } else {
         i64::from(p.dosing.days_between_sessions)
     };
-    let exercises = match p.dosing.next_exercises {
-        NextExercises::LastSession => last
-            .exercises
-            .iter()
-            .map(|e| {
-                let mut x = dose_next(&p.templates[e.template], Some(e), &change);
-                x.id = e.id.clone();
-                x
-            })
-            .collect(),
+    let earliest = last.date.plus_days(gap);
+    let (date, exercises) = match p.dosing.next_exercises {
+        NextExercises::LastSession => (
+            earliest,
+            last.exercises
+                .iter()
+                .map(|e| {
+                    let mut x = dose_next(&p.templates[e.template], Some(e), &change);
+                    x.id = e.id.to_string();
+                    x
+                })
+                .collect(),
+        ),
         NextExercises::Phase => {
             let ph = &p.phases[phase];
             let goals: &[String] = log.intake.as_ref().and_then(|i| i.goals.as_deref()).unwrap_or_default();
@@ -139,8 +150,11 @@ pub fn plan(p: &Protocol, log: &PatientLog, decision: Decision, fired: &[usize],
                     ids.push(t);
                 }
             }
-            ids.into_iter().map(|t| dose_next(&p.templates[t], last_performed(log, t), &change)).collect()
+            // The session moves to the first day on which every exercise in it is due: runners
+            // train every other day rather than lose the run from the plan.
+            let date = ids.iter().filter_map(|&t| due(&p.templates[t], last_performed(log, t))).fold(earliest, Date::max);
+            (date, ids.into_iter().map(|t| dose_next(&p.templates[t], last_performed(log, t).map(|(_, e)| e), &change)).collect())
         }
     };
-    Some(NextSession { date: last.date.plus_days(gap), kind: "exercise", exercises })
+    Some(NextSession { date, kind: "exercise", exercises })
 }

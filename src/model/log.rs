@@ -127,7 +127,7 @@ impl Symptom {
 /// One exercise as performed, with its template resolved.
 #[derive(Debug, Clone)]
 pub struct Performed {
-    pub id: String,
+    pub id: CompactString,
     pub template: usize,
     pub dose: Dose,
     pub completed: bool,

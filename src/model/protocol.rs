@@ -134,6 +134,8 @@ pub struct Template {
     pub ladder: Vec<Level>,
     pub progress: Option<DoseChange>,
     pub regress: Option<DoseChange>,
+    /// Fewest days between two sessions of this exercise (0 or 1: no constraint).
+    pub min_days_between: u32,
 }
 
 #[derive(Debug, Clone)]

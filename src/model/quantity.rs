@@ -11,11 +11,22 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date(i32);
 
-const DATE_FORMAT: &[time::format_description::BorrowedFormatItem<'_>] = time::macros::format_description!("[year]-[month]-[day]");
-
 impl Date {
+    /// Reads `YYYY-MM-DD` (exactly: four, two and two digits). The split is done here because
+    /// every session has a date and a general format parser was a visible cost in batch runs;
+    /// the calendar check (month lengths, leap years) is the `time` crate's.
     pub fn parse(s: &str) -> Option<Date> {
-        time::Date::parse(s, DATE_FORMAT).ok().map(|d| Date(d.to_julian_day()))
+        let b = s.as_bytes();
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+            return None;
+        }
+        let digits = |from: usize, to: usize| -> Option<u32> {
+            b[from..to].iter().try_fold(0u32, |acc, c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')))
+        };
+        let year = digits(0, 4)? as i32;
+        let month = time::Month::try_from(digits(5, 7)? as u8).ok()?;
+        let day = digits(8, 10)? as u8;
+        time::Date::from_calendar_date(year, month, day).ok().map(|d| Date(d.to_julian_day()))
     }
 
     /// Whole days from `earlier` to `self`.
@@ -187,6 +198,10 @@ mod tests {
         assert_eq!(d.plus_days(30).to_string(), "2026-10-02");
         assert_eq!(Date::parse("2026-02-30"), None);
         assert_eq!(Date::parse("2026-9-2"), None);
+        assert_eq!(Date::parse("2024-02-29").map(|d| d.to_string()).as_deref(), Some("2024-02-29"));
+        assert_eq!(Date::parse("2026-13-01"), None);
+        assert_eq!(Date::parse("2026-01-0x"), None);
+        assert_eq!(Date::parse("+026-01-01"), None);
         assert_eq!(Date::parse("2024-02-29").map(|d| d.to_string()).as_deref(), Some("2024-02-29"));
         assert_eq!(Date::parse("2026-13-01"), None);
         assert_eq!(Date::parse("2026-01-0x"), None);

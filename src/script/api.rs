@@ -274,7 +274,7 @@ fn intake_map(v: &LogView) -> Dynamic {
 
 fn exercise_map(e: &crate::model::log::Performed) -> Dynamic {
     let mut m = Map::new();
-    m.insert("id".into(), Dynamic::from(e.id.clone()));
+    m.insert("id".into(), Dynamic::from(e.id.to_string()));
     m.insert("sets".into(), opt_int(e.dose.sets));
     m.insert("reps".into(), opt_int(e.dose.reps));
     m.insert("hold_s".into(), opt_int(e.dose.hold_s));

@@ -40,8 +40,12 @@ pub fn sandboxed() -> Engine {
     engine.on_print(|_| {});
     engine.on_debug(|_, _, _| {});
     // The core package's `sleep` would stall a batch without counting operations: replace it.
-    engine.register_fn("sleep", |_: rhai::INT| -> Result<(), Box<rhai::EvalAltResult>> { Err("`sleep` is not allowed in protocol scripts".into()) });
-    engine.register_fn("sleep", |_: rhai::FLOAT| -> Result<(), Box<rhai::EvalAltResult>> { Err("`sleep` is not allowed in protocol scripts".into()) });
+    engine.register_fn("sleep", |_: rhai::INT| -> Result<(), Box<rhai::EvalAltResult>> {
+        Err("`sleep` is not allowed in protocol scripts".into())
+    });
+    engine.register_fn("sleep", |_: rhai::FLOAT| -> Result<(), Box<rhai::EvalAltResult>> {
+        Err("`sleep` is not allowed in protocol scripts".into())
+    });
     super::api::register(&mut engine);
     engine
 }

@@ -67,8 +67,9 @@ pub struct RawSession {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawExercise {
-    /// An exercise template id of the protocol.
-    pub id: Spanned<String>,
+    /// An exercise template id of the protocol (kept inline: no allocation for ids up to 24 bytes).
+    #[schemars(with = "String")]
+    pub id: Spanned<CompactString>,
     #[serde(default)]
     pub sets: Option<u32>,
     #[serde(default)]

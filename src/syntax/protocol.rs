@@ -197,6 +197,11 @@ pub struct RawTemplate {
     /// This exercise's own dose change on `regress`.
     #[serde(default)]
     pub regress: Option<RawDoseChange>,
+    /// Fewest days from one session of this exercise to the next: 2 keeps a rest day between
+    /// (runs are never planned on consecutive days). The planner leaves the exercise out of a
+    /// session that comes sooner.
+    #[serde(default)]
+    pub min_days_between: Option<u32>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
