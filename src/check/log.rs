@@ -31,27 +31,8 @@ impl LogFormat {
 pub fn read(source: SourceId, text: &str, format: LogFormat, line_offset: u32) -> Result<RawLog, Box<Diagnostic>> {
     match format {
         LogFormat::Yaml => parse::<RawLog>(source, text, &LOG_CODES),
-        LogFormat::Json => {
-            if let Some(raw) = read_json_fast(text) {
-                return Ok(raw);
-            }
-            // The fast reader only says that the log is bad; serde_json says where and why (and
-            // reads the rare log the fast reader refuses). Only failed logs take this path.
-            serde_json::from_str::<RawLog>(text).map_err(|e| Box::new(json_diagnostic(source, text, &e, line_offset)))
-        }
+        LogFormat::Json => serde_json::from_str::<RawLog>(text).map_err(|e| Box::new(json_diagnostic(source, text, &e, line_offset))),
     }
-}
-
-thread_local! {
-    /// simd-json's working buffers, reused by every log a thread reads.
-    static JSON_BUFFERS: std::cell::RefCell<simd_json::Buffers> = std::cell::RefCell::new(simd_json::Buffers::default());
-}
-
-/// Reads a JSON log with simd-json, which parses a batch's logs about twice as fast as
-/// serde_json; `None` when it cannot.
-fn read_json_fast(text: &str) -> Option<RawLog> {
-    let mut bytes = text.as_bytes().to_vec();
-    JSON_BUFFERS.with(|b| simd_json::serde::from_slice_with_buffers::<RawLog>(&mut bytes, &mut b.borrow_mut()).ok())
 }
 
 fn json_diagnostic(source: SourceId, text: &str, e: &serde_json::Error, line_offset: u32) -> Diagnostic {
