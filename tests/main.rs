@@ -9,5 +9,6 @@ mod examples;
 mod hip_rules;
 mod next;
 mod props;
+mod reference;
 mod scenarios;
 mod schema;

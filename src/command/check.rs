@@ -62,12 +62,12 @@ pub fn run(ctx: Ctx, args: &CheckArgs) -> Result<Status, Error> {
                 let logs = if logs_checked > 0 { format!(", {logs_checked} log(s)") } else { String::new() };
                 let warn = if warnings > 0 { format!(", {warnings} warning(s)") } else { String::new() };
                 println!(
-                    "ok: protocol `{}` {}: {} phases, {} exercises, {} rules{logs}{warn}",
+                    "ok: protocol `{}` {}: {}, {}, {}{logs}{warn}",
                     p.manifest.id,
                     p.manifest.version,
-                    p.phases.len(),
-                    p.templates.len(),
-                    p.rules.len()
+                    count(p.phases.len(), "phase"),
+                    count(p.templates.len(), "exercise"),
+                    count(p.rules.len(), "rule")
                 );
             }
             _ => {
@@ -77,4 +77,9 @@ pub fn run(ctx: Ctx, args: &CheckArgs) -> Result<Status, Error> {
         }
     }
     Ok(if failed { Status::Problems } else { Status::Ok })
+}
+
+/// `1 phase`, `3 phases`.
+fn count(n: usize, word: &str) -> String {
+    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
 }
