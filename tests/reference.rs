@@ -6,7 +6,10 @@
 
 use crate::support::{Test, root};
 
-fn compared(v: &serde_json::Value) -> (String, Vec<String>, Vec<(String, Option<f64>, Option<f64>, Option<f64>)>) {
+/// An exercise as compared: id, sets, reps, minutes.
+type Dose = (String, Option<f64>, Option<f64>, Option<f64>);
+
+fn compared(v: &serde_json::Value) -> (String, Vec<String>, Vec<Dose>) {
     let reasons = v["reasons"]
         .as_array()
         .map_or(vec![], |r| r.iter().map(|x| x.get("rule").unwrap_or(x).as_str().unwrap_or_default().to_string()).collect());
