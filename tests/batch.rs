@@ -51,6 +51,7 @@ fn mixed_input_gives_one_record_per_log_in_order() {
     assert_eq!(r[1]["patient"], "P-2");
     assert_eq!(r[1]["source"], serde_json::json!({"file": "in.jsonl", "line": 2}));
     assert_eq!(r[1]["errors"][0]["code"], "E0606");
+    assert_eq!(r[1]["protocol"]["id"], "hip-return");
     assert_eq!(r[2]["patient"], "P-3");
     assert_eq!(r[2]["source"]["line"], 3);
     assert_eq!(r[2]["error"], "12 is out of range: expected a whole number from 0 to 10");
@@ -82,6 +83,7 @@ fn summary_json_holds_the_counts() {
     assert_eq!(out.stderr, "");
     let s: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(t.path().join("summary.json")).unwrap()).unwrap();
     assert_eq!(s["read"], 6);
+    assert_eq!(s["protocol"]["id"], "hip-return");
     assert_eq!(s["answered"], 2);
     assert_eq!(s["errors"], 4);
     assert_eq!(s["decisions"]["progress"], 1);
@@ -149,8 +151,8 @@ fn output_file_is_written_whole_and_csv_is_flat() {
     assert_eq!(out.stdout, "");
     let csv = std::fs::read_to_string(t.path().join("out.csv")).unwrap();
     let rows: Vec<&str> = csv.lines().collect();
-    assert_eq!(rows[0], "patient,decision,phase,rules_fired,next_date,flags,error");
-    assert_eq!(rows[1], "P-1,progress,reintroduce,clean-sessions-progress,2026-09-05,,");
+    assert_eq!(rows[0], "patient,decision,phase,rules_fired,next_date,flags,error,protocol");
+    assert!(rows[1].starts_with("P-1,progress,reintroduce,clean-sessions-progress,2026-09-05,,,hip-return 1.0.0 sha256:"), "{}", rows[1]);
     assert!(rows[2].starts_with("P-2,,,,,error,in.jsonl:2: "), "{}", rows[2]);
     assert_eq!(rows.len(), 7);
     let leftovers: Vec<_> = std::fs::read_dir(t.path())

@@ -15,6 +15,7 @@ use crate::check::log::{read, validate};
 use crate::cli::BatchArgs;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::error::Error;
+use crate::eval::answer::ProtocolRef;
 use crate::eval::{Answer, EvalOptions, evaluate};
 use crate::exit::Status;
 use crate::script::CompiledProtocol;
@@ -70,7 +71,8 @@ pub fn run(ctx: Ctx, args: &BatchArgs) -> Result<Status, Error> {
         .build()
         .map_err(|e| Error::Usage(format!("cannot start {jobs} worker threads: {e}")))?;
     let opts = EvalOptions { timeline: args.timeline, explain: args.explain };
-    let mut sink = Sink::create(args.output.as_deref(), args.format)?;
+    let protocol = ProtocolRef::of(&compiled.protocol);
+    let mut sink = Sink::create(args.output.as_deref(), args.format, protocol.clone())?;
     let progress = output::progress_bar(args.quiet, inputs.total_bytes());
     let mut summary = Summary::default();
 
@@ -117,7 +119,7 @@ pub fn run(ctx: Ctx, args: &BatchArgs) -> Result<Status, Error> {
     progress.finish_and_clear();
     sink.finish()?;
     if let Some(path) = &args.summary_json {
-        let text = serde_json::to_string_pretty(&summary.to_json()).unwrap_or_default() + "\n";
+        let text = serde_json::to_string_pretty(&summary.to_json(&protocol)).unwrap_or_default() + "\n";
         std::fs::write(path, text).map_err(|e| Error::Write { path: path.clone(), source: e })?;
     }
     if !args.quiet {

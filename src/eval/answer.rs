@@ -17,6 +17,13 @@ pub struct ProtocolRef {
     pub digest: String,
 }
 
+impl ProtocolRef {
+    /// The provenance every output carries.
+    pub fn of(p: &crate::model::protocol::Protocol) -> ProtocolRef {
+        ProtocolRef { id: p.manifest.id.clone(), version: p.manifest.version.clone(), digest: p.digest.clone() }
+    }
+}
+
 /// A rule that fired, with what it said and the values that decided it.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Reason {

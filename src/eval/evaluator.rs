@@ -321,7 +321,7 @@ pub fn evaluate(c: &CompiledProtocol, log: Arc<PatientLog>, opts: &EvalOptions) 
     Ok(Answer {
         patient: log.patient.clone(),
         as_of: log.sessions[idx].date,
-        protocol: ProtocolRef { id: p.manifest.id.clone(), version: p.manifest.version.clone(), digest: p.digest.clone() },
+        protocol: ProtocolRef::of(p),
         stepwise: env!("CARGO_PKG_VERSION"),
         phase: p.phases[phase].id.clone(),
         phase_change: change,

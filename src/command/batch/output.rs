@@ -12,6 +12,7 @@ use super::{LOG_SOURCE, Outcome};
 use crate::cli::BatchFormat;
 use crate::diagnostic::Diagnostic;
 use crate::error::Error;
+use crate::eval::answer::ProtocolRef;
 use crate::source::SourceMap;
 
 pub struct Sink {
@@ -20,6 +21,7 @@ pub struct Sink {
     /// (temporary path, final path) when writing a file.
     paths: Option<(PathBuf, PathBuf)>,
     csv_header_done: bool,
+    protocol: ProtocolRef,
 }
 
 /// An error record's view of one diagnostic.
@@ -39,14 +41,16 @@ pub fn diagnostic_json(d: &Diagnostic, sources: &SourceMap, origin: &super::inpu
     })
 }
 
-/// The JSON Lines record of an outcome (with a final newline).
-pub fn record(outcome: &Outcome, sources: &SourceMap) -> String {
+/// The JSON Lines record of an outcome (with a final newline). Error records carry the
+/// protocol too, like every answer.
+pub fn record(outcome: &Outcome, sources: &SourceMap, protocol: &ProtocolRef) -> String {
     match outcome {
         Outcome::Answer(a) => crate::render::json_line(a),
         Outcome::Error { origin, patient, errors } => {
             let first = errors.first().map(|d| d.message.clone()).unwrap_or_default();
             let v = serde_json::json!({
                 "patient": patient,
+                "protocol": protocol,
                 "source": origin,
                 "error": first,
                 "errors": errors.iter().map(|d| diagnostic_json(d, sources, origin)).collect::<Vec<_>>(),
@@ -93,7 +97,7 @@ fn csv_row(outcome: &Outcome) -> Vec<String> {
 }
 
 impl Sink {
-    pub fn create(output: Option<&Path>, format: BatchFormat) -> Result<Sink, Error> {
+    pub fn create(output: Option<&Path>, format: BatchFormat, protocol: ProtocolRef) -> Result<Sink, Error> {
         let (out, paths): (Box<dyn Write>, _) = match output {
             None => (Box::new(BufWriter::with_capacity(1 << 20, std::io::stdout())), None),
             Some(path) => {
@@ -103,7 +107,7 @@ impl Sink {
                 (Box::new(BufWriter::with_capacity(1 << 20, file)), Some((tmp, path.to_path_buf())))
             }
         };
-        Ok(Sink { out, format, paths, csv_header_done: false })
+        Ok(Sink { out, format, paths, csv_header_done: false, protocol })
     }
 
     fn target(&self) -> PathBuf {
@@ -112,14 +116,16 @@ impl Sink {
 
     pub fn write(&mut self, outcome: &Outcome, sources: &SourceMap) -> Result<(), Error> {
         let text = match self.format {
-            BatchFormat::Jsonl => record(outcome, sources),
+            BatchFormat::Jsonl => record(outcome, sources, &self.protocol),
             BatchFormat::Csv => {
                 let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
                 if !self.csv_header_done {
-                    let _ = w.write_record(["patient", "decision", "phase", "rules_fired", "next_date", "flags", "error"]);
+                    let _ = w.write_record(["patient", "decision", "phase", "rules_fired", "next_date", "flags", "error", "protocol"]);
                     self.csv_header_done = true;
                 }
-                let _ = w.write_record(csv_row(outcome));
+                let mut row = csv_row(outcome);
+                row.push(format!("{} {} {}", self.protocol.id, self.protocol.version, self.protocol.digest));
+                let _ = w.write_record(row);
                 String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
             }
         };

@@ -38,12 +38,13 @@ impl Summary {
         }
     }
 
-    pub fn to_json(&self) -> serde_json::Value {
+    pub fn to_json(&self, protocol: &crate::eval::answer::ProtocolRef) -> serde_json::Value {
         let decisions: BTreeMap<&str, u64> =
             Decision::ALL.iter().map(|d| (d.as_str(), self.decisions.get(d).copied().unwrap_or(0))).collect();
         let review: Vec<serde_json::Value> =
             self.review.iter().flat_map(|(d, ids)| ids.iter().map(move |id| serde_json::json!({"patient": id, "decision": d}))).collect();
         serde_json::json!({
+            "protocol": protocol,
             "read": self.read,
             "answered": self.answered,
             "errors": self.errors,
