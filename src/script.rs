@@ -21,10 +21,8 @@ pub struct CompiledProtocol {
     pub rules: Vec<AST>,
     /// One AST per phase with an exit gate.
     pub exits: Vec<Option<AST>>,
-    /// Parameters as a Rhai object map, built once.
+    /// Parameters as scripts see them ([`api::ParamsView`]), built once.
     pub params: rhai::Dynamic,
-    /// For each rule, the parameters its script reads (shown with `--explain`).
-    pub rule_params: Vec<Vec<String>>,
 }
 
 /// Names every script sees besides its functions; also what strict mode checks against.

@@ -255,3 +255,14 @@ sessions:
     let ids: Vec<&str> = a["next_session"]["exercises"].as_array().unwrap().iter().map(|e| e["id"].as_str().unwrap()).collect();
     assert!(ids.contains(&"walk_jog_intervals"), "{ids:?}");
 }
+
+/// Parameters read inside helper functions are part of a reason's inputs, so a clinician sees
+/// every threshold that decided (here `max_fatigue_clean`, read by the `is_clean` helper).
+#[test]
+fn inputs_include_parameters_read_by_helpers() {
+    let a = answer(CLEAN_WALKS, &[]);
+    let inputs = &a["reasons"][0]["inputs"];
+    assert_eq!(inputs["params.max_fatigue_clean"], 5);
+    assert_eq!(inputs["params.pain_model"], "strict");
+    assert_eq!(inputs["params.clean_sessions_to_progress"], 2);
+}

@@ -126,14 +126,9 @@ pub fn script_offset_loc(sources: &SourceMap, script: &Script, offset: usize, le
     loc
 }
 
-fn check_params(sources: &SourceMap, protocol: &Protocol, script: &Script, diags: &mut Diagnostics) -> Vec<String> {
-    let mut used = Vec::new();
+fn check_params(sources: &SourceMap, protocol: &Protocol, script: &Script, diags: &mut Diagnostics) {
     for (offset, name) in param_refs(&script.text) {
-        if protocol.parameters.iter().any(|p| p.id == name) {
-            if !used.iter().any(|u| u == name) {
-                used.push(name.to_string());
-            }
-        } else {
+        if !protocol.parameters.iter().any(|p| p.id == name) {
             diags.push(
                 Diagnostic::new(Code::UnknownParameter, format!("unknown parameter `{name}`"))
                     .at(script.source, script_offset_loc(sources, script, offset, name.len()))
@@ -142,7 +137,6 @@ fn check_params(sources: &SourceMap, protocol: &Protocol, script: &Script, diags
             );
         }
     }
-    used
 }
 
 fn compile_one(engine: &Engine, sources: &SourceMap, script: &Script, name: &str, lib: &AST, diags: &mut Diagnostics) -> Option<AST> {
@@ -198,9 +192,8 @@ pub fn compile(sources: &SourceMap, protocol: Protocol, diags: &mut Diagnostics)
     }
 
     let mut rules = Vec::new();
-    let mut rule_params = Vec::new();
     for rule in &protocol.rules {
-        rule_params.push(check_params(sources, &protocol, &rule.when, diags));
+        check_params(sources, &protocol, &rule.when, diags);
         if let Some(ast) = compile_one(&engine, sources, &rule.when, &rule.id, &lib, diags) {
             rules.push(ast);
         }
@@ -217,14 +210,8 @@ pub fn compile(sources: &SourceMap, protocol: Protocol, diags: &mut Diagnostics)
         return None;
     }
     let params: rhai::Map = protocol.parameters.iter().map(|p| (p.id.as_str().into(), param_value(&p.value))).collect();
-    Some(CompiledProtocol {
-        protocol: Arc::new(protocol),
-        engine: Arc::new(engine),
-        rules,
-        exits,
-        params: Dynamic::from_map(params),
-        rule_params,
-    })
+    let params = Dynamic::from(crate::script::api::ParamsView(Arc::new(params)));
+    Some(CompiledProtocol { protocol: Arc::new(protocol), engine: Arc::new(engine), rules, exits, params })
 }
 
 #[cfg(test)]

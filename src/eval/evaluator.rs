@@ -17,7 +17,7 @@ use crate::model::protocol::Script;
 use crate::model::quantity::Date;
 use crate::script::CompiledProtocol;
 use crate::script::api::LogView;
-use crate::script::trace::{self, Read};
+use crate::script::trace::{self, Field, Read};
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct EvalOptions {
@@ -168,21 +168,16 @@ impl Evaluator<'_> {
         open
     }
 
-    fn inputs(&self, rule: usize, idx: usize, reads: &[Read]) -> BTreeMap<String, serde_json::Value> {
+    fn inputs(&self, idx: usize, reads: &[Read]) -> BTreeMap<String, serde_json::Value> {
         let mut out = BTreeMap::new();
         for r in reads {
-            let key = match r.session {
-                Some(s) if s == idx => format!("last.{}", r.field),
-                Some(s) => format!("session {}.{}", self.log.sessions[s].date, r.field),
-                None => r.field.to_string(),
+            let key = match (&r.field, r.session) {
+                (Field::Param(name), _) => format!("params.{name}"),
+                (Field::Static(f), Some(s)) if s == idx => format!("last.{f}"),
+                (Field::Static(f), Some(s)) => format!("session {}.{f}", self.log.sessions[s].date),
+                (Field::Static(f), None) => f.to_string(),
             };
             out.entry(key).or_insert_with(|| dynamic_to_json(&r.value));
-        }
-        let params = self.c.params.clone().cast::<rhai::Map>();
-        for name in &self.c.rule_params[rule] {
-            if let Some(v) = params.get(name.as_str()) {
-                out.insert(format!("params.{name}"), dynamic_to_json(v));
-            }
         }
         out
     }
@@ -278,7 +273,7 @@ pub fn evaluate(c: &CompiledProtocol, log: Arc<PatientLog>, opts: &EvalOptions) 
             decision: rule.decision,
             message: rule.clinician.clone().unwrap_or_else(|| rule.description.clone()),
             source: rule.source.clone(),
-            inputs: ev.inputs(r, idx, reads),
+            inputs: ev.inputs(idx, reads),
         });
         if rule.decision == outcome.decision
             && let Some(m) = &rule.patient
@@ -310,7 +305,7 @@ pub fn evaluate(c: &CompiledProtocol, log: Arc<PatientLog>, opts: &EvalOptions) 
             .map(|(r, rule)| {
                 let (outcome_word, inputs) = match &outcome.runs[r] {
                     None => ("out of phase", BTreeMap::new()),
-                    Some(run) => (if run.fired { "fired" } else { "not fired" }, ev.inputs(r, idx, &run.reads)),
+                    Some(run) => (if run.fired { "fired" } else { "not fired" }, ev.inputs(idx, &run.reads)),
                 };
                 TraceEntry { rule: rule.id.clone(), outcome: outcome_word, decision: rule.decision, inputs }
             })

@@ -36,6 +36,11 @@ pub struct SessionView {
     idx: usize,
 }
 
+/// The protocol's parameters as scripts see them (`params.NAME`): read-only, each read
+/// recorded so an explanation lists the thresholds that decided, even inside helpers.
+#[derive(Clone)]
+pub struct ParamsView(pub Arc<Map>);
+
 #[derive(Clone)]
 pub struct PainView {
     pain: Pain,
@@ -294,6 +299,14 @@ pub fn register(engine: &mut Engine) {
     engine.register_type_with_name::<LogView>("Log");
     engine.register_type_with_name::<SessionView>("Session");
     engine.register_type_with_name::<PainView>("Pain");
+    engine.register_type_with_name::<ParamsView>("Parameters");
+
+    // Parameters: `params.NAME` falls back to this indexer.
+    engine.register_indexer_get(|p: &mut ParamsView, name: ImmutableString| -> Res<Dynamic> {
+        let v = p.0.get(name.as_str()).cloned().ok_or_else(|| format!("unknown parameter `{name}`"))?;
+        super::trace::record_param(name, &v);
+        Ok(v)
+    });
 
     // The log.
     engine.register_get("patient", |v: &mut LogView| v.log.patient.clone());
@@ -565,7 +578,7 @@ mod tests {
         let _ = eval("last.fatigue");
         let reads = super::super::trace::take();
         assert_eq!(reads.len(), 1);
-        assert_eq!(reads[0].field, "fatigue");
+        assert_eq!(reads[0].field, super::super::trace::Field::Static("fatigue"));
         assert_eq!(reads[0].session, Some(4));
     }
 }

@@ -6,12 +6,19 @@ use std::cell::RefCell;
 
 use rhai::Dynamic;
 
-/// One value read: which session (`None` for a derived value of the whole log), the field
-/// and the value.
+/// What was read: a field of a session or of the log, or a protocol parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Field {
+    Static(&'static str),
+    Param(rhai::ImmutableString),
+}
+
+/// One value read: which session (`None` for a derived value of the whole log or a
+/// parameter), the field and the value.
 #[derive(Debug, Clone)]
 pub struct Read {
     pub session: Option<usize>,
-    pub field: &'static str,
+    pub field: Field,
     pub value: Dynamic,
 }
 
@@ -20,7 +27,12 @@ thread_local! {
 }
 
 pub fn record(session: Option<usize>, field: &'static str, value: &Dynamic) {
-    READS.with(|r| r.borrow_mut().push(Read { session, field, value: value.clone() }));
+    READS.with(|r| r.borrow_mut().push(Read { session, field: Field::Static(field), value: value.clone() }));
+}
+
+/// Records a parameter read (by a rule, a gate or a helper function they call).
+pub fn record_param(name: rhai::ImmutableString, value: &Dynamic) {
+    READS.with(|r| r.borrow_mut().push(Read { session: None, field: Field::Param(name), value: value.clone() }));
 }
 
 /// Clears the buffer before a script runs.
