@@ -212,22 +212,45 @@ fn template(src: SourceId, t: &RawTemplate, diags: &mut Diagnostics) -> Template
     }
 }
 
-/// Resolves template ids, reporting each unknown one with a suggestion.
-fn resolve_templates(src: SourceId, ids: &[Spanned<String>], templates: &[Template], diags: &mut Diagnostics) -> Vec<usize> {
+/// What an id refers to, for the "unknown id" diagnostic.
+struct Kind {
+    code: Code,
+    noun: &'static str,
+    label: &'static str,
+    listed_as: &'static str,
+}
+
+const EXERCISE: Kind =
+    Kind { code: Code::UnknownExercise, noun: "exercise", label: "no exercise template has this id", listed_as: "defined exercises" };
+const PHASE: Kind = Kind { code: Code::UnknownPhase, noun: "phase", label: "no phase has this id", listed_as: "defined phases" };
+
+/// Resolves ids against the defined ones (in order), reporting each unknown one with a
+/// suggestion; unknown ids are left out.
+fn resolve<'a>(
+    src: SourceId,
+    ids: &[Spanned<String>],
+    defined: impl Iterator<Item = &'a str> + Clone,
+    kind: &Kind,
+    diags: &mut Diagnostics,
+) -> Vec<usize> {
     ids.iter()
         .filter_map(|id| {
-            let found = templates.iter().position(|t| t.id == id.value);
+            let found = defined.clone().position(|d| d == id.value);
             if found.is_none() {
                 diags.push(
-                    Diagnostic::new(Code::UnknownExercise, format!("unknown exercise `{}`", id.value))
+                    Diagnostic::new(kind.code, format!("unknown {} `{}`", kind.noun, id.value))
                         .at(src, id.loc)
-                        .label("no exercise template has this id")
-                        .help_opt(help_for(&id.value, "defined exercises", templates.iter().map(|t| t.id.as_str()))),
+                        .label(kind.label)
+                        .help_opt(help_for(&id.value, kind.listed_as, defined.clone())),
                 );
             }
             found
         })
         .collect()
+}
+
+fn resolve_templates(src: SourceId, ids: &[Spanned<String>], templates: &[Template], diags: &mut Diagnostics) -> Vec<usize> {
+    resolve(src, ids, templates.iter().map(|t| t.id.as_str()), &EXERCISE, diags)
 }
 
 fn phase(sources: &SourceMap, src: SourceId, p: &RawPhase, templates: &[Template], diags: &mut Diagnostics) -> Phase {
@@ -258,22 +281,7 @@ fn phase(sources: &SourceMap, src: SourceId, p: &RawPhase, templates: &[Template
 }
 
 fn rule(sources: &SourceMap, src: SourceId, r: &RawRule, phases: &[Phase], diags: &mut Diagnostics) -> Rule {
-    let scope = r.phases.as_ref().map(|ids| {
-        ids.iter()
-            .filter_map(|id| {
-                let found = phases.iter().position(|p| p.id == id.value);
-                if found.is_none() {
-                    diags.push(
-                        Diagnostic::new(Code::UnknownPhase, format!("unknown phase `{}`", id.value))
-                            .at(src, id.loc)
-                            .label("no phase has this id")
-                            .help_opt(help_for(&id.value, "defined phases", phases.iter().map(|p| p.id.as_str()))),
-                    );
-                }
-                found
-            })
-            .collect()
-    });
+    let scope = r.phases.as_ref().map(|ids| resolve(src, ids, phases.iter().map(|p| p.id.as_str()), &PHASE, diags));
     Rule {
         id: r.id.value.clone(),
         at: Place { source: src, loc: r.id.loc },
