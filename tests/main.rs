@@ -9,6 +9,7 @@ mod examples;
 mod hip_rules;
 mod next;
 mod props;
+mod readme;
 mod reference;
 mod scenarios;
 mod schema;
