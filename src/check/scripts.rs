@@ -55,7 +55,7 @@ fn within_script(text: &str, line: usize, col: usize) -> (usize, usize) {
     }
 }
 
-fn parse_diagnostic(sources: &SourceMap, script: &Script, err: &ParseError, functions: &[String]) -> Diagnostic {
+fn parse_diagnostic(sources: &SourceMap, script: &Script, err: &ParseError) -> Diagnostic {
     let loc = map_position(sources, script, err.position());
     let (code, message, help) = match err.err_type() {
         ParseErrorType::VariableUndefined(name) => (
@@ -74,7 +74,6 @@ fn parse_diagnostic(sources: &SourceMap, script: &Script, err: &ParseError, func
             (Code::ScriptSyntax, format!("{first}{}", m.as_str()).trim_end_matches('.').to_string(), None)
         }
     };
-    let _ = functions;
     let mut loc = loc;
     if let (ParseErrorType::VariableUndefined(name), true) = (err.err_type(), script.block) {
         // Underline the name alone, not the property path after it.
@@ -148,7 +147,7 @@ fn compile_one(engine: &Engine, sources: &SourceMap, script: &Script, name: &str
             Some(merged)
         }
         Err(e) => {
-            diags.push(parse_diagnostic(sources, script, &e, &[]));
+            diags.push(parse_diagnostic(sources, script, &e));
             None
         }
     }
@@ -187,7 +186,7 @@ pub fn compile(sources: &SourceMap, protocol: Protocol, diags: &mut Diagnostics)
             // Only the functions of a helper file are kept: top-level statements would run
             // before every rule and are not part of the helper contract.
             Ok(ast) => lib = lib.merge(&ast.clone_functions_only()),
-            Err(e) => diags.push(parse_diagnostic(sources, &helper.script, &e, &[])),
+            Err(e) => diags.push(parse_diagnostic(sources, &helper.script, &e)),
         }
     }
 
