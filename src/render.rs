@@ -51,6 +51,44 @@ pub fn dose_words(e: &NextExercise) -> String {
     if parts.is_empty() { "as tolerated".to_string() } else { parts.join(", ") }
 }
 
+/// A value for people: numbers rounded to at most one decimal, maps as `key value` words
+/// (`hip flexion 106`), lists joined with commas, no JSON punctuation.
+pub fn value_words(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => "not recorded".to_string(),
+        serde_json::Value::Bool(b) => if *b { "yes" } else { "no" }.to_string(),
+        serde_json::Value::Number(n) => match n.as_i64() {
+            Some(i) => i.to_string(),
+            None => {
+                let f = n.as_f64().unwrap_or_default();
+                let r = (f * 10.0).round() / 10.0;
+                if r.fract() == 0.0 { format!("{}", r as i64) } else { format!("{r:.1}") }
+            }
+        },
+        serde_json::Value::String(s) => s.replace('_', " "),
+        serde_json::Value::Array(a) => {
+            if a.is_empty() {
+                "none".to_string()
+            } else {
+                a.iter().map(value_words).collect::<Vec<_>>().join(", ")
+            }
+        }
+        serde_json::Value::Object(m) => {
+            if m.is_empty() {
+                "none".to_string()
+            } else {
+                m.iter().map(|(k, v)| format!("{} {}", k.replace('_', " "), value_words(v))).collect::<Vec<_>>().join(", ")
+            }
+        }
+    }
+}
+
+fn input_words(k: &str, v: &serde_json::Value) -> String {
+    let unit = if k.starts_with("last.rom") || k.ends_with("deficit") { " deg" } else { "" };
+    let name = k.strip_prefix("last.").or_else(|| k.strip_prefix("log.")).unwrap_or(k);
+    format!("{} {}{unit}", name.replace(['_', '.'], " "), value_words(v))
+}
+
 pub fn text(a: &Answer, p: &Protocol) -> String {
     let mut o = String::new();
     let phase_title = p.phases.iter().find(|ph| ph.id == a.phase).map(|ph| ph.title.as_str()).unwrap_or("");
@@ -58,6 +96,16 @@ pub fn text(a: &Answer, p: &Protocol) -> String {
     let _ = writeln!(o, "Protocol {} {} ({})", a.protocol.id, a.protocol.version, a.protocol.digest);
     let _ = writeln!(o);
     let _ = writeln!(o, "Decision: {}", decision_words(a.decision));
+    if let Some(u) = a.urgency {
+        let words = match u {
+            crate::model::decision::Urgency::Urgent => "URGENT: contact a provider today",
+            crate::model::decision::Urgency::Routine => "routine: see a provider before the next session",
+        };
+        let _ = writeln!(o, "Urgency:  {words}");
+    }
+    if let Some(open) = &a.open_referral {
+        let _ = writeln!(o, "Open referral since {} ({}): stands until a clinician's review clears it", open.date, open.rules.join(", "));
+    }
     let _ = writeln!(o, "Phase:    {} ({phase_title})", a.phase);
     if let Some(ch) = &a.phase_change {
         let _ = writeln!(o, "          moved on from `{}` today: review the new phase with the patient", ch.from);
@@ -68,20 +116,24 @@ pub fn text(a: &Answer, p: &Protocol) -> String {
     }
     let _ = writeln!(o);
     let _ = writeln!(o, "Why");
-    if a.reasons.is_empty() {
+    if a.reasons.is_empty() && a.not_met.is_empty() {
         let _ = writeln!(o, "  no rule fired: the patient repeats the current step");
     }
     for r in &a.reasons {
-        let _ = writeln!(o, "  - {} ({}): {}", r.rule, r.decision, r.message);
+        let outvoted = if r.outvoted { ", outvoted by a more conservative rule" } else { "" };
+        let _ = writeln!(o, "  - {} ({}{outvoted}): {}", r.rule, r.decision, r.message);
         if let Some(s) = &r.source {
             let _ = writeln!(o, "      source: {s}");
         }
         // Values of earlier sessions are in the JSON answer and in --explain; here only what
         // the last session, the log's derived values and the parameters said.
-        let inputs: Vec<String> = r.inputs.iter().filter(|(k, _)| !k.starts_with("session ")).map(|(k, v)| format!("{k} = {v}")).collect();
+        let inputs: Vec<String> = r.inputs.iter().filter(|(k, _)| !k.starts_with("session ")).map(|(k, v)| input_words(k, v)).collect();
         if !inputs.is_empty() {
-            let _ = writeln!(o, "      inputs: {}", inputs.join(", "));
+            let _ = writeln!(o, "      values: {}", inputs.join("; "));
         }
+    }
+    for u in &a.not_met {
+        let _ = writeln!(o, "  - not yet met for `{}`: {}", u.rule, u.description);
     }
     let _ = writeln!(o);
     match &a.next_session {
@@ -115,6 +167,18 @@ pub fn text(a: &Answer, p: &Protocol) -> String {
         for m in &a.messages.clinician {
             let _ = writeln!(o, "  - {m}");
         }
+    }
+    if !a.notes.is_empty() {
+        let _ = writeln!(o);
+        let _ = writeln!(o, "Notes since the last review");
+        for n in &a.notes {
+            let _ = writeln!(o, "  {}  {}", n.date, n.text);
+        }
+    }
+    if let Some(r) = &a.last_review {
+        let by = r.by.as_deref().map(|b| format!(" by {b}")).unwrap_or_default();
+        let cleared = if r.cleared { "cleared" } else { "not cleared" };
+        let _ = writeln!(o, "Last review: {}{by}, {cleared}", r.date);
     }
     if let Some(tl) = &a.timeline {
         let _ = writeln!(o);

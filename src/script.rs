@@ -19,8 +19,13 @@ pub struct CompiledProtocol {
     pub engine: Arc<Engine>,
     /// One AST per rule, in rule order; helper functions are merged into each.
     pub rules: Vec<AST>,
+    /// Per rule, one AST per criterion, in order.
+    pub criteria: Vec<Vec<AST>>,
     /// One AST per phase with an exit gate.
     pub exits: Vec<Option<AST>>,
+    /// Every log is replayed session by session: a rule's referral is sticky, or a script
+    /// reads what only the replay knows (`beyond_plan`, a session's `decision`).
+    pub replays: bool,
     /// Parameters as scripts see them ([`api::ParamsView`]), built once.
     pub params: rhai::Dynamic,
 }

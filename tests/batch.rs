@@ -152,7 +152,7 @@ fn output_file_is_written_whole_and_csv_is_flat() {
     let csv = std::fs::read_to_string(t.path().join("out.csv")).unwrap();
     let rows: Vec<&str> = csv.lines().collect();
     assert_eq!(rows[0], "patient,decision,phase,rules_fired,next_date,flags,error,protocol");
-    assert!(rows[1].starts_with("P-1,progress,reintroduce,clean-sessions-progress,2026-09-05,,,hip-return 1.0.0 sha256:"), "{}", rows[1]);
+    assert!(rows[1].starts_with("P-1,progress,reintroduce,clean-sessions-progress,2026-09-05,,,hip-return 1.1.0 sha256:"), "{}", rows[1]);
     assert!(rows[2].starts_with("P-2,,,,,error,in.jsonl:2: "), "{}", rows[2]);
     assert_eq!(rows.len(), 7);
     let leftovers: Vec<_> = std::fs::read_dir(t.path())

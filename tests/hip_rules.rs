@@ -1,10 +1,10 @@
 //! Every rule of the shipped hip protocol (`rules/*.yaml`), one test where it fires and one
 //! near miss where it does not (`<rule>_fires` / `<rule>_does_not_fire`); a check that no rule
-//! of the protocol lacks its pair; the phase gates (reintroduce exit by replay, the
-//! strengthen exit through the return-to-running gate, holding while the gate is not met, an
-//! override pinning the phase); the `pain_model` parameter (`strict` against `monitoring`);
-//! and regression tests for what counts as a clean session (only at the current level, never
-//! with swelling).
+//! of the protocol lacks its pair; sticky referrals and their urgency; the phase gates
+//! (reintroduce exit by replay, the strengthen exit through the return-to-running gate,
+//! holding while the gate is not met, an override pinning the phase); the `pain_model`
+//! parameter (`strict` against `monitoring`); and regression tests for what counts as a clean
+//! session (only at the current level, never with swelling).
 
 use serde_json::Value;
 
@@ -13,28 +13,48 @@ use crate::support::{Test, answer, fired, root};
 /// Rule ids that have a `_fires` and a `_does_not_fire` test below.
 const COVERED: &[&str] = &[
     "not-cleared",
-    "fall-or-impact-sharp-pain",
+    "suspected-structural-injury",
+    "fall-or-impact",
+    "infection-signs",
+    "neurological-signs",
+    "giving-way",
     "pain-limits-daily-life",
-    "red-flag-symptom",
+    "unexplained-weight-loss",
+    "swelling",
+    "high-pain-at-rest",
+    "not-improving",
     "flare",
     "consecutive-training-days",
     "run-on-consecutive-days",
     "pain-rose-during-or-after",
     "next-morning-not-settled",
+    "pain-above-usual",
+    "pain-trend-rising",
     "exercise-stopped-with-pain",
     "rom-decreased",
-    "swelling-after-exercise",
+    "rom-deficit-other-side",
+    "training-gap-10-days",
+    "training-gap",
     "high-fatigue",
     "next-morning-missing",
+    "pain-ratings-missing",
+    "small-pain-rise",
     "session-spike",
+    "beyond-prescription",
     "weekly-volume-rise",
     "target-not-completed",
+    "resume-after-review",
     "return-gate-not-met",
     "clean-sessions-progress",
 ];
 
 const CLEARED: &str = "{ onset: gradual, cause: overuse, provider_cleared: true }";
 const RUNNER: &str = "{ onset: gradual, cause: overuse, provider_cleared: true, goals: [running] }";
+
+/// A clinician's review that clears any open referral, on a day of its own.
+fn review(date: &str) -> String {
+    format!("{{ date: {date}, kind: review, review: {{ by: Dr Lee, cleared: true }} }}")
+}
 
 /// A patient log from an intake and sessions written as YAML flow mappings, oldest first.
 fn log(intake: &str, sessions: &[&str]) -> String {
@@ -69,10 +89,32 @@ fn walk_and(date: &str, extra: &str) -> String {
     )
 }
 
-/// Runs a log and returns (decision, phase, fired rules).
+/// Runs a log and returns (decision, phase, rules with a reason, outvoted ones included).
 fn run(log: &str) -> (String, String, Vec<String>) {
     let a = answer(log, &[]);
     (a["decision"].as_str().unwrap_or_default().to_string(), a["phase"].as_str().unwrap_or_default().to_string(), fired(&a))
+}
+
+/// (decision, urgency, rules with a reason) of a log.
+fn refer(log: &str) -> (String, String, Vec<String>) {
+    let a = answer(log, &[]);
+    (a["decision"].as_str().unwrap_or_default().to_string(), a["urgency"].as_str().unwrap_or_default().to_string(), fired(&a))
+}
+
+/// The rules that fired but were outvoted by a more conservative decision.
+fn outvoted(a: &Value) -> Vec<String> {
+    a["reasons"]
+        .as_array()
+        .expect("reasons")
+        .iter()
+        .filter(|r| r["outvoted"] == true)
+        .map(|r| r["rule"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+/// The progress criteria a hold with no rule fired names as not met.
+fn not_met(a: &Value) -> Vec<String> {
+    a["not_met"].as_array().map_or_else(Vec::new, |c| c.iter().map(|c| c["criterion"].as_str().unwrap_or_default().to_string()).collect())
 }
 
 fn next<'a>(a: &'a Value, id: &str) -> &'a Value {
@@ -81,7 +123,8 @@ fn next<'a>(a: &'a Value, id: &str) -> &'a Value {
 
 // The coverage check.
 
-/// Every rule id of the shipped protocol, by a line scan of `rules/*.yaml` for `- id:`.
+/// Every rule id of the shipped protocol: the `id` of each entry under `rules:` in
+/// `rules/*.yaml` (not the ids of a rule's `criteria`).
 fn shipped_rule_ids() -> Vec<String> {
     let mut files: Vec<_> = std::fs::read_dir(root().join("rules"))
         .expect("rules/")
@@ -91,10 +134,10 @@ fn shipped_rule_ids() -> Vec<String> {
     files.sort();
     let mut ids = Vec::new();
     for f in files {
-        for line in std::fs::read_to_string(&f).expect("read rule file").lines() {
-            if let Some(id) = line.trim_start().strip_prefix("- id:") {
-                ids.push(id.trim().trim_matches(|c| c == '"' || c == '\'').to_string());
-            }
+        let text = std::fs::read_to_string(&f).expect("read rule file");
+        let doc: Value = serde_saphyr::from_str(&text).expect("rule file is YAML");
+        for rule in doc["rules"].as_array().expect("a `rules:` list") {
+            ids.push(rule["id"].as_str().expect("rule id").to_string());
         }
     }
     ids
@@ -103,7 +146,7 @@ fn shipped_rule_ids() -> Vec<String> {
 #[test]
 fn every_shipped_rule_has_a_fire_and_a_near_miss_test() {
     let ids = shipped_rule_ids();
-    assert_eq!(ids.len(), 19, "rules in the shipped protocol: {ids:?}");
+    assert_eq!(ids.len(), 34, "rules in the shipped protocol: {ids:?}");
     let missing: Vec<&String> = ids.iter().filter(|id| !COVERED.contains(&id.as_str())).collect();
     assert!(missing.is_empty(), "rules without a fire/not-fire pair in tests/hip_rules.rs: {missing:?}");
     let stale: Vec<&&str> = COVERED.iter().filter(|c| !ids.iter().any(|id| id == *c)).collect();
@@ -124,9 +167,16 @@ fn every_shipped_rule_has_a_fire_and_a_near_miss_test() {
 fn not_cleared_fires() {
     let not_cleared = log("{ onset: sudden, cause: unknown, provider_cleared: false }", &[&walk("2026-03-02")]);
     assert_eq!(run(&not_cleared), ("refer".into(), "reintroduce".into(), vec!["not-cleared".to_string()]));
+    assert_eq!(refer(&not_cleared).1, "routine");
     // No intake at all, and no sessions yet: the intake screening still answers.
     let no_intake = "patient: P-0200\nstart: 2026-03-02\n";
     assert_eq!(run(no_intake), ("refer".into(), "reintroduce".into(), vec!["not-cleared".to_string()]));
+    // A review that does not clear leaves the intake uncleared.
+    let l = log(
+        "{ onset: sudden, cause: unknown, provider_cleared: false }",
+        &["{ date: 2026-03-02, kind: review, review: { by: Dr Lee, cleared: false } }", &walk("2026-03-04")],
+    );
+    assert_eq!(run(&l).2, ["not-cleared"]);
 }
 
 #[test]
@@ -134,58 +184,220 @@ fn not_cleared_does_not_fire() {
     let a = answer(&log(CLEARED, &[&walk("2026-03-02")]), &[]);
     assert_eq!(a["decision"], "hold");
     assert!(fired(&a).is_empty(), "{:?}", fired(&a));
+    assert_eq!(not_met(&a), ["clean-streak"]);
+    // Not cleared at intake, but a clinician's review has cleared the patient since.
+    let l = log("{ onset: sudden, cause: unknown, provider_cleared: false }", &[&review("2026-03-02"), &walk("2026-03-04")]);
+    let a = answer(&l, &[]);
+    assert_eq!((a["decision"].as_str(), fired(&a)), (Some("hold"), vec![]));
 }
 
 #[test]
-fn fall_or_impact_sharp_pain_fires() {
-    let l = log(CLEARED, &[&walk("2026-03-02"), "{ date: 2026-03-04, kind: check_in, pain: { before: 6 }, symptoms: [sharp_pain] }"]);
-    assert_eq!(run(&l), ("refer".into(), "reintroduce".into(), vec!["fall-or-impact-sharp-pain".to_string()]));
+fn suspected_structural_injury_fires() {
+    for symptom in ["sharp_pain", "cannot_bear_weight"] {
+        let check_in = format!("{{ date: 2026-03-04, kind: check_in, pain: {{ before: 3 }}, symptoms: [{symptom}] }}");
+        let l = log(CLEARED, &[&walk("2026-03-02"), &check_in]);
+        assert_eq!(refer(&l), ("refer".into(), "urgent".into(), vec!["suspected-structural-injury".to_string()]), "{symptom}");
+        // A provider plans what comes next.
+        assert!(answer(&l, &[])["next_session"].is_null());
+    }
 }
 
 #[test]
-fn fall_or_impact_sharp_pain_does_not_fire() {
+fn suspected_structural_injury_does_not_fire() {
     // Severe pain during exercise, but no sudden sharp pain reported: scale back, not refer.
     let l = log(CLEARED, &[&walk("2026-03-02"), &walk_with("2026-03-04", [2, 7, 5, 2], 4)]);
     assert_eq!(run(&l), ("regress".into(), "reintroduce".into(), vec!["pain-rose-during-or-after".to_string()]));
 }
 
 #[test]
-fn pain_limits_daily_life_fires() {
-    for symptom in ["walking_limited", "night_pain", "daily_tasks_limited"] {
+fn fall_or_impact_fires() {
+    let l = log(CLEARED, &[&walk("2026-03-02"), "{ date: 2026-03-04, kind: check_in, pain: { before: 2 }, symptoms: [fall_or_impact] }"]);
+    assert_eq!(refer(&l), ("refer".into(), "routine".into(), vec!["fall-or-impact".to_string()]));
+    // With sharp pain too, the suspected injury makes it urgent.
+    let l = log(
+        CLEARED,
+        &[&walk("2026-03-02"), "{ date: 2026-03-04, kind: check_in, pain: { before: 3 }, symptoms: [fall_or_impact, sharp_pain] }"],
+    );
+    assert_eq!(refer(&l), ("refer".into(), "urgent".into(), vec!["suspected-structural-injury".to_string(), "fall-or-impact".to_string()]));
+}
+
+#[test]
+fn fall_or_impact_does_not_fire() {
+    // The fall was reported before a clinician's review cleared the patient: only the latest
+    // session counts, and it had none.
+    let l = log(
+        CLEARED,
+        &[
+            &walk("2026-03-02"),
+            "{ date: 2026-03-04, kind: check_in, pain: { before: 2 }, symptoms: [fall_or_impact] }",
+            &review("2026-03-05"),
+            &walk("2026-03-06"),
+        ],
+    );
+    let a = answer(&l, &[]);
+    assert_eq!((a["decision"].as_str(), fired(&a)), (Some("hold"), vec![]));
+}
+
+#[test]
+fn infection_signs_fires() {
+    for symptom in ["fever", "warmth_redness"] {
         let l = log(CLEARED, &[&walk("2026-03-02"), &walk_and("2026-03-04", &format!("symptoms: [{symptom}]"))]);
-        // The session is otherwise clean: refer outranks the progress that fired too.
-        assert_eq!(
-            run(&l),
-            ("refer".into(), "reintroduce".into(), vec!["pain-limits-daily-life".to_string(), "clean-sessions-progress".to_string()]),
-            "{symptom}"
-        );
+        assert_eq!(refer(&l), ("refer".into(), "urgent".into(), vec!["infection-signs".to_string()]), "{symptom}");
+    }
+}
+
+#[test]
+fn infection_signs_does_not_fire() {
+    // Swelling without fever or a hot, red hip: a routine referral, not an urgent one.
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk_and("2026-03-04", "symptoms: [swelling]")]);
+    assert_eq!(refer(&l), ("refer".into(), "routine".into(), vec!["swelling".to_string()]));
+}
+
+#[test]
+fn neurological_signs_fires() {
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk_and("2026-03-04", "symptoms: [numbness]")]);
+    assert_eq!(refer(&l), ("refer".into(), "urgent".into(), vec!["neurological-signs".to_string()]));
+}
+
+#[test]
+fn neurological_signs_does_not_fire() {
+    // The leg gave way, but no numbness: routine, by its own rule.
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk_and("2026-03-04", "symptoms: [giving_way]")]);
+    assert_eq!(refer(&l), ("refer".into(), "routine".into(), vec!["giving-way".to_string()]));
+}
+
+#[test]
+fn giving_way_fires() {
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk_and("2026-03-04", "symptoms: [giving_way]")]);
+    assert_eq!(run(&l), ("refer".into(), "reintroduce".into(), vec!["giving-way".to_string()]));
+}
+
+#[test]
+fn giving_way_does_not_fire() {
+    // The walk was cut short (endurance gave out) without the leg giving way: hold.
+    let stopped = "{ date: 2026-03-04, pain: { before: 2, during: 2, after: 2, next_day: 2 }, fatigue: 3, exercises: [{ id: walking, minutes: 8, completed: false }] }";
+    assert_eq!(
+        run(&log(CLEARED, &[&walk("2026-03-02"), stopped])),
+        ("hold".into(), "reintroduce".into(), vec!["target-not-completed".to_string()])
+    );
+}
+
+#[test]
+fn pain_limits_daily_life_fires() {
+    for symptom in ["walking_limited", "night_pain", "daily_tasks_limited", "rest_pain"] {
+        let l = log(CLEARED, &[&walk("2026-03-02"), &walk_and("2026-03-04", &format!("symptoms: [{symptom}]"))]);
+        // A session with a symptom is never clean, so no progress rule fires alongside.
+        assert_eq!(refer(&l), ("refer".into(), "routine".into(), vec!["pain-limits-daily-life".to_string()]), "{symptom}");
     }
 }
 
 #[test]
 fn pain_limits_daily_life_does_not_fire() {
-    // Night pain was reported two sessions ago and has gone: only the latest session counts.
+    // Night pain two sessions ago, reviewed and cleared since: only the latest session counts.
+    let l =
+        log(CLEARED, &[&walk_and("2026-03-02", "symptoms: [night_pain]"), &review("2026-03-03"), &walk("2026-03-04"), &walk("2026-03-06")]);
+    assert_eq!(run(&l), ("progress".into(), "reintroduce".into(), vec!["clean-sessions-progress".to_string()]));
+    // Without the review the rule does not fire again either, but its referral is still open.
     let l = log(CLEARED, &[&walk_and("2026-03-02", "symptoms: [night_pain]"), &walk("2026-03-04"), &walk("2026-03-06")]);
+    assert_eq!(refer(&l), ("refer".into(), "routine".into(), vec!["open-referral".to_string(), "clean-sessions-progress".to_string()]));
+}
+
+#[test]
+fn unexplained_weight_loss_fires() {
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk_and("2026-03-04", "symptoms: [weight_loss]")]);
+    assert_eq!(refer(&l), ("refer".into(), "routine".into(), vec!["unexplained-weight-loss".to_string()]));
+}
+
+#[test]
+fn unexplained_weight_loss_does_not_fire() {
+    // The weight loss was explained at a review that cleared the patient; nothing new since.
+    let l = log(
+        CLEARED,
+        &[&walk("2026-03-02"), &walk_and("2026-03-04", "symptoms: [weight_loss]"), &review("2026-03-06"), &walk("2026-03-07")],
+    );
+    let a = answer(&l, &[]);
+    assert_eq!((a["decision"].as_str(), fired(&a)), (Some("hold"), vec![]));
+    assert_eq!(not_met(&a), ["clean-streak"]);
+}
+
+#[test]
+fn swelling_fires() {
+    // Swelling is a red flag at the hip: refer, no next session.
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk_and("2026-03-04", "symptoms: [swelling]")]);
+    let a = answer(&l, &[]);
+    assert_eq!((a["decision"].as_str(), a["urgency"].as_str(), fired(&a)), (Some("refer"), Some("routine"), vec!["swelling".to_string()]));
+    assert!(a["next_session"].is_null());
+}
+
+#[test]
+fn swelling_does_not_fire() {
+    // Swelling last time, reviewed and cleared, none now.
+    let l =
+        log(CLEARED, &[&walk_and("2026-03-02", "symptoms: [swelling]"), &review("2026-03-03"), &walk("2026-03-04"), &walk("2026-03-06")]);
     assert_eq!(run(&l), ("progress".into(), "reintroduce".into(), vec!["clean-sessions-progress".to_string()]));
 }
 
 #[test]
-fn red_flag_symptom_fires() {
-    for symptom in ["fever", "numbness", "giving_way"] {
-        let l = log(CLEARED, &[&walk("2026-03-02"), &walk_and("2026-03-04", &format!("symptoms: [{symptom}]"))]);
-        assert_eq!(
-            run(&l),
-            ("refer".into(), "reintroduce".into(), vec!["red-flag-symptom".to_string(), "clean-sessions-progress".to_string()]),
-            "{symptom}"
-        );
-    }
+fn high_pain_at_rest_fires() {
+    // Pain 6 at rest before any exercise.
+    let l = log(CLEARED, &[&walk("2026-03-02"), "{ date: 2026-03-04, kind: check_in, pain: { before: 6 } }"]);
+    let a = answer(&l, &[]);
+    assert_eq!((a["decision"].as_str(), a["urgency"].as_str()), (Some("refer"), Some("routine")));
+    assert_eq!(fired(&a), ["high-pain-at-rest", "pain-above-usual"]);
+    assert_eq!(outvoted(&a), ["pain-above-usual"]);
+    // Pain 6 at every rating of the day (two ratings, no pre-exercise one).
+    let l = log(CLEARED, &[&walk("2026-03-02"), "{ date: 2026-03-04, kind: check_in, pain: { after: 6, next_day: 6 } }"]);
+    let a = answer(&l, &[]);
+    assert_eq!(a["decision"], "refer");
+    assert_eq!(fired(&a), ["high-pain-at-rest", "flare", "next-morning-not-settled", "pain-above-usual"]);
+    assert_eq!(outvoted(&a), ["flare", "next-morning-not-settled", "pain-above-usual"]);
 }
 
 #[test]
-fn red_flag_symptom_does_not_fire() {
-    // Swelling alone is not a red flag: it scales back.
-    let l = log(CLEARED, &[&walk("2026-03-02"), &walk_and("2026-03-04", "symptoms: [swelling]")]);
-    assert_eq!(run(&l), ("regress".into(), "reintroduce".into(), vec!["swelling-after-exercise".to_string()]));
+fn high_pain_at_rest_does_not_fire() {
+    // 5 before exercise, 6 at every later rating: not all day in the stop zone. A flare.
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk_with("2026-03-04", [5, 6, 6, 6], 3)]);
+    assert_eq!(
+        run(&l),
+        (
+            "rest".into(),
+            "reintroduce".into(),
+            ["flare", "pain-rose-during-or-after", "next-morning-not-settled", "pain-above-usual"].map(String::from).to_vec()
+        )
+    );
+    // A single rating of 6 is not "all day".
+    let l = log(CLEARED, &[&walk("2026-03-02"), "{ date: 2026-03-04, kind: check_in, pain: { next_day: 6 } }"]);
+    assert_eq!(run(&l).0, "rest");
+    assert!(!run(&l).2.contains(&"high-pain-at-rest".to_string()));
+}
+
+/// Sessions every four days or so from 2026-03-02 to `last`, all with pain `p` throughout.
+fn six_weeks(p: u8, last: &str) -> Vec<String> {
+    let mut dates: Vec<String> = ["02", "06", "10", "14", "18", "22", "26", "30"].iter().map(|d| format!("2026-03-{d}")).collect();
+    dates.extend(["2026-04-03", "2026-04-07", "2026-04-09"].map(String::from));
+    dates.push(last.to_string());
+    dates.iter().map(|d| walk_with(d, [p; 4], 3)).collect()
+}
+
+#[test]
+fn not_improving_fires() {
+    // Pain 4 for six weeks (day 41): the last fortnight is no better than the weeks before.
+    let sessions = six_weeks(4, "2026-04-12");
+    let l = log(CLEARED, &sessions.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(refer(&l), ("refer".into(), "routine".into(), vec!["not-improving".to_string()]));
+}
+
+#[test]
+fn not_improving_does_not_fire() {
+    // The same, one day short of the review window (day 40).
+    let sessions = six_weeks(4, "2026-04-11");
+    let a = answer(&log(CLEARED, &sessions.iter().map(String::as_str).collect::<Vec<_>>()), &[]);
+    assert_eq!((a["decision"].as_str(), fired(&a)), (Some("hold"), vec![]));
+    assert_eq!(not_met(&a), ["pain-low"]);
+    // Six weeks at pain 3: not improving, but in the safe zone.
+    let sessions = six_weeks(3, "2026-04-12");
+    let l = log(CLEARED, &sessions.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(run(&l).2, ["clean-sessions-progress"]);
 }
 
 // Rest.
@@ -196,20 +408,34 @@ fn flare_fires() {
     let l = log(CLEARED, &[&walk("2026-03-02"), &walk_with("2026-03-04", [2, 2, 2, 6], 3)]);
     let a = answer(&l, &[]);
     assert_eq!(a["decision"], "rest");
-    assert_eq!(fired(&a), ["flare", "next-morning-not-settled"]);
-    // Two days of relative rest, then scaled back (walking a quarter shorter, but not under 10).
-    assert_eq!(a["next_session"]["date"], "2026-03-07");
-    assert_eq!(next(&a, "walking")["minutes"], 11.3);
+    assert_eq!(fired(&a), ["flare", "next-morning-not-settled", "pain-above-usual"]);
+    assert_eq!(outvoted(&a), ["next-morning-not-settled", "pain-above-usual"]);
+    // Three days of relative rest, then scaled back (walking a quarter shorter, down to the half
+    // minute).
+    assert_eq!(a["next_session"]["date"], "2026-03-08");
+    assert_eq!(next(&a, "walking")["minutes"], 11.0);
+    // A bad day is no new baseline: 5 before, 6 next morning, against the usual 2.
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk_with("2026-03-04", [5, 5, 5, 6], 3)]);
+    assert_eq!(
+        run(&l),
+        ("rest".into(), "reintroduce".into(), ["flare", "next-morning-not-settled", "pain-above-usual"].map(String::from).to_vec())
+    );
 }
 
 #[test]
 fn flare_does_not_fire() {
-    // Next morning 5: four over the baseline but under 6/10.
+    // Next morning 5: three over the baseline but under 6/10.
     let l = log(CLEARED, &[&walk("2026-03-02"), &walk_with("2026-03-04", [2, 2, 2, 5], 3)]);
-    assert_eq!(run(&l), ("regress".into(), "reintroduce".into(), vec!["next-morning-not-settled".to_string()]));
-    // Next morning 6, but only two over a baseline of 4.
+    assert_eq!(
+        run(&l),
+        ("regress".into(), "reintroduce".into(), ["next-morning-not-settled", "pain-above-usual"].map(String::from).to_vec())
+    );
+    // Next morning 6, but only two over a usual pain of 4.
     let l = log(CLEARED, &[&walk_with("2026-03-02", [4, 4, 4, 4], 3), &walk_with("2026-03-04", [4, 4, 4, 6], 3)]);
-    assert_eq!(run(&l), ("regress".into(), "reintroduce".into(), vec!["next-morning-not-settled".to_string()]));
+    assert_eq!(
+        run(&l),
+        ("regress".into(), "reintroduce".into(), ["next-morning-not-settled", "pain-above-usual"].map(String::from).to_vec())
+    );
 }
 
 #[test]
@@ -219,6 +445,7 @@ fn consecutive_training_days_fires() {
     let a = answer(&l, &[]);
     assert_eq!(a["decision"], "rest");
     assert_eq!(fired(&a), ["consecutive-training-days", "clean-sessions-progress"]);
+    assert_eq!(outvoted(&a), ["clean-sessions-progress"]);
     // One rest day, then the dose is repeated (no regress rule fired).
     assert_eq!(a["next_session"]["date"], "2026-03-08");
     assert_eq!(next(&a, "walking")["minutes"], 15.0);
@@ -277,12 +504,18 @@ fn run_on_consecutive_days_does_not_fire() {
 
 #[test]
 fn pain_rose_during_or_after_fires() {
-    // One point during is already a rise under the strict model.
-    let l = log(CLEARED, &[&walk("2026-03-02"), &walk_with("2026-03-04", [2, 3, 2, 2], 3)]);
+    // Two points during: a meaningful rise.
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk_with("2026-03-04", [2, 4, 2, 2], 3)]);
     assert_eq!(run(&l), ("regress".into(), "reintroduce".into(), vec!["pain-rose-during-or-after".to_string()]));
     // And after.
-    let l = log(CLEARED, &[&walk("2026-03-02"), &walk_with("2026-03-04", [2, 2, 3, 2], 3)]);
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk_with("2026-03-04", [2, 2, 4, 2], 3)]);
     assert_eq!(run(&l).2, ["pain-rose-during-or-after"]);
+    // One point, but out of the safe zone (peak 4).
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk_with("2026-03-04", [3, 4, 3, 3], 3)]);
+    assert_eq!(run(&l), ("regress".into(), "reintroduce".into(), vec!["pain-rose-during-or-after".to_string()]));
+    // One point, but not settled by the next morning.
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk_with("2026-03-04", [2, 3, 2, 3], 3)]);
+    assert_eq!(run(&l).2, ["pain-rose-during-or-after", "next-morning-not-settled"]);
 }
 
 #[test]
@@ -290,12 +523,17 @@ fn pain_rose_during_or_after_does_not_fire() {
     // Pain 3 throughout: high-ish but not rising over this session's baseline.
     let l = log(CLEARED, &[&walk_with("2026-03-02", [3, 3, 3, 3], 3), &walk_with("2026-03-04", [3, 3, 3, 3], 3)]);
     assert_eq!(run(&l), ("progress".into(), "reintroduce".into(), vec!["clean-sessions-progress".to_string()]));
+    // One point during, in the safe zone and settled: a small rise holds, it does not regress.
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk_with("2026-03-04", [2, 3, 2, 2], 3)]);
+    assert_eq!(run(&l), ("hold".into(), "reintroduce".into(), vec!["small-pain-rise".to_string()]));
 }
 
 #[test]
 fn next_morning_not_settled_fires() {
     let l = log(CLEARED, &[&walk("2026-03-02"), &walk_with("2026-03-04", [2, 2, 2, 3], 3)]);
-    assert_eq!(run(&l), ("regress".into(), "reintroduce".into(), vec!["next-morning-not-settled".to_string()]));
+    let a = answer(&l, &[]);
+    assert_eq!((a["decision"].as_str(), fired(&a)), (Some("regress"), vec!["next-morning-not-settled".to_string()]));
+    assert_eq!(next(&a, "walking")["minutes"], 11.0);
 }
 
 #[test]
@@ -303,6 +541,56 @@ fn next_morning_not_settled_does_not_fire() {
     // Back to the baseline of 2 by the next morning.
     let l = log(CLEARED, &[&walk("2026-03-02"), &walk_with("2026-03-04", [2, 2, 2, 2], 3)]);
     assert_eq!(run(&l), ("progress".into(), "reintroduce".into(), vec!["clean-sessions-progress".to_string()]));
+    // Next morning 3, above the usual 2 but back to this session's own 3: settled. (No
+    // progress: the pain is not steady.)
+    let a = answer(&log(CLEARED, &[&walk("2026-03-02"), &walk_with("2026-03-04", [3, 3, 3, 3], 3)]), &[]);
+    assert_eq!((a["decision"].as_str(), fired(&a)), (Some("hold"), vec![]));
+    assert_eq!(not_met(&a), ["pain-not-rising"]);
+}
+
+#[test]
+fn pain_above_usual_fires() {
+    // 4 all session against the usual 2: two points above, though it did not rise today.
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk_with("2026-03-04", [4, 4, 4, 4], 3)]);
+    assert_eq!(run(&l), ("regress".into(), "reintroduce".into(), vec!["pain-above-usual".to_string()]));
+}
+
+#[test]
+fn pain_above_usual_does_not_fire() {
+    // 3 all session: one point above the usual 2.
+    let a = answer(&log(CLEARED, &[&walk("2026-03-02"), &walk_with("2026-03-04", [3, 3, 3, 3], 3)]), &[]);
+    assert_eq!((a["decision"].as_str(), fired(&a)), (Some("hold"), vec![]));
+    // 4 at the start, but settled to 3 by the next morning: the latest rating counts.
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk_with("2026-03-04", [4, 4, 3, 3], 3)]);
+    assert!(!run(&l).2.contains(&"pain-above-usual".to_string()), "{:?}", run(&l).2);
+}
+
+/// Weekly-ish clean walks with pain `p` throughout, on the given days of March.
+fn walks_at(days_and_pain: &[(&str, u8)]) -> Vec<String> {
+    days_and_pain.iter().map(|(d, p)| walk_with(&format!("2026-03-{d}"), [*p; 4], 3)).collect()
+}
+
+#[test]
+fn pain_trend_rising_fires() {
+    // 1, 2, 2, 3 over 18 days: a rise of 2.1 points over 21 days.
+    let s = walks_at(&[("02", 1), ("08", 2), ("14", 2), ("20", 3)]);
+    assert_eq!(
+        run(&log(CLEARED, &s.iter().map(String::as_str).collect::<Vec<_>>())),
+        ("regress".into(), "reintroduce".into(), vec!["pain-trend-rising".to_string()])
+    );
+}
+
+#[test]
+fn pain_trend_rising_does_not_fire() {
+    // 1, 1, 2, 2: a rise of 1.4 points over 21 days. Not enough to scale back, but no
+    // progress on rising pain either.
+    let s = walks_at(&[("02", 1), ("08", 1), ("14", 2), ("20", 2)]);
+    let a = answer(&log(CLEARED, &s.iter().map(String::as_str).collect::<Vec<_>>()), &[]);
+    assert_eq!((a["decision"].as_str(), fired(&a)), (Some("hold"), vec![]));
+    assert_eq!(not_met(&a), ["pain-not-rising"]);
+    // 1 then 3: a steep rise, but only two points.
+    let s = walks_at(&[("02", 1), ("08", 3)]);
+    assert!(!run(&log(CLEARED, &s.iter().map(String::as_str).collect::<Vec<_>>())).2.contains(&"pain-trend-rising".to_string()));
 }
 
 #[test]
@@ -311,6 +599,13 @@ fn exercise_stopped_with_pain_fires() {
     let a = answer(&log(CLEARED, &[&walk("2026-03-02"), stopped]), &[]);
     assert_eq!(a["decision"], "regress");
     assert_eq!(fired(&a), ["pain-rose-during-or-after", "exercise-stopped-with-pain", "target-not-completed"]);
+    assert_eq!(outvoted(&a), ["target-not-completed"]);
+    // Stopped with a small rise: the stop with pain scales back although the rise alone holds.
+    let stopped = stopped.replace("during: 4", "during: 3");
+    let a = answer(&log(CLEARED, &[&walk("2026-03-02"), &stopped]), &[]);
+    assert_eq!(a["decision"], "regress");
+    assert_eq!(fired(&a), ["exercise-stopped-with-pain", "small-pain-rise", "target-not-completed"]);
+    assert_eq!(outvoted(&a), ["small-pain-rise", "target-not-completed"]);
 }
 
 #[test]
@@ -325,16 +620,36 @@ fn exercise_stopped_with_pain_does_not_fire() {
 
 #[test]
 fn rom_decreased_fires() {
-    // Hip flexion 110 -> 105: a fall of 5 degrees, the threshold.
-    let l = log(CLEARED, &[&walk_and("2026-03-02", "rom: { hip_flexion: 110 }"), &walk_and("2026-03-04", "rom: { hip_flexion: 105 }")]);
+    // Hip flexion 110 -> 100: a fall of 10 degrees, the threshold.
+    let l = log(CLEARED, &[&walk_and("2026-03-02", "rom: { hip_flexion: 110 }"), &walk_and("2026-03-04", "rom: { hip_flexion: 100 }")]);
+    assert_eq!(run(&l), ("regress".into(), "reintroduce".into(), vec!["rom-decreased".to_string()]));
+    // 110 -> 105 -> 105: five degrees down in two measurements running.
+    let l = log(
+        CLEARED,
+        &[
+            &walk_and("2026-03-02", "rom: { hip_flexion: 110 }"),
+            &walk_and("2026-03-04", "rom: { hip_flexion: 105 }"),
+            &walk_and("2026-03-06", "rom: { hip_flexion: 105 }"),
+        ],
+    );
     assert_eq!(run(&l), ("regress".into(), "reintroduce".into(), vec!["rom-decreased".to_string()]));
 }
 
 #[test]
 fn rom_decreased_does_not_fire() {
-    // 110 -> 106: four degrees.
-    let l = log(CLEARED, &[&walk_and("2026-03-02", "rom: { hip_flexion: 110 }"), &walk_and("2026-03-04", "rom: { hip_flexion: 106 }")]);
+    // 110 -> 101: nine degrees, within measurement error.
+    let l = log(CLEARED, &[&walk_and("2026-03-02", "rom: { hip_flexion: 110 }"), &walk_and("2026-03-04", "rom: { hip_flexion: 101 }")]);
     assert_eq!(run(&l), ("progress".into(), "reintroduce".into(), vec!["clean-sessions-progress".to_string()]));
+    // 110 -> 105 -> 108: the second reading recovered to within five degrees.
+    let l = log(
+        CLEARED,
+        &[
+            &walk_and("2026-03-02", "rom: { hip_flexion: 110 }"),
+            &walk_and("2026-03-04", "rom: { hip_flexion: 105 }"),
+            &walk_and("2026-03-06", "rom: { hip_flexion: 108 }"),
+        ],
+    );
+    assert_eq!(run(&l).2, ["clean-sessions-progress"]);
     // A fall in a motion measured for the first time cannot be a fall.
     let l = log(
         CLEARED,
@@ -343,19 +658,83 @@ fn rom_decreased_does_not_fire() {
     assert_eq!(run(&l).2, ["clean-sessions-progress"]);
 }
 
-#[test]
-fn swelling_after_exercise_fires() {
-    let l = log(CLEARED, &[&walk("2026-03-02"), &walk_and("2026-03-04", "symptoms: [swelling]")]);
-    let a = answer(&l, &[]);
-    assert_eq!(a["decision"], "regress");
-    assert_eq!(fired(&a), ["swelling-after-exercise"]);
-    assert_eq!(next(&a, "walking")["minutes"], 11.3);
+/// A clean walk of `minutes` with range of motion `rom`.
+fn walk_rom(date: &str, minutes: &str, rom: &str) -> String {
+    format!(
+        "{{ date: {date}, pain: {{ before: 2, during: 2, after: 2, next_day: 2 }}, fatigue: 3, rom: {{ {rom} }}, exercises: [{{ id: walking, minutes: {minutes} }}] }}"
+    )
 }
 
 #[test]
-fn swelling_after_exercise_does_not_fire() {
-    // Swelling last time, none now.
-    let l = log(CLEARED, &[&walk_and("2026-03-02", "symptoms: [swelling]"), &walk("2026-03-04"), &walk("2026-03-06")]);
+fn rom_deficit_other_side_fires() {
+    // Flexion 100 against 110 on the other side, measured for the first time.
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk_rom("2026-03-04", "15", "hip_flexion: 100, hip_flexion_other_side: 110")]);
+    let a = answer(&l, &["--explain"]);
+    assert_eq!(a["decision"], "regress");
+    assert_eq!(fired(&a), ["rom-deficit-other-side", "clean-sessions-progress"]);
+    assert_eq!(a["reasons"][0]["inputs"]["last.rom_side_deficit"], 10.0);
+    // A deficit of 12 that grows to 13 at the scaled-back dose.
+    let l = log(
+        CLEARED,
+        &[
+            &walk("2026-03-02"),
+            &walk_rom("2026-03-04", "15", "hip_flexion: 98, hip_flexion_other_side: 110"),
+            &walk_rom("2026-03-06", "11", "hip_flexion: 97, hip_flexion_other_side: 110"),
+        ],
+    );
+    assert_eq!(run(&l), ("regress".into(), "reintroduce".into(), vec!["rom-deficit-other-side".to_string()]));
+}
+
+#[test]
+fn rom_deficit_other_side_does_not_fire() {
+    // A deficit of 9 degrees.
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk_rom("2026-03-04", "15", "hip_flexion: 101, hip_flexion_other_side: 110")]);
+    assert_eq!(run(&l), ("progress".into(), "reintroduce".into(), vec!["clean-sessions-progress".to_string()]));
+    // A deficit of 14 closing to 12 at the scaled-back dose: still beyond 10, but closing.
+    let l = log(
+        CLEARED,
+        &[
+            &walk("2026-03-02"),
+            &walk_rom("2026-03-04", "15", "hip_flexion: 96, hip_flexion_other_side: 110"),
+            &walk_rom("2026-03-06", "11", "hip_flexion: 98, hip_flexion_other_side: 110"),
+        ],
+    );
+    let a = answer(&l, &[]);
+    assert_eq!((a["decision"].as_str(), fired(&a)), (Some("hold"), vec![]));
+    assert_eq!(not_met(&a), ["clean-streak"]);
+}
+
+#[test]
+fn training_gap_10_days_fires() {
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk("2026-03-04"), &walk("2026-03-14")]);
+    assert_eq!(run(&l), ("regress".into(), "reintroduce".into(), vec!["training-gap-10-days".to_string()]));
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk("2026-03-04"), &walk("2026-03-25")]);
+    assert_eq!(run(&l).2, ["training-gap-10-days"]);
+}
+
+#[test]
+fn training_gap_10_days_does_not_fire() {
+    // Nine days off: one step back, not two.
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk("2026-03-04"), &walk("2026-03-13")]);
+    assert_eq!(run(&l), ("regress".into(), "reintroduce".into(), vec!["training-gap".to_string()]));
+}
+
+#[test]
+fn training_gap_fires() {
+    // Seven days off after two clean sessions.
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk("2026-03-04"), &walk("2026-03-11")]);
+    let a = answer(&l, &[]);
+    assert_eq!((a["decision"].as_str(), fired(&a)), (Some("regress"), vec!["training-gap".to_string()]));
+    assert_eq!(next(&a, "walking")["minutes"], 11.0);
+    // A rest day logged in the gap is no training.
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk("2026-03-04"), "{ date: 2026-03-08, kind: rest }", &walk("2026-03-11")]);
+    assert_eq!(run(&l).2, ["training-gap"]);
+}
+
+#[test]
+fn training_gap_does_not_fire() {
+    // Six days off: the streak goes on.
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk("2026-03-04"), &walk("2026-03-10")]);
     assert_eq!(run(&l), ("progress".into(), "reintroduce".into(), vec!["clean-sessions-progress".to_string()]));
 }
 
@@ -369,12 +748,9 @@ fn high_fatigue_fires() {
 
 #[test]
 fn high_fatigue_does_not_fire() {
-    // Fatigue 6: too tired for a clean session (over 5), so no progress, but under the hold
-    // threshold of 7; nothing fires and the dose is repeated.
+    // Fatigue 6: "somewhat hard", under the hold threshold of 7 and clean: progress.
     let l = log(CLEARED, &[&walk("2026-03-02"), &walk_with("2026-03-04", [2, 2, 2, 2], 6)]);
-    let a = answer(&l, &[]);
-    assert_eq!(a["decision"], "hold");
-    assert!(fired(&a).is_empty(), "{:?}", fired(&a));
+    assert_eq!(run(&l), ("progress".into(), "reintroduce".into(), vec!["clean-sessions-progress".to_string()]));
 }
 
 #[test]
@@ -399,6 +775,77 @@ fn next_morning_missing_does_not_fire() {
     assert_eq!(run(&l).2, Vec::<String>::new());
 }
 
+#[test]
+fn pain_ratings_missing_fires() {
+    let l = log(
+        CLEARED,
+        &[
+            &walk("2026-03-02"),
+            "{ date: 2026-03-04, pain: { before: 2, next_day: 2 }, fatigue: 3, exercises: [{ id: walking, minutes: 15 }] }",
+        ],
+    );
+    assert_eq!(run(&l), ("hold".into(), "reintroduce".into(), vec!["pain-ratings-missing".to_string()]));
+}
+
+#[test]
+fn pain_ratings_missing_does_not_fire() {
+    // Pain after rated, not during: enough.
+    let l = log(
+        CLEARED,
+        &[
+            &walk("2026-03-02"),
+            "{ date: 2026-03-04, pain: { before: 2, after: 2, next_day: 2 }, fatigue: 3, exercises: [{ id: walking, minutes: 15 }] }",
+        ],
+    );
+    assert_eq!(run(&l), ("progress".into(), "reintroduce".into(), vec!["clean-sessions-progress".to_string()]));
+    // Pain during rated, not after: no rule fires, but pain after decides a step up.
+    let l = log(
+        CLEARED,
+        &[
+            &walk("2026-03-02"),
+            "{ date: 2026-03-04, pain: { before: 2, during: 2, next_day: 2 }, fatigue: 3, exercises: [{ id: walking, minutes: 15 }] }",
+        ],
+    );
+    let a = answer(&l, &[]);
+    assert_eq!((a["decision"].as_str(), fired(&a)), (Some("hold"), vec![]));
+    assert_eq!(not_met(&a), ["pain-low"]);
+}
+
+#[test]
+fn small_pain_rise_fires() {
+    // One point during, peak 3, back to 2 by the next morning.
+    let a = answer(&log(CLEARED, &[&walk("2026-03-02"), &walk_with("2026-03-04", [2, 3, 2, 2], 3)]), &[]);
+    assert_eq!((a["decision"].as_str(), fired(&a)), (Some("hold"), vec!["small-pain-rise".to_string()]));
+    // The same dose again.
+    assert_eq!(next(&a, "walking")["minutes"], 15.0);
+    // After, not during.
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk_with("2026-03-04", [2, 2, 3, 2], 3)]);
+    assert_eq!(run(&l).2, ["small-pain-rise"]);
+}
+
+#[test]
+fn small_pain_rise_does_not_fire() {
+    // Two points: meaningful.
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk_with("2026-03-04", [2, 4, 2, 2], 3)]);
+    assert_eq!(run(&l).2, ["pain-rose-during-or-after"]);
+    // One point, but to 4: out of the safe zone.
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk_with("2026-03-04", [3, 4, 3, 3], 3)]);
+    assert_eq!(run(&l).2, ["pain-rose-during-or-after"]);
+    // One point, not settled by the next morning.
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk_with("2026-03-04", [2, 3, 2, 3], 3)]);
+    assert_eq!(run(&l).2, ["pain-rose-during-or-after", "next-morning-not-settled"]);
+    // One point, next morning not rated: missing data, not a small rise (and not known to
+    // have settled, so it scales back).
+    let l = log(
+        CLEARED,
+        &[
+            &walk("2026-03-02"),
+            "{ date: 2026-03-04, pain: { before: 2, during: 3, after: 2 }, fatigue: 3, exercises: [{ id: walking, minutes: 15 }] }",
+        ],
+    );
+    assert_eq!(run(&l).2, ["pain-rose-during-or-after", "next-morning-missing"]);
+}
+
 /// A clean walk of `minutes`.
 fn walk_for(date: &str, minutes: &str) -> String {
     format!(
@@ -406,43 +853,88 @@ fn walk_for(date: &str, minutes: &str) -> String {
     )
 }
 
+/// A clean walk of `minutes` with the phase set by a clinician (so no prescription before it).
+fn pinned_walk(date: &str, minutes: &str) -> String {
+    format!(
+        "{{ date: {date}, override: {{ phase: reintroduce, note: walked with a group }}, pain: {{ before: 2, during: 2, after: 2, next_day: 2 }}, fatigue: 3, exercises: [{{ id: walking, minutes: {minutes} }}] }}"
+    )
+}
+
 #[test]
 fn session_spike_fires() {
-    // 19.6 minutes after a 30-day longest of 15: over 1.3 times.
-    let l = log(CLEARED, &[&walk_for("2026-03-02", "15"), &walk_for("2026-03-04", "15"), &walk_for("2026-03-06", "19.6")]);
-    let a = answer(&l, &[]);
+    // 17 minutes after a 30-day longest of 15: over 1.1 times, and over the 16.5 prescribed.
+    let l = log(CLEARED, &[&walk_for("2026-03-02", "15"), &walk_for("2026-03-04", "15"), &walk_for("2026-03-06", "17")]);
+    let a = answer(&l, &["--explain"]);
     assert_eq!(a["decision"], "hold");
-    assert_eq!(fired(&a), ["session-spike"]);
-    // Hold repeats what was done for an exercise dosed by steps.
-    assert_eq!(next(&a, "walking")["minutes"], 19.6);
-    // A 20-minute walk 33 days ago is outside the 30-day window: 20 after 15 is a spike.
-    let l = log(CLEARED, &[&walk_for("2026-03-02", "20"), &walk_for("2026-04-02", "15"), &walk_for("2026-04-04", "20")]);
-    assert_eq!(run(&l).2, ["session-spike"]);
+    assert_eq!(fired(&a), ["session-spike", "beyond-prescription"]);
+    assert_eq!(a["reasons"][0]["inputs"]["log.training_spike"]["longest"], 15.0);
+    // Hold goes back to the prescription, not the spike.
+    assert_eq!(next(&a, "walking")["minutes"], 16.5);
+    // With no prescription to go beyond (a clinician set the programme), the spike alone.
+    let l = log(CLEARED, &[&walk_for("2026-03-02", "15"), &walk_for("2026-03-04", "15"), &pinned_walk("2026-03-06", "16.6")]);
+    assert_eq!(run(&l), ("hold".into(), "reintroduce".into(), vec!["session-spike".to_string()]));
 }
 
 #[test]
 fn session_spike_does_not_fire() {
-    // 19.5 minutes: exactly 1.3 times the longest. Nothing fires: the first session at a new
-    // dose holds until it has been done cleanly twice.
-    let l = log(CLEARED, &[&walk_for("2026-03-02", "15"), &walk_for("2026-03-04", "15"), &walk_for("2026-03-06", "19.5")]);
-    assert_eq!(run(&l), ("hold".into(), "reintroduce".into(), vec![]));
-    // A 20-minute walk 25 days ago is inside the 30-day window: 20 after 15 is no spike.
-    let l = log(CLEARED, &[&walk_for("2026-03-10", "20"), &walk_for("2026-04-02", "15"), &walk_for("2026-04-04", "20")]);
+    // 16.5 minutes: exactly 1.1 times the longest, and as prescribed. Nothing fires: the first
+    // session at a new dose holds until it has been done cleanly twice.
+    let l = log(CLEARED, &[&walk_for("2026-03-02", "15"), &walk_for("2026-03-04", "15"), &walk_for("2026-03-06", "16.5")]);
+    let a = answer(&l, &[]);
+    assert_eq!((a["decision"].as_str(), fired(&a)), (Some("hold"), vec![]));
+    assert_eq!(not_met(&a), ["clean-streak"]);
+    let l = log(CLEARED, &[&walk_for("2026-03-02", "15"), &walk_for("2026-03-04", "15"), &pinned_walk("2026-03-06", "16.5")]);
     assert_eq!(run(&l).2, Vec::<String>::new());
+}
+
+/// Two clean walks (the second progresses, bringing the bridge in at level 1), then a third
+/// walk at the prescribed 16.5 minutes with the given bridge.
+fn bridge_after_progress(bridge: &str) -> String {
+    let third = format!(
+        "{{ date: 2026-03-06, pain: {{ before: 2, during: 2, after: 2, next_day: 2 }}, fatigue: 3, exercises: [{{ id: walking, minutes: 16.5 }}, {{ id: bridge, {bridge} }}] }}"
+    );
+    log(CLEARED, &[&walk("2026-03-02"), &walk("2026-03-04"), &third])
+}
+
+#[test]
+fn beyond_prescription_fires() {
+    // Bridge level 1 was prescribed; the patient did level 2.
+    let a = answer(&bridge_after_progress("level: 2, sets: 2, reps: 10, hold_s: 3"), &["--explain"]);
+    assert_eq!((a["decision"].as_str(), fired(&a)), (Some("hold"), vec!["beyond-prescription".to_string()]));
+    assert_eq!(a["reasons"][0]["inputs"]["last.beyond_plan"], serde_json::json!([{ "id": "bridge", "what": "dose" }]));
+    // Held at the prescription, not the self-raised level.
+    assert_eq!(next(&a, "bridge")["level"], 1);
+    // High-impact running nobody prescribed, in the reintroduce phase.
+    let jog = "{ date: 2026-03-04, pain: { before: 2, during: 2, after: 2, next_day: 2 }, fatigue: 3, exercises: [{ id: walk_jog_intervals, level: 1, minutes: 15 }] }";
+    let a = answer(&log(CLEARED, &[&walk("2026-03-02"), jog]), &["--explain"]);
+    assert_eq!((a["decision"].as_str(), fired(&a)), (Some("hold"), vec!["beyond-prescription".to_string()]));
+    assert_eq!(a["reasons"][0]["inputs"]["last.beyond_plan"], serde_json::json!([{ "id": "walk_jog_intervals", "what": "unplanned" }]));
+}
+
+#[test]
+fn beyond_prescription_does_not_fire() {
+    // The bridge at the prescribed level 1.
+    let a = answer(&bridge_after_progress("level: 1, sets: 2, reps: 8, hold_s: 3"), &[]);
+    assert_eq!((a["decision"].as_str(), fired(&a)), (Some("hold"), vec![]));
+    assert_eq!(not_met(&a), ["clean-streak"]);
+    // Less than prescribed is never beyond: 15 minutes when 16.5 were prescribed.
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk("2026-03-04"), &walk("2026-03-06")]);
+    assert_eq!(run(&l).2, ["clean-sessions-progress"]);
 }
 
 #[test]
 fn weekly_volume_rise_fires() {
-    // Last week 3 x 20 = 60 minutes; this week 24 + 24 + 25 = 73, over 60 x 1.2 = 72.
+    // Last week 3 x 20 = 60 minutes; this week 18 + 18 + 18 + 19 = 73, over 60 x 1.2 = 72.
     let l = log(
         CLEARED,
         &[
             &walk_for("2026-03-02", "20"),
             &walk_for("2026-03-04", "20"),
             &walk_for("2026-03-06", "20"),
-            &walk_for("2026-03-09", "24"),
-            &walk_for("2026-03-11", "24"),
-            &walk_for("2026-03-13", "25"),
+            &walk_for("2026-03-09", "18"),
+            &walk_for("2026-03-11", "18"),
+            &walk_for("2026-03-13", "18"),
+            &walk_for("2026-03-15", "19"),
         ],
     );
     let a = answer(&l, &["--explain"]);
@@ -454,32 +946,35 @@ fn weekly_volume_rise_fires() {
 
 #[test]
 fn weekly_volume_rise_does_not_fire() {
-    // This week 24 x 3 = 72: exactly 1.2 times last week.
+    // This week 18 x 4 = 72: exactly 1.2 times last week.
     let l = log(
         CLEARED,
         &[
             &walk_for("2026-03-02", "20"),
             &walk_for("2026-03-04", "20"),
             &walk_for("2026-03-06", "20"),
-            &walk_for("2026-03-09", "24"),
-            &walk_for("2026-03-11", "24"),
-            &walk_for("2026-03-13", "24"),
+            &walk_for("2026-03-09", "18"),
+            &walk_for("2026-03-11", "18"),
+            &walk_for("2026-03-13", "18"),
+            &walk_for("2026-03-15", "18"),
         ],
     );
     assert_eq!(run(&l), ("progress".into(), "reintroduce".into(), vec!["clean-sessions-progress".to_string()]));
-    // A rise of a third, but last week had only 45 minutes (under the guard's 60).
+    // 79.5 minutes after 45: well over 1.2 times, but last week had under the guard's 60.
     let l = log(
         CLEARED,
         &[
             &walk_for("2026-03-02", "15"),
             &walk_for("2026-03-04", "15"),
             &walk_for("2026-03-06", "15"),
-            &walk_for("2026-03-09", "19.5"),
-            &walk_for("2026-03-11", "19.5"),
-            &walk_for("2026-03-13", "19.5"),
+            &walk_for("2026-03-09", "15"),
+            &walk_for("2026-03-10", "16.5"),
+            &walk_for("2026-03-12", "16.5"),
+            &walk_for("2026-03-14", "16.5"),
+            &walk_for("2026-03-15", "15"),
         ],
     );
-    assert_eq!(run(&l).2, ["clean-sessions-progress"]);
+    assert_eq!(run(&l).2, Vec::<String>::new());
 }
 
 #[test]
@@ -498,30 +993,103 @@ fn target_not_completed_does_not_fire() {
     let a = answer(&log(CLEARED, &[&walk("2026-03-02"), done]), &[]);
     assert_eq!(a["decision"], "progress");
     assert_eq!(fired(&a), ["clean-sessions-progress"]);
-    assert_eq!(next(&a, "bridge")["level"], 3);
+    // One component steps up at a time: the walk (cardio) now, the bridge waits.
+    assert_eq!(next(&a, "walking")["minutes"], 16.5);
+    assert_eq!(next(&a, "bridge")["level"], 2);
 }
 
-/// A clean strengthen session (pinned by an override when `pin`), with clinic measures.
+/// A fever on 2026-03-04 (an urgent referral) after a clean walk.
+fn fever_log(after: &[&str]) -> String {
+    let mut sessions = vec![walk("2026-03-02"), walk_and("2026-03-04", "symptoms: [fever]")];
+    sessions.extend(after.iter().map(|s| s.to_string()));
+    log(CLEARED, &sessions.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
+#[test]
+fn resume_after_review_fires() {
+    // A review session on its own.
+    let a = answer(&fever_log(&[&walk("2026-03-06"), &review("2026-03-09")]), &[]);
+    assert_eq!((a["decision"].as_str(), fired(&a)), (Some("hold"), vec!["resume-after-review".to_string()]));
+    assert_eq!(a["last_review"]["cleared"], true);
+    // Resume at the level before the referral.
+    assert_eq!(next(&a, "walking")["minutes"], 15.0);
+    // A session that carries the review.
+    let reviewed = "{ date: 2026-03-09, review: { by: Dr Lee, cleared: true }, pain: { before: 2, during: 2, after: 2, next_day: 2 }, fatigue: 3, exercises: [{ id: walking, minutes: 15 }] }";
+    assert_eq!(run(&fever_log(&[reviewed])), ("hold".into(), "reintroduce".into(), vec!["resume-after-review".to_string()]));
+}
+
+#[test]
+fn resume_after_review_does_not_fire() {
+    // The first session after the review: the review is no longer the last session, and the
+    // streak restarted with it.
+    let a = answer(&fever_log(&[&review("2026-03-09"), &walk("2026-03-10")]), &[]);
+    assert_eq!((a["decision"].as_str(), fired(&a)), (Some("hold"), vec![]));
+    assert_eq!(not_met(&a), ["clean-streak"]);
+    // Two clean sessions after it: progress.
+    let l = fever_log(&[&review("2026-03-09"), &walk("2026-03-10"), &walk("2026-03-12")]);
+    assert_eq!(run(&l), ("progress".into(), "reintroduce".into(), vec!["clean-sessions-progress".to_string()]));
+}
+
+#[test]
+fn a_referral_stays_open_until_a_review_clears_it() {
+    // The session after the fever is clean, but the referral stands.
+    let a = answer(&fever_log(&[&walk("2026-03-06")]), &["--explain"]);
+    assert_eq!((a["decision"].as_str(), a["urgency"].as_str()), (Some("refer"), Some("urgent")));
+    assert_eq!(fired(&a), ["open-referral"]);
+    assert_eq!(a["reasons"][0]["inputs"]["referral.rules"], serde_json::json!(["infection-signs"]));
+    assert_eq!(a["open_referral"]["date"], "2026-03-04");
+    assert!(a["next_session"].is_null());
+    // Still open after two clean sessions and a review that did not clear.
+    let not_cleared = "{ date: 2026-03-09, kind: review, review: { by: Dr Lee, cleared: false } }";
+    let a = answer(&fever_log(&[&walk("2026-03-06"), not_cleared]), &[]);
+    assert_eq!((a["decision"].as_str(), a["urgency"].as_str()), (Some("refer"), Some("urgent")));
+    assert_eq!(fired(&a)[0], "open-referral");
+    // A review with `cleared: true` closes it.
+    let a = answer(&fever_log(&[&walk("2026-03-06"), &review("2026-03-09")]), &[]);
+    assert_eq!(a["decision"], "hold");
+    assert!(a["urgency"].is_null());
+    assert!(a.get("open_referral").is_none());
+    assert_eq!((&a["last_review"]["by"], &a["last_review"]["date"]), (&"Dr Lee".into(), &"2026-03-09".into()));
+}
+
+#[test]
+fn urgency_is_urgent_for_fever_and_routine_for_swelling() {
+    let a = answer(&fever_log(&[]), &[]);
+    assert_eq!((a["decision"].as_str(), a["urgency"].as_str()), (Some("refer"), Some("urgent")));
+    assert_eq!(a["reasons"][0]["urgency"], "urgent");
+    assert_eq!(a["open_referral"]["urgency"], "urgent");
+    // Fever and swelling together: the most urgent reason decides.
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk_and("2026-03-04", "symptoms: [swelling, fever]")]);
+    assert_eq!(refer(&l), ("refer".into(), "urgent".into(), vec!["infection-signs".to_string(), "swelling".to_string()]));
+    // Not a referral: no urgency.
+    assert!(answer(&log(CLEARED, &[&walk("2026-03-02")]), &[])["urgency"].is_null());
+}
+
+/// A clean strengthen session (pinned by an override when `pin`), with clinic measures and
+/// the range of motion of both hips when there are measures.
 fn strength_session(date: &str, pin: bool, measures: &str) -> String {
     let pin = if pin { "override: { phase: strengthen, note: clinician review }, " } else { "" };
-    let measures = if measures.is_empty() { String::new() } else { format!("measures: {{ {measures} }}, ") };
+    let measures = if measures.is_empty() { String::new() } else { format!("measures: {{ {measures} }}, {GATE_ROM}, ") };
     format!(
-        "{{ date: {date}, {pin}pain: {{ before: 1, during: 1, after: 1, next_day: 1 }}, fatigue: 4, {measures}exercises: [{{ id: walking, minutes: 20 }}, {{ id: bridge, level: 4, sets: 3, reps: 10, hold_s: 5 }}, {{ id: bird_dog, level: 4, sets: 2, reps: 10, hold_s: 10, load_kg: 1.5 }}] }}"
+        "{{ date: {date}, {pin}pain: {{ before: 1, during: 1, after: 1, next_day: 1 }}, fatigue: 4, {measures}exercises: [{{ id: walking, minutes: 18 }}, {{ id: bridge, level: 4, sets: 3, reps: 10, hold_s: 5 }}, {{ id: bird_dog, level: 4, sets: 2, reps: 10, hold_s: 10, load_kg: 1.5 }}] }}"
     )
 }
 
 /// The return-to-running gate measures, all met.
 const GATE_MET: &str = "plank_s: 45, side_plank_s: 45, bird_dog_hold_s: 30, side_lying_abduction_reps: 30, single_leg_squat_reps: 10, pelvic_control: 1, brisk_walk_min: 30";
 
+/// Near-symmetrical hip range of motion (a deficit of 5 degrees).
+const GATE_ROM: &str = "rom: { hip_flexion: 115, hip_flexion_other_side: 120 }";
+
 #[test]
 fn return_gate_not_met_fires() {
     // Everything met but the plank, one second short.
     let short = GATE_MET.replace("plank_s: 45, side", "plank_s: 44, side");
     let l = log(CLEARED, &[&strength_session("2026-04-06", true, ""), &strength_session("2026-04-08", false, &short)]);
-    assert_eq!(
-        run(&l),
-        ("hold".into(), "strengthen".into(), vec!["return-gate-not-met".to_string(), "clean-sessions-progress".to_string()])
-    );
+    let a = answer(&l, &[]);
+    assert_eq!((a["decision"].as_str(), a["phase"].as_str()), (Some("hold"), Some("strengthen")));
+    assert_eq!(fired(&a), ["return-gate-not-met", "clean-sessions-progress"]);
+    assert_eq!(outvoted(&a), ["clean-sessions-progress"]);
     // Each gate test alone holds.
     for failing in [
         "side_plank_s: 44",
@@ -535,8 +1103,31 @@ fn return_gate_not_met_fires() {
         let measures: Vec<String> =
             GATE_MET.split(", ").map(|m| if m.starts_with(&format!("{key}:")) { failing.to_string() } else { m.to_string() }).collect();
         let l = log(CLEARED, &[&strength_session("2026-04-06", true, ""), &strength_session("2026-04-08", false, &measures.join(", "))]);
-        assert_eq!(run(&l).0, "hold", "{failing}");
+        assert_eq!(run(&l).2, ["return-gate-not-met", "clean-sessions-progress"], "{failing}");
     }
+    // Every test met, but no range of motion measured in the gate window.
+    let no_rom = strength_session("2026-04-08", false, GATE_MET).replace(&format!("{GATE_ROM}, "), "");
+    let l = log(CLEARED, &[&strength_session("2026-04-06", true, ""), &no_rom]);
+    assert_eq!(run(&l).2, ["return-gate-not-met", "clean-sessions-progress"]);
+    // A side-to-side deficit of 11 degrees is not near-symmetrical. (It is closing from 12,
+    // measured at an earlier visit, so no rule scales back for it; the override after that
+    // visit restarts the prescription.)
+    let earlier = strength_session("2026-04-04", true, "")
+        .replace("fatigue: 4, ", "fatigue: 4, rom: { hip_flexion: 108, hip_flexion_other_side: 120 }, ");
+    let asymmetric = strength_session("2026-04-08", false, GATE_MET).replace("hip_flexion: 115", "hip_flexion: 109");
+    let l = log(CLEARED, &[&earlier, &strength_session("2026-04-06", true, ""), &asymmetric]);
+    assert_eq!(run(&l).2, ["return-gate-not-met", "clean-sessions-progress"]);
+    // The battery split over two visits eight days apart: the first is outside the window.
+    let (first, rest) = GATE_MET.split_at(GATE_MET.find(", single").expect("split"));
+    let l = log(
+        CLEARED,
+        &[
+            &strength_session("2026-04-06", true, first),
+            &strength_session("2026-04-10", false, ""),
+            &strength_session("2026-04-14", false, rest.trim_start_matches(", ")),
+        ],
+    );
+    assert_eq!(run(&l).2, ["return-gate-not-met", "clean-sessions-progress"]);
 }
 
 #[test]
@@ -544,6 +1135,17 @@ fn return_gate_not_met_does_not_fire() {
     // All gate measures met (plank exactly 45 s). The phase is pinned by the override, so it
     // stays `strengthen`, but nothing holds the progress.
     let l = log(CLEARED, &[&strength_session("2026-04-06", true, ""), &strength_session("2026-04-08", false, GATE_MET)]);
+    assert_eq!(run(&l), ("progress".into(), "strengthen".into(), vec!["clean-sessions-progress".to_string()]));
+    // The battery split over two visits within a week: each test's best result counts.
+    let (first, rest) = GATE_MET.split_at(GATE_MET.find(", single").expect("split"));
+    let l = log(
+        CLEARED,
+        &[
+            &strength_session("2026-04-06", true, ""),
+            &strength_session("2026-04-08", false, first),
+            &strength_session("2026-04-10", false, rest.trim_start_matches(", ")),
+        ],
+    );
     assert_eq!(run(&l), ("progress".into(), "strengthen".into(), vec!["clean-sessions-progress".to_string()]));
     // Gate tests recorded in the reintroduce phase: the rule is out of phase there.
     let failing = GATE_MET.replace("pelvic_control: 1", "pelvic_control: 0");
@@ -563,23 +1165,25 @@ fn clean_sessions_progress_fires() {
     let a = answer(&l, &[]);
     assert_eq!(a["decision"], "progress");
     assert_eq!(fired(&a), ["clean-sessions-progress"]);
+    assert!(outvoted(&a).is_empty());
     assert_eq!(next(&a, "walking")["minutes"], 16.5);
+    // A progress brings in the phase's other exercises at their first level.
+    assert_eq!(next(&a, "bridge")["level"], 1);
 }
 
 #[test]
 fn clean_sessions_progress_does_not_fire() {
     // Only one clean session so far.
-    let a = answer(&log(CLEARED, &[&walk("2026-03-02")]), &[]);
-    assert_eq!((a["decision"].as_str(), fired(&a)), (Some("hold"), vec![]));
-    // Two sessions, the last with fatigue 6: one over the clean limit of 5.
-    let a = answer(&log(CLEARED, &[&walk("2026-03-02"), &walk_with("2026-03-04", [2, 2, 2, 2], 6)]), &[]);
-    assert_eq!((a["decision"].as_str(), fired(&a)), (Some("hold"), vec![]));
+    let a = answer(&log(CLEARED, &[walk("2026-03-02").as_str()]), &[]);
+    assert_eq!((a["decision"].as_str(), fired(&a), not_met(&a)), (Some("hold"), vec![], vec!["clean-streak".to_string()]));
+    // A hold adds no exercise the patient has not been doing.
+    assert_eq!(a["next_session"]["exercises"].as_array().expect("exercises").len(), 1);
     // Two clean sessions, but pain after 4: above the safe zone of 3.
     let a = answer(&log(CLEARED, &[&walk_with("2026-03-02", [4, 4, 4, 4], 3), &walk_with("2026-03-04", [4, 4, 4, 4], 3)]), &[]);
-    assert_eq!((a["decision"].as_str(), fired(&a)), (Some("hold"), vec![]));
-    // Two clean sessions, but pain after rising over the fortnight (2 -> 3, baseline 3).
+    assert_eq!((a["decision"].as_str(), fired(&a), not_met(&a)), (Some("hold"), vec![], vec!["pain-low".to_string()]));
+    // Two clean sessions, but pain rising over the fortnight (2 -> 3).
     let a = answer(&log(CLEARED, &[&walk("2026-03-02"), &walk_with("2026-03-04", [3, 3, 3, 3], 3)]), &[]);
-    assert_eq!((a["decision"].as_str(), fired(&a)), (Some("hold"), vec![]));
+    assert_eq!((a["decision"].as_str(), fired(&a), not_met(&a)), (Some("hold"), vec![], vec!["pain-not-rising".to_string()]));
 }
 
 /// Regression for the protocol edit to `clean_streak` (rules/helpers.rhai): a stage counts as
@@ -588,14 +1192,19 @@ fn clean_sessions_progress_does_not_fire() {
 /// consecutive clean sessions at the current level").
 #[test]
 fn clean_sessions_count_only_at_the_current_level() {
+    // A 30-minute ride first, so that stage 2's 24 minutes are no single-session spike.
+    let ride = "{ date: 2026-05-03, pain: { before: 1, during: 1, after: 1, next_day: 1 }, fatigue: 3, exercises: [{ id: cycling, minutes: 30 }] }";
     let stage_1_twice = [run_session("2026-05-05", 1, true), run_session("2026-05-07", 1, false)];
-    let mut sessions: Vec<&str> = stage_1_twice.iter().map(String::as_str).collect();
-    assert_eq!(run(&log(RUNNER, &sessions)).2, ["clean-sessions-progress"]);
+    let mut sessions: Vec<&str> = vec![ride];
+    sessions.extend(stage_1_twice.iter().map(String::as_str));
+    let a = answer(&log(RUNNER, &sessions), &[]);
+    assert_eq!(fired(&a), ["clean-sessions-progress"]);
+    assert_eq!(next(&a, "walk_jog_intervals")["level"], 2);
     // Stage 2 once: not yet.
     let stage_2 = [run_session("2026-05-09", 2, false), run_session("2026-05-11", 2, false)];
     sessions.push(&stage_2[0]);
     let a = answer(&log(RUNNER, &sessions), &[]);
-    assert_eq!((a["decision"].as_str(), fired(&a)), (Some("hold"), vec![]));
+    assert_eq!((a["decision"].as_str(), fired(&a), not_met(&a)), (Some("hold"), vec![], vec!["clean-streak".to_string()]));
     assert_eq!(next(&a, "walk_jog_intervals")["level"], 2);
     // Stage 2 twice: progress to stage 3.
     sessions.push(&stage_2[1]);
@@ -605,31 +1214,35 @@ fn clean_sessions_count_only_at_the_current_level() {
 }
 
 /// Regression for the protocol edit to `is_clean` (rules/helpers.rhai): a session with
-/// swelling scales back and is not clean, so one clean session after it does not progress
-/// straight back up ("if swelling ... do NOT progress, stay until clean", Trials 2023).
+/// swelling refers (swelling is a red flag at the hip) and is not clean, so after the review
+/// that clears it the streak starts again from nothing ("if swelling ... do NOT progress,
+/// stay until clean", Trials 2023).
 #[test]
 fn a_session_with_swelling_is_not_clean() {
     let swollen = "{ date: 2026-05-07, pain: { before: 1, during: 1, after: 1, next_day: 1 }, fatigue: 4, symptoms: [swelling], exercises: [{ id: walk_jog_intervals, level: 2, minutes: 24 }] }";
-    let (first, after) = (run_session("2026-05-05", 2, true), run_session("2026-05-09", 2, false));
+    let first = run_session("2026-05-05", 2, true);
     let a = answer(&log(RUNNER, &[&first, swollen]), &[]);
-    assert_eq!((a["decision"].as_str(), fired(&a)), (Some("regress"), vec!["swelling-after-exercise".to_string()]));
-    assert_eq!(next(&a, "walk_jog_intervals")["level"], 1);
-    // One clean session at the same stage after the swelling: hold, not progress.
-    let a = answer(&log(RUNNER, &[&first, swollen, &after]), &[]);
-    assert_eq!((a["decision"].as_str(), fired(&a)), (Some("hold"), vec![]));
+    assert_eq!((a["decision"].as_str(), a["urgency"].as_str(), fired(&a)), (Some("refer"), Some("routine"), vec!["swelling".to_string()]));
+    // One clean session at the same stage after the review: hold, not progress.
+    let a = answer(&log(RUNNER, &[&first, swollen, &review("2026-05-08"), &run_session("2026-05-09", 2, false)]), &[]);
+    assert_eq!((a["decision"].as_str(), fired(&a), not_met(&a)), (Some("hold"), vec![], vec!["clean-streak".to_string()]));
+    assert_eq!(next(&a, "walk_jog_intervals")["level"], 2);
 }
 
 // Phase gates.
 
-/// Two weeks of clean reintroduce work, the last session on day 14 (2026-03-16).
+/// Two weeks of clean reintroduce work as prescribed, the last session on day 14
+/// (2026-03-16). Each clean pair steps the walk up by 10% (to the half minute); the bridge
+/// waits, as only one component steps up at a time, and the patient keeps to 18 minutes at
+/// the end.
 const REINTRODUCE_TWO_WEEKS: [&str; 7] = [
     "{ date: 2026-03-02, pain: { before: 2, during: 2, after: 2, next_day: 2 }, fatigue: 3, exercises: [{ id: walking, minutes: 15 }, { id: bridge, level: 1, sets: 2, reps: 8, hold_s: 3 }] }",
     "{ date: 2026-03-04, pain: { before: 2, during: 2, after: 2, next_day: 1 }, fatigue: 3, exercises: [{ id: walking, minutes: 15 }, { id: bridge, level: 1, sets: 2, reps: 8, hold_s: 3 }] }",
-    "{ date: 2026-03-06, pain: { before: 1, during: 1, after: 1, next_day: 1 }, fatigue: 3, exercises: [{ id: walking, minutes: 15 }, { id: bridge, level: 1, sets: 2, reps: 8, hold_s: 3 }] }",
-    "{ date: 2026-03-09, pain: { before: 1, during: 1, after: 1, next_day: 1 }, fatigue: 3, exercises: [{ id: walking, minutes: 16.5 }, { id: bridge, level: 2, sets: 2, reps: 10, hold_s: 3 }] }",
-    "{ date: 2026-03-11, pain: { before: 1, during: 1, after: 1, next_day: 1 }, fatigue: 3, exercises: [{ id: walking, minutes: 16.5 }, { id: bridge, level: 2, sets: 2, reps: 10, hold_s: 3 }] }",
-    "{ date: 2026-03-13, pain: { before: 1, during: 1, after: 1, next_day: 1 }, fatigue: 3, exercises: [{ id: walking, minutes: 18.2 }, { id: bridge, level: 3, sets: 3, reps: 10, hold_s: 3 }] }",
-    "{ date: 2026-03-16, pain: { before: 1, during: 1, after: 1, next_day: 1 }, fatigue: 3, exercises: [{ id: walking, minutes: 18.2 }, { id: bridge, level: 3, sets: 3, reps: 10, hold_s: 3 }] }",
+    "{ date: 2026-03-06, pain: { before: 1, during: 1, after: 1, next_day: 1 }, fatigue: 3, exercises: [{ id: walking, minutes: 16.5 }, { id: bridge, level: 1, sets: 2, reps: 8, hold_s: 3 }] }",
+    "{ date: 2026-03-09, pain: { before: 1, during: 1, after: 1, next_day: 1 }, fatigue: 3, exercises: [{ id: walking, minutes: 16.5 }, { id: bridge, level: 1, sets: 2, reps: 8, hold_s: 3 }] }",
+    "{ date: 2026-03-11, pain: { before: 1, during: 1, after: 1, next_day: 1 }, fatigue: 3, exercises: [{ id: walking, minutes: 18 }, { id: bridge, level: 1, sets: 2, reps: 8, hold_s: 3 }] }",
+    "{ date: 2026-03-13, pain: { before: 1, during: 1, after: 1, next_day: 1 }, fatigue: 3, exercises: [{ id: walking, minutes: 18 }, { id: bridge, level: 1, sets: 2, reps: 8, hold_s: 3 }] }",
+    "{ date: 2026-03-16, pain: { before: 1, during: 1, after: 1, next_day: 1 }, fatigue: 3, exercises: [{ id: walking, minutes: 18 }, { id: bridge, level: 1, sets: 2, reps: 8, hold_s: 3 }] }",
 ];
 
 #[test]
@@ -650,7 +1263,7 @@ fn reintroduce_exit_is_reached_by_replay() {
     );
     // The next session brings the strengthen exercises in.
     assert_eq!(next(&a, "dead_bug")["level"], 1);
-    assert_eq!(next(&a, "bridge")["level"], 4);
+    assert_eq!(next(&a, "bridge")["level"], 2);
 }
 
 #[test]
@@ -665,15 +1278,25 @@ fn reintroduce_exit_needs_fourteen_days() {
 
 #[test]
 fn reintroduce_exit_needs_four_clean_sessions_in_two_weeks() {
-    // Day 14, but only three clean sessions in the past 14 days (fatigue 6 makes the others
-    // not clean without any rule firing).
-    let mut sessions = REINTRODUCE_TWO_WEEKS.map(String::from);
+    // Day 14, but only three clean sessions in the past 14 days: fatigue 7 held the others
+    // (so the walk stayed at 15 minutes).
+    let mut sessions = REINTRODUCE_TWO_WEEKS.map(|s| s.replace("minutes: 16.5", "minutes: 15").replace("minutes: 18", "minutes: 15"));
     for s in &mut sessions[1..4] {
-        *s = s.replace("fatigue: 3", "fatigue: 6");
+        *s = s.replace("fatigue: 3", "fatigue: 7");
     }
     let a = answer(&log(CLEARED, &sessions.each_ref().map(String::as_str)), &[]);
     assert_eq!((a["decision"].as_str(), a["phase"].as_str()), (Some("progress"), Some("reintroduce")));
     assert!(a.get("phase_change").is_none());
+}
+
+/// A clean strengthen session within what the engine prescribes after the phase change (a
+/// walk of 18 minutes, bridge and bird-dog at level 1), with clinic measures and the range of
+/// motion of both hips when there are measures.
+fn light_strength_session(date: &str, measures: &str) -> String {
+    let measures = if measures.is_empty() { String::new() } else { format!("measures: {{ {measures} }}, {GATE_ROM}, ") };
+    format!(
+        "{{ date: {date}, pain: {{ before: 1, during: 1, after: 1, next_day: 1 }}, fatigue: 4, {measures}exercises: [{{ id: walking, minutes: 18 }}, {{ id: bridge, level: 1, sets: 2, reps: 8, hold_s: 3 }}, {{ id: bird_dog, level: 1, sets: 2, reps: 8, hold_s: 5 }}] }}"
+    )
 }
 
 /// Reintroduce (exit on 2026-03-16) followed by strengthen sessions on `dates`, the last one
@@ -681,7 +1304,7 @@ fn reintroduce_exit_needs_four_clean_sessions_in_two_weeks() {
 fn through_strengthen(dates: &[&str], measures: &str) -> String {
     let mut sessions: Vec<String> = REINTRODUCE_TWO_WEEKS.iter().map(|s| s.to_string()).collect();
     for (i, d) in dates.iter().enumerate() {
-        sessions.push(strength_session(d, false, if i + 1 == dates.len() { measures } else { "" }));
+        sessions.push(light_strength_session(d, if i + 1 == dates.len() { measures } else { "" }));
     }
     log(RUNNER, &sessions.iter().map(String::as_str).collect::<Vec<_>>())
 }

@@ -4,6 +4,7 @@ mod support;
 
 mod batch;
 mod check;
+mod clinical;
 mod diagnostics;
 mod examples;
 mod hip_rules;

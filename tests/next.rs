@@ -25,7 +25,7 @@ fn json_answer_follows_the_contract() {
     assert_eq!(a["patient"], "P-0001");
     assert_eq!(a["as_of"], "2026-09-04");
     assert_eq!(a["protocol"]["id"], "hip-return");
-    assert_eq!(a["protocol"]["version"], "1.0.0");
+    assert_eq!(a["protocol"]["version"], "1.1.0");
     assert!(a["protocol"]["digest"].as_str().unwrap().starts_with("sha256:"));
     assert_eq!(a["stepwise"], env!("CARGO_PKG_VERSION"));
     assert_eq!(a["phase"], "reintroduce");
@@ -56,7 +56,7 @@ fn text_answer_in_plain_words() {
     let out = Test::new().file("log.yaml", CLEAN_WALKS).args(&["next", "log.yaml"]).run();
     assert_eq!(out.status, 0);
     let text = mask_digest(&out.stdout);
-    assert!(text.starts_with("Patient P-0001, as of 2026-09-04\nProtocol hip-return 1.0.0 (sha256:DIGEST)\n\nDecision: PROGRESS: advance\nPhase:    reintroduce (Reintroduce movement with caution)\n"), "{text}");
+    assert!(text.starts_with("Patient P-0001, as of 2026-09-04\nProtocol hip-return 1.1.0 (sha256:DIGEST)\n\nDecision: PROGRESS: advance\nPhase:    reintroduce (Reintroduce movement with caution)\n"), "{text}");
     assert!(text.contains("Next session: 2026-09-05 (exercise)\n  - Walking (walking): 16.5 min\n"), "{text}");
     assert!(text.contains("  - Glute bridge (bridge, level 1: double-leg bridge, short hold): 2 x 8, hold 3 s\n"), "{text}");
     assert!(text.ends_with("This is a suggestion for a clinician to review, not a prescription.\n"));
@@ -105,7 +105,8 @@ fn refer_wins_over_progress_and_lists_every_fired_rule() {
     let log = CLEAN_WALKS.replace("next_day: 1 }\n    fatigue: 3", "next_day: 1 }\n    symptoms: [fever]\n    fatigue: 3");
     let a = answer(&log, &[]);
     assert_eq!(a["decision"], "refer");
-    assert_eq!(fired(&a), ["red-flag-symptom", "clean-sessions-progress"]);
+    assert_eq!(fired(&a), ["infection-signs"]);
+    assert_eq!(a["urgency"], "urgent");
     assert!(a["next_session"].is_null());
     assert_eq!(a["messages"]["patient"].as_array().unwrap().len(), 1, "only the winning decision speaks to the patient");
 }
@@ -172,7 +173,7 @@ fn json_logs_are_read_too() {
 fn broken_protocol_stops_before_evaluating() {
     let t = Test::new().shipped_protocol().file("log.yaml", CLEAN_WALKS);
     let rules = t.path().join("protocol/rules/10-refer.yaml");
-    let text = std::fs::read_to_string(&rules).unwrap().replace("last.has_symptom(\"sharp_pain\")", "last.has_symptom(\"sharp_pain\") &&");
+    let text = std::fs::read_to_string(&rules).unwrap().replace("last.has_symptom(\"numbness\")", "last.has_symptom(\"numbness\") &&");
     std::fs::write(&rules, text).unwrap();
     let out = t.args(&["next", "log.yaml", "--protocol", "protocol", "--message-format", "plain"]).run();
     assert_eq!(out.status, 3, "{}", out.stderr);
@@ -262,7 +263,7 @@ sessions:
 fn inputs_include_parameters_read_by_helpers() {
     let a = answer(CLEAN_WALKS, &[]);
     let inputs = &a["reasons"][0]["inputs"];
-    assert_eq!(inputs["params.max_fatigue_clean"], 5);
+    assert_eq!(inputs["params.max_fatigue_clean"], 6);
     assert_eq!(inputs["params.pain_model"], "strict");
     assert_eq!(inputs["params.clean_sessions_to_progress"], 2);
 }

@@ -1,25 +1,36 @@
 //! The twenty test scenarios of the clinical notes (`clinical-notes.md`, section 4(b)), each
 //! as a patient log run through `stepwise next --format json` with the embedded hip protocol,
-//! asserting the decision, the phase, every rule that fired and, where the scenario says so,
-//! the next dose.
+//! asserting the decision, the phase, every rule that fired (in rule order, the outvoted ones
+//! too), the urgency of a referral and, where the scenario says so, the next dose. The logs
+//! follow what the engine prescribed after each session (a patient who does more is held by
+//! `beyond-prescription`), except where the scenario itself is about doing more.
 //!
 //! Skipped: none. All twenty can be expressed, some only approximately; each approximation is
 //! explained at its test:
-//! - #5: unintended weight loss and rest pain have no log field; the log records night pain
-//!   (the symptom that refers) and the weight as a free clinic measure the rules do not read.
-//! - #6: "unable to take full weight" is recorded as `walking_limited`.
+//! - #2: the engine had prescribed 16.5 minutes after the two clean walks, so the 20-minute walk
+//!   is also beyond the prescription, and the regress scales the prescribed 16.5 minutes back
+//!   by a quarter, down to the half minute (12), not to the 15 minutes the scenario names.
+//! - #5: the weight is kept as a free clinic measure too (no rule reads it); `weight_loss`
+//!   and `rest_pain` carry the scenario.
 //! - #7: foot weakness and tripping have no symptom of their own; the log records `numbness`.
 //! - #12: the ladder has two side-lying levels below the loaded one; the patient is recorded at
 //!   the short-lever level (2), so one step down is the isometric abduction the scenario wants.
-//! - #13: "holds only 6 s" is recorded as the exercise stopped early (`completed: false`).
-//! - #14/#15: the strengthen phase lasts at least 21 days (`min_days`), so the log spans three
-//!   weeks of strengthen work after a replayed reintroduce exit, not two.
+//! - #13: "holds only 6 s" is recorded as the exercise stopped early (`completed: false`); the
+//!   patient reaches level 3 the way the engine prescribes it (a week after level 2 began).
+//! - #14/#15: the strengthen phase lasts at least 21 days (`min_days`) and strength steps at
+//!   most weekly, so the log spans three weeks of strengthen work after a replayed reintroduce
+//!   exit, not two. The log has no walks (the 30-minute walk is a gate test): with walks in
+//!   the log the engine's cardio steps (15 -> 16.5 -> 18 -> 20 minutes) trip its own
+//!   session-spike guard at 20 minutes, and a patient who keeps the walk shorter than
+//!   prescribed leaves the strength work without a step (reported).
 //! - #16: the protocol's stage 1 is 7 rounds of run 1 / walk 2 (21 min), not 10 rounds.
 //! - #17: a log records what was done, not what the patient wants to do; the second run is
 //!   logged on the day after the first.
 //! - #18: stiffness has no symptom of its own; the pain ratings carry the scenario.
-//! - #19: low BMI and pain on hopping have no log field; walking and night pain refer.
-//! - #20: the clinic records the planned stage (`level: 3`) for the 45-minute run.
+//! - #19: low BMI and pain on hopping have no log field (neither is `weight_loss` or
+//!   `cannot_bear_weight`); walking and night pain refer.
+//! - #20: the planned 25 minutes is stage 3 after its first session; the 45-minute run is
+//!   recorded without a stage, which the engine reads as the continuous run (a skipped stage).
 //!
 //! Phase-2 and phase-3 scenarios other than #14/#15 reach their phase through a clinician
 //! override at the first session, the way a clinic records a patient who joins mid-programme.
@@ -67,7 +78,8 @@ sessions:
 #[test]
 fn scenario_02_longer_walk_hurt_regress() {
     // Walked 20 min (up from 15): pain 2 before, 5 during, 4 after, 3 next morning; hip
-    // flexion 110 -> 100. The 33% jump also trips the single-session spike guard.
+    // flexion 110 -> 100. The 33% jump also trips the single-session spike guard and goes beyond
+    // the prescribed 16.5 minutes; the worst pain rising 2 -> 5 in a week reads as a rising trend.
     let log = "\
 patient: P-0102
 start: 2026-03-02
@@ -80,8 +92,12 @@ sessions:
     let a = answer(log, &[]);
     assert_eq!(a["decision"], "regress");
     assert_eq!(a["phase"], "reintroduce");
-    assert_eq!(fired(&a), ["pain-rose-during-or-after", "next-morning-not-settled", "rom-decreased", "session-spike"]);
-    assert_eq!(next(&a, "walking")["minutes"], 15.0);
+    assert_eq!(
+        fired(&a),
+        ["pain-rose-during-or-after", "next-morning-not-settled", "rom-decreased", "session-spike", "beyond-prescription"]
+    );
+    // A quarter off the prescribed 16.5 minutes (not the 20 she walked), in half minutes.
+    assert_eq!(next(&a, "walking")["minutes"], 12.0);
 }
 
 #[test]
@@ -125,8 +141,7 @@ sessions:
 #[test]
 fn scenario_05_night_pain_and_weight_loss_refer() {
     // Pain wakes her at night and is present at rest; 4 kg unintended weight loss in two months.
-    // Approximation: the log has no field for weight loss or rest pain; the weight is kept as a
-    // free clinic measure (which no rule reads) and the night pain refers on its own.
+    // The weight is also kept as a free clinic measure, which no rule reads.
     let log = "\
 patient: P-0105
 start: 2026-03-02
@@ -138,20 +153,21 @@ sessions:
     kind: check_in
     pain: { before: 5 }
     measures: { body_mass_kg: 64 }
-    symptoms: [night_pain]
+    symptoms: [night_pain, rest_pain, weight_loss]
     notes: pain at rest and at night regardless of activity; 4 kg unintended weight loss since March
 ";
     let a = answer(log, &[]);
     assert_eq!(a["decision"], "refer");
+    assert_eq!(a["urgency"], "routine");
     assert_eq!(a["phase"], "reintroduce");
-    assert_eq!(fired(&a), ["pain-limits-daily-life"]);
+    assert_eq!(fired(&a), ["pain-limits-daily-life", "unexplained-weight-loss"]);
     assert!(a["next_session"].is_null());
 }
 
 #[test]
 fn scenario_06_fall_on_ice_refer() {
-    // Slipped on ice yesterday: sudden sharp groin pain, limping, cannot take full weight
-    // (recorded as `walking_limited`).
+    // Slipped on ice yesterday: sudden sharp groin pain, limping, cannot take full weight. Pain
+    // 7/10 at rest is above her usual level and in the stop zone.
     let log = "\
 patient: P-0106
 start: 2026-01-12
@@ -162,13 +178,17 @@ sessions:
   - date: 2026-01-17
     kind: check_in
     pain: { before: 7 }
-    symptoms: [sharp_pain, walking_limited]
+    symptoms: [fall_or_impact, sharp_pain, cannot_bear_weight, walking_limited]
     notes: slipped on ice yesterday; limping, cannot take full weight
 ";
     let a = answer(log, &[]);
     assert_eq!(a["decision"], "refer");
+    assert_eq!(a["urgency"], "urgent");
     assert_eq!(a["phase"], "reintroduce");
-    assert_eq!(fired(&a), ["fall-or-impact-sharp-pain", "pain-limits-daily-life"]);
+    assert_eq!(
+        fired(&a),
+        ["suspected-structural-injury", "fall-or-impact", "pain-limits-daily-life", "high-pain-at-rest", "pain-above-usual"]
+    );
     assert!(a["next_session"].is_null());
 }
 
@@ -198,15 +218,17 @@ sessions:
 ";
     let a = answer(log, &[]);
     assert_eq!(a["decision"], "refer");
+    assert_eq!(a["urgency"], "urgent");
     assert_eq!(a["phase"], "strengthen");
-    assert_eq!(fired(&a), ["red-flag-symptom"]);
+    assert_eq!(fired(&a), ["neurological-signs"]);
     assert!(a["next_session"].is_null());
 }
 
 #[test]
 fn scenario_08_pain_limits_stairs_and_sleep_refer() {
     // Two weeks of hip pain that stops her climbing stairs and wakes her most nights, worse
-    // despite halving the programme (bridge down a level, walks halved).
+    // despite halving the programme (bridge down a level, walks halved). Pain 6/10 at rest is in
+    // the stop zone, and the pain has risen over the two weeks.
     let log = "\
 patient: P-0108
 start: 2026-04-06
@@ -223,15 +245,16 @@ sessions:
 ";
     let a = answer(log, &[]);
     assert_eq!(a["decision"], "refer");
+    assert_eq!(a["urgency"], "routine");
     assert_eq!(a["phase"], "strengthen");
-    assert_eq!(fired(&a), ["pain-limits-daily-life"]);
+    assert_eq!(fired(&a), ["pain-limits-daily-life", "high-pain-at-rest", "pain-above-usual"]);
     assert!(a["next_session"].is_null());
 }
 
 #[test]
 fn scenario_09_fever_after_perfect_log_refer() {
     // Three clean sessions at every exercise level, then fever 38.6 C and a hot, swollen, very
-    // painful hip. Red flags outrank everything, including the regress that swelling calls for.
+    // painful hip. The urgent red flag outranks everything; swelling and the pain refer too.
     let log = "\
 patient: P-0109
 start: 2026-04-06
@@ -251,13 +274,14 @@ sessions:
     kind: check_in
     pain: { before: 8 }
     measures: { temperature_c: 38.6 }
-    symptoms: [fever, swelling]
+    symptoms: [fever, warmth_redness, swelling]
     notes: hot, swollen, very painful hip
 ";
     let a = answer(log, &[]);
     assert_eq!(a["decision"], "refer");
+    assert_eq!(a["urgency"], "urgent");
     assert_eq!(a["phase"], "strengthen");
-    assert_eq!(fired(&a), ["red-flag-symptom", "swelling-after-exercise"]);
+    assert_eq!(fired(&a), ["infection-signs", "swelling", "high-pain-at-rest", "pain-above-usual"]);
     assert!(a["next_session"].is_null());
 }
 
@@ -277,9 +301,9 @@ sessions:
     let a = answer(log, &[]);
     assert_eq!(a["decision"], "rest");
     assert_eq!(a["phase"], "strengthen");
-    assert_eq!(fired(&a), ["flare", "pain-rose-during-or-after", "next-morning-not-settled"]);
-    // Two days of relative rest, then resume one level down.
-    assert_eq!(a["next_session"]["date"], "2026-04-14");
+    assert_eq!(fired(&a), ["flare", "pain-rose-during-or-after", "next-morning-not-settled", "pain-above-usual"]);
+    // Three days of relative rest, then resume one level down.
+    assert_eq!(a["next_session"]["date"], "2026-04-15");
     assert_eq!(next(&a, "bridge")["level"], 2);
     assert_eq!(next(&a, "clamshell")["level"], 2);
 }
@@ -326,7 +350,7 @@ sessions:
     let a = answer(log, &[]);
     assert_eq!(a["decision"], "regress");
     assert_eq!(a["phase"], "strengthen");
-    assert_eq!(fired(&a), ["pain-rose-during-or-after", "next-morning-not-settled"]);
+    assert_eq!(fired(&a), ["pain-rose-during-or-after", "next-morning-not-settled", "pain-above-usual"]);
     let abduction = next(&a, "side_lying_leg_lift");
     assert_eq!(abduction["level"], 1);
     assert_eq!(abduction["level_name"], "isometric abduction, supine or standing");
@@ -335,14 +359,17 @@ sessions:
 #[test]
 fn scenario_13_bird_dog_form_hold() {
     // Bird-dog opposite arm and leg (level 3, target 10 x 10 s): pain 0, but holds only 6 s
-    // before the pelvis rotates, recorded as stopped early.
+    // before the pelvis rotates, recorded as stopped early. Level 3 is the engine's step after a
+    // week of clean sessions at level 2.
     let log = "\
 patient: P-0113
 start: 2026-04-06
 intake: { onset: gradual, cause: overuse, provider_cleared: true }
 sessions:
   - { date: 2026-04-07, override: { phase: strengthen, note: clinician review }, pain: { before: 0, during: 0, after: 0, next_day: 0 }, fatigue: 4, exercises: [{ id: bird_dog, level: 2, sets: 2, reps: 10, hold_s: 5 }] }
-  - { date: 2026-04-09, pain: { before: 0, during: 0, after: 0, next_day: 0 }, fatigue: 4, exercises: [{ id: bird_dog, level: 3, sets: 2, reps: 10, hold_s: 6, completed: false }], notes: 'holds 6 s before the pelvis rotates' }
+  - { date: 2026-04-09, pain: { before: 0, during: 0, after: 0, next_day: 0 }, fatigue: 4, exercises: [{ id: bird_dog, level: 2, sets: 2, reps: 10, hold_s: 5 }] }
+  - { date: 2026-04-14, pain: { before: 0, during: 0, after: 0, next_day: 0 }, fatigue: 4, exercises: [{ id: bird_dog, level: 2, sets: 2, reps: 10, hold_s: 5 }] }
+  - { date: 2026-04-16, pain: { before: 0, during: 0, after: 0, next_day: 0 }, fatigue: 4, exercises: [{ id: bird_dog, level: 3, sets: 2, reps: 10, hold_s: 6, completed: false }], notes: 'holds 6 s before the pelvis rotates' }
 ";
     let a = answer(log, &[]);
     assert_eq!(a["decision"], "hold");
@@ -352,50 +379,50 @@ sessions:
     assert_eq!((&bird_dog["level"], &bird_dog["reps"], &bird_dog["hold_s"]), (&3.into(), &10.into(), &10.into()));
 }
 
-/// Scenario 14's log, shared with #15: two weeks of reintroduce (exit by replay on day 14),
-/// three weeks of strengthen work at target with pain 0-1 stable, then the clinic's gate tests.
+/// Scenario 14's log, shared with #15: two weeks of reintroduce work (exit by replay on day 14),
+/// then three weeks of strengthen work, the patient doing what the engine prescribes (strength
+/// steps at most weekly) with pain 0-1 stable, then the clinic's gate tests. No walks: see the
+/// file header.
 const SCENARIO_14_LOG: &str = "\
 patient: P-0114
 start: 2026-03-02
 intake: { onset: gradual, cause: overuse, provider_cleared: true, goals: [running] }
 sessions:
-  - { date: 2026-03-02, pain: { before: 2, during: 2, after: 2, next_day: 2 }, fatigue: 3, exercises: [{ id: walking, minutes: 15 }, { id: bridge, level: 1, sets: 2, reps: 8, hold_s: 3 }] }
-  - { date: 2026-03-04, pain: { before: 2, during: 2, after: 2, next_day: 1 }, fatigue: 3, exercises: [{ id: walking, minutes: 15 }, { id: bridge, level: 1, sets: 2, reps: 8, hold_s: 3 }] }
-  - { date: 2026-03-06, pain: { before: 1, during: 1, after: 1, next_day: 1 }, fatigue: 3, exercises: [{ id: walking, minutes: 15 }, { id: bridge, level: 1, sets: 2, reps: 8, hold_s: 3 }] }
-  - { date: 2026-03-09, pain: { before: 1, during: 1, after: 1, next_day: 1 }, fatigue: 3, exercises: [{ id: walking, minutes: 16.5 }, { id: bridge, level: 2, sets: 2, reps: 10, hold_s: 3 }] }
-  - { date: 2026-03-11, pain: { before: 1, during: 1, after: 1, next_day: 1 }, fatigue: 3, exercises: [{ id: walking, minutes: 16.5 }, { id: bridge, level: 2, sets: 2, reps: 10, hold_s: 3 }] }
-  - { date: 2026-03-13, pain: { before: 1, during: 1, after: 1, next_day: 1 }, fatigue: 3, exercises: [{ id: walking, minutes: 18.2 }, { id: bridge, level: 3, sets: 3, reps: 10, hold_s: 3 }] }
-  - { date: 2026-03-16, pain: { before: 1, during: 1, after: 1, next_day: 1 }, fatigue: 3, exercises: [{ id: walking, minutes: 18.2 }, { id: bridge, level: 3, sets: 3, reps: 10, hold_s: 3 }] }
-  - date: 2026-03-18
-    pain: { before: 1, during: 1, after: 1, next_day: 1 }
-    fatigue: 4
-    exercises: &strength
-      - { id: walking, minutes: 20 }
-      - { id: bridge, level: 4, sets: 3, reps: 10, hold_s: 5 }
-      - { id: clamshell, level: 4, sets: 3, reps: 15, hold_s: 2 }
-      - { id: side_lying_leg_lift, level: 4, sets: 3, reps: 10, hold_s: 5, load_kg: 1 }
-      - { id: bird_dog, level: 4, sets: 2, reps: 10, hold_s: 10, load_kg: 1.5 }
-      - { id: dead_bug, level: 4, sets: 3, reps: 12 }
-  - { date: 2026-03-20, pain: { before: 1, during: 1, after: 1, next_day: 1 }, fatigue: 4, exercises: *strength }
-  - { date: 2026-03-23, pain: { before: 1, during: 1, after: 1, next_day: 1 }, fatigue: 4, exercises: *strength }
-  - { date: 2026-03-25, pain: { before: 1, during: 1, after: 1, next_day: 1 }, fatigue: 4, exercises: *strength }
-  - { date: 2026-03-27, pain: { before: 1, during: 1, after: 0, next_day: 0 }, fatigue: 4, exercises: *strength }
-  - { date: 2026-03-30, pain: { before: 1, during: 1, after: 0, next_day: 0 }, fatigue: 4, exercises: *strength }
-  - { date: 2026-04-01, pain: { before: 1, during: 1, after: 0, next_day: 0 }, fatigue: 4, exercises: *strength }
-  - { date: 2026-04-03, pain: { before: 1, during: 1, after: 0, next_day: 0 }, fatigue: 4, exercises: *strength }
-  - date: 2026-04-06
+  - { date: 2026-03-02, pain: { before: 2, during: 2, after: 2, next_day: 2 }, fatigue: 3, exercises: [{ id: bridge, level: 1, sets: 2, reps: 8, hold_s: 3 }, { id: clamshell, level: 1, sets: 2, reps: 10 }] }
+  - { date: 2026-03-04, pain: { before: 2, during: 2, after: 2, next_day: 1 }, fatigue: 3, exercises: [{ id: bridge, level: 1, sets: 2, reps: 8, hold_s: 3 }, { id: clamshell, level: 1, sets: 2, reps: 10 }] }
+  - { date: 2026-03-06, pain: { before: 1, during: 1, after: 1, next_day: 1 }, fatigue: 3, exercises: [{ id: hip_mobility, level: 1, minutes: 10 }, { id: bridge, level: 1, sets: 2, reps: 8, hold_s: 3 }, { id: clamshell, level: 1, sets: 2, reps: 10 }, { id: side_lying_leg_lift, level: 1, sets: 2, reps: 5, hold_s: 5 }, { id: band_walk, level: 1, sets: 2, reps: 10 }] }
+  - { date: 2026-03-09, pain: { before: 1, during: 1, after: 1, next_day: 1 }, fatigue: 3, exercises: [{ id: hip_mobility, level: 2, minutes: 15 }, { id: bridge, level: 1, sets: 2, reps: 8, hold_s: 3 }, { id: clamshell, level: 1, sets: 2, reps: 10 }, { id: side_lying_leg_lift, level: 1, sets: 2, reps: 5, hold_s: 5 }, { id: band_walk, level: 1, sets: 2, reps: 10 }] }
+  - { date: 2026-03-11, pain: { before: 1, during: 1, after: 1, next_day: 1 }, fatigue: 3, exercises: [{ id: hip_mobility, level: 2, minutes: 15 }, { id: bridge, level: 1, sets: 2, reps: 8, hold_s: 3 }, { id: clamshell, level: 1, sets: 2, reps: 10 }, { id: side_lying_leg_lift, level: 1, sets: 2, reps: 5, hold_s: 5 }, { id: band_walk, level: 1, sets: 2, reps: 10 }] }
+  - { date: 2026-03-13, pain: { before: 1, during: 1, after: 1, next_day: 1 }, fatigue: 3, exercises: [{ id: hip_mobility, level: 2, minutes: 15 }, { id: bridge, level: 2, sets: 2, reps: 10, hold_s: 3 }, { id: clamshell, level: 2, sets: 2, reps: 12 }, { id: side_lying_leg_lift, level: 1, sets: 2, reps: 5, hold_s: 5 }, { id: band_walk, level: 1, sets: 2, reps: 10 }] }
+  - { date: 2026-03-16, pain: { before: 1, during: 1, after: 1, next_day: 1 }, fatigue: 3, exercises: [{ id: hip_mobility, level: 2, minutes: 15 }, { id: bridge, level: 2, sets: 2, reps: 10, hold_s: 3 }, { id: clamshell, level: 2, sets: 2, reps: 12 }, { id: side_lying_leg_lift, level: 1, sets: 2, reps: 5, hold_s: 5 }, { id: band_walk, level: 1, sets: 2, reps: 10 }] }
+  - { date: 2026-03-18, pain: { before: 1, during: 1, after: 1, next_day: 1 }, fatigue: 4, exercises: [{ id: hip_mobility, level: 2, minutes: 15 }, { id: bridge, level: 3, sets: 3, reps: 10, hold_s: 3 }, { id: clamshell, level: 3, sets: 3, reps: 12 }, { id: side_lying_leg_lift, level: 2, sets: 2, reps: 8, hold_s: 5 }, { id: bird_dog, level: 1, sets: 2, reps: 8, hold_s: 5 }, { id: dead_bug, level: 1, sets: 2, reps: 8 }] }
+  - { date: 2026-03-20, pain: { before: 1, during: 1, after: 1, next_day: 1 }, fatigue: 4, exercises: [{ id: hip_mobility, level: 2, minutes: 15 }, { id: bridge, level: 3, sets: 3, reps: 10, hold_s: 3 }, { id: clamshell, level: 3, sets: 3, reps: 12 }, { id: side_lying_leg_lift, level: 2, sets: 2, reps: 8, hold_s: 5 }, { id: bird_dog, level: 1, sets: 2, reps: 8, hold_s: 5 }, { id: dead_bug, level: 1, sets: 2, reps: 8 }] }
+  - { date: 2026-03-23, pain: { before: 1, during: 1, after: 1, next_day: 1 }, fatigue: 4, exercises: [{ id: hip_mobility, level: 2, minutes: 15 }, { id: bridge, level: 3, sets: 3, reps: 10, hold_s: 3 }, { id: clamshell, level: 3, sets: 3, reps: 12 }, { id: side_lying_leg_lift, level: 2, sets: 2, reps: 8, hold_s: 5 }, { id: bird_dog, level: 1, sets: 2, reps: 8, hold_s: 5 }, { id: dead_bug, level: 1, sets: 2, reps: 8 }] }
+  - { date: 2026-03-25, pain: { before: 1, during: 1, after: 1, next_day: 1 }, fatigue: 4, exercises: [{ id: hip_mobility, level: 2, minutes: 15 }, { id: bridge, level: 3, sets: 3, reps: 10, hold_s: 3 }, { id: clamshell, level: 3, sets: 3, reps: 12 }, { id: side_lying_leg_lift, level: 2, sets: 2, reps: 8, hold_s: 5 }, { id: bird_dog, level: 1, sets: 2, reps: 8, hold_s: 5 }, { id: dead_bug, level: 1, sets: 2, reps: 8 }] }
+  - { date: 2026-03-27, pain: { before: 1, during: 1, after: 1, next_day: 1 }, fatigue: 4, exercises: [{ id: hip_mobility, level: 2, minutes: 15 }, { id: bridge, level: 4, sets: 3, reps: 10, hold_s: 5 }, { id: clamshell, level: 4, sets: 3, reps: 15, hold_s: 2 }, { id: side_lying_leg_lift, level: 3, sets: 3, reps: 10, hold_s: 5 }, { id: bird_dog, level: 2, sets: 2, reps: 10, hold_s: 5 }, { id: dead_bug, level: 2, sets: 2, reps: 10 }] }
+  - { date: 2026-03-30, pain: { before: 1, during: 1, after: 1, next_day: 1 }, fatigue: 4, exercises: [{ id: hip_mobility, level: 2, minutes: 15 }, { id: bridge, level: 4, sets: 3, reps: 10, hold_s: 5 }, { id: clamshell, level: 4, sets: 3, reps: 15, hold_s: 2 }, { id: side_lying_leg_lift, level: 3, sets: 3, reps: 10, hold_s: 5 }, { id: bird_dog, level: 2, sets: 2, reps: 10, hold_s: 5 }, { id: dead_bug, level: 2, sets: 2, reps: 10 }] }
+  - { date: 2026-04-01, pain: { before: 1, during: 1, after: 1, next_day: 1 }, fatigue: 4, exercises: [{ id: hip_mobility, level: 2, minutes: 15 }, { id: bridge, level: 4, sets: 3, reps: 10, hold_s: 5 }, { id: clamshell, level: 4, sets: 3, reps: 15, hold_s: 2 }, { id: side_lying_leg_lift, level: 3, sets: 3, reps: 10, hold_s: 5 }, { id: bird_dog, level: 2, sets: 2, reps: 10, hold_s: 5 }, { id: dead_bug, level: 2, sets: 2, reps: 10 }] }
+  - { date: 2026-04-03, pain: { before: 1, during: 1, after: 1, next_day: 1 }, fatigue: 4, exercises: [{ id: hip_mobility, level: 2, minutes: 15 }, { id: bridge, level: 4, sets: 3, reps: 10, hold_s: 5 }, { id: clamshell, level: 4, sets: 3, reps: 15, hold_s: 2 }, { id: side_lying_leg_lift, level: 3, sets: 3, reps: 10, hold_s: 5 }, { id: bird_dog, level: 2, sets: 2, reps: 10, hold_s: 5 }, { id: dead_bug, level: 2, sets: 2, reps: 10 }] }
+  - { date: 2026-04-06, pain: { before: 1, during: 1, after: 1, next_day: 1 }, fatigue: 4, exercises: [{ id: hip_mobility, level: 2, minutes: 15 }, { id: bridge, level: 5, sets: 3, reps: 12, hold_s: 5 }, { id: clamshell, level: 5, sets: 3, reps: 15, hold_s: 3 }, { id: side_lying_leg_lift, level: 4, sets: 3, reps: 10, hold_s: 5, load_kg: 1 }, { id: bird_dog, level: 3, sets: 2, reps: 10, hold_s: 10 }, { id: dead_bug, level: 3, sets: 3, reps: 10 }] }
+  - date: 2026-04-08
     pain: { before: 0, during: 0, after: 0, next_day: 0 }
     fatigue: 4
-    rom: { hip_flexion: 120, hip_abduction: 45 }
+    rom: { hip_flexion: 120, hip_flexion_other_side: 121, hip_abduction: 45, hip_abduction_other_side: 45 }
     measures: { plank_s: 45, side_plank_s: 45, bird_dog_hold_s: 30, side_lying_abduction_reps: 30, single_leg_squat_reps: 10, pelvic_control: 1, brisk_walk_min: 30 }
-    exercises: *strength
+    exercises:
+      - { id: hip_mobility, level: 2, minutes: 15 }
+      - { id: bridge, level: 5, sets: 3, reps: 12, hold_s: 5 }
+      - { id: clamshell, level: 5, sets: 3, reps: 15, hold_s: 3 }
+      - { id: side_lying_leg_lift, level: 4, sets: 3, reps: 10, hold_s: 5, load_kg: 1 }
+      - { id: bird_dog, level: 3, sets: 2, reps: 10, hold_s: 10 }
+      - { id: dead_bug, level: 3, sets: 3, reps: 10 }
 ";
 
 #[test]
 fn scenario_14_return_gate_met_progress_to_phase_3() {
-    // All strength exercises at target, pain 0-1 stable, full symmetrical ROM, 45-s plank and
-    // side plank, 30-s bird-dog hold, 30 side-lying abductions, 10 single-leg squats with a
-    // level pelvis, a 30-minute brisk walk pain-free.
+    // All strength exercises at target, pain 0-1 stable, full symmetrical ROM (within 1 degree
+    // of the other side), 45-s plank and side plank, 30-s bird-dog hold, 30 side-lying
+    // abductions, 10 single-leg squats with a level pelvis, a 30-minute brisk walk pain-free.
     let a = answer(SCENARIO_14_LOG, &["--timeline"]);
     assert_eq!(a["decision"], "progress");
     assert_eq!(a["phase"], "return");
@@ -408,11 +435,13 @@ fn scenario_14_return_gate_met_progress_to_phase_3() {
     assert_eq!(timeline[6]["date"], "2026-03-16");
     assert_eq!(timeline[6]["phase"], "reintroduce");
     assert_eq!(timeline[7]["phase"], "strengthen");
-    // Walk-run stage 1 and cross-training.
+    // Walk-run stage 1. The cross-training rotation adds no second cardio exercise to a session
+    // with the run, so the next session has no swim or ride.
     let walk_jog = next(&a, "walk_jog_intervals");
     assert_eq!((&walk_jog["level"], &walk_jog["run_min"], &walk_jog["walk_min"]), (&1.into(), &1.0.into(), &2.0.into()));
-    assert_eq!(next(&a, "swimming")["minutes"], 15.0);
+    assert!(!next_ids(&a).contains(&"swimming") && !next_ids(&a).contains(&"cycling"));
     assert!(!next_ids(&a).contains(&"clamshell"), "clamshells are not part of the return phase");
+    assert_eq!(next(&a, "bridge")["level"], 5);
 }
 
 #[test]
@@ -424,7 +453,9 @@ fn scenario_15_pelvis_drops_hold_in_phase_2() {
     assert_eq!(a["phase"], "strengthen");
     assert!(a.get("phase_change").is_none());
     assert_eq!(fired(&a), ["return-gate-not-met", "clean-sessions-progress"]);
-    assert_eq!(next(&a, "bridge")["level"], 4);
+    // Every exercise repeats its level.
+    assert_eq!(next(&a, "bridge")["level"], 5);
+    assert_eq!(next(&a, "bird_dog")["level"], 3);
     assert!(!next_ids(&a).contains(&"walk_jog_intervals"));
 }
 
@@ -489,7 +520,7 @@ sessions:
     let a = answer(log, &[]);
     assert_eq!(a["decision"], "regress");
     assert_eq!(a["phase"], "return");
-    assert_eq!(fired(&a), ["pain-rose-during-or-after", "next-morning-not-settled"]);
+    assert_eq!(fired(&a), ["pain-rose-during-or-after", "next-morning-not-settled", "pain-above-usual"]);
     let walk_jog = next(&a, "walk_jog_intervals");
     assert_eq!((&walk_jog["level"], &walk_jog["run_min"]), (&2.into(), &2.0.into()));
 }
@@ -497,7 +528,8 @@ sessions:
 #[test]
 fn scenario_19_suspected_stress_fracture_refer() {
     // Female runner, low BMI: deep groin pain earlier in each run, now present when walking,
-    // hopping hurts, pain wakes her at night. Walking and night pain carry the referral.
+    // hopping hurts, pain wakes her at night. Walking and night pain carry the referral, which is
+    // routine: no urgent red flag is recorded.
     let log = "\
 patient: P-0119
 start: 2026-05-04
@@ -513,30 +545,34 @@ sessions:
 ";
     let a = answer(log, &[]);
     assert_eq!(a["decision"], "refer");
+    assert_eq!(a["urgency"], "routine");
     assert_eq!(a["phase"], "return");
-    assert_eq!(fired(&a), ["pain-limits-daily-life"]);
+    assert_eq!(fired(&a), ["pain-limits-daily-life", "pain-above-usual"]);
     assert!(a["next_session"].is_null());
 }
 
 #[test]
 fn scenario_20_single_session_spike_hold_at_planned_level() {
-    // Plan: 25-min run-walk (stage 3); longest session of the past 30 days 25 min. She ran
-    // 45 min continuously on Sunday (+80%); no symptoms after or next morning. The clinic
-    // records the planned stage (`level: 3`): without it the engine reads the 45 minutes as the
-    // continuous-run stage (6) and would hold there, not at the planned stage.
+    // Plan: 25-min run-walk (stage 3, prescribed after two clean sessions at stage 2 and done
+    // once); longest session of the past 30 days 25 min. She ran 45 min continuously on Sunday
+    // (+80%); no symptoms after or next morning. The run is recorded without a stage: the
+    // engine reads it as the continuous run, a stage she was not prescribed, and holds at the
+    // planned stage 3.
     let log = "\
 patient: P-0120
 start: 2026-05-04
 intake: { onset: gradual, cause: overuse, provider_cleared: true, goals: [running] }
 sessions:
-  - { date: 2026-05-05, override: { phase: return, note: return gate met }, pain: { before: 1, during: 1, after: 1, next_day: 1 }, fatigue: 4, exercises: [{ id: walk_jog_intervals, level: 3, minutes: 25 }] }
-  - { date: 2026-05-07, pain: { before: 1, during: 1, after: 1, next_day: 1 }, fatigue: 4, exercises: [{ id: walk_jog_intervals, level: 3, minutes: 25 }] }
-  - { date: 2026-05-10, pain: { before: 1, during: 1, after: 1, next_day: 1 }, fatigue: 5, exercises: [{ id: walk_jog_intervals, level: 3, minutes: 45 }], notes: 'Sunday: ran 45 min continuously' }
+  - { date: 2026-05-04, override: { phase: return, note: return gate met }, pain: { before: 1, during: 1, after: 1, next_day: 1 }, fatigue: 4, exercises: [{ id: walk_jog_intervals, level: 2, minutes: 24 }] }
+  - { date: 2026-05-06, pain: { before: 1, during: 1, after: 1, next_day: 1 }, fatigue: 4, exercises: [{ id: walk_jog_intervals, level: 2, minutes: 24 }] }
+  - { date: 2026-05-08, pain: { before: 1, during: 1, after: 1, next_day: 1 }, fatigue: 4, exercises: [{ id: walk_jog_intervals, level: 3, minutes: 25 }] }
+  - { date: 2026-05-10, pain: { before: 1, during: 1, after: 1, next_day: 1 }, fatigue: 5, exercises: [{ id: walk_jog_intervals, minutes: 45 }], notes: 'Sunday: ran 45 min continuously' }
 ";
     let a = answer(log, &[]);
     assert_eq!(a["decision"], "hold");
     assert_eq!(a["phase"], "return");
-    assert_eq!(fired(&a), ["session-spike"]);
+    assert_eq!(fired(&a), ["session-spike", "beyond-prescription"]);
+    assert_eq!(a["next_session"]["date"], "2026-05-12");
     let walk_jog = next(&a, "walk_jog_intervals");
     assert_eq!((&walk_jog["level"], &walk_jog["minutes"]), (&3.into(), &25.0.into()));
 }

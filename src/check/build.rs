@@ -6,9 +6,11 @@ use std::collections::BTreeMap;
 use crate::diagnostic::suggest::help_for;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::load::{FileKind, LoadedFiles};
+use crate::model::decision::{Decision, Urgency};
 use crate::model::dose::Dose;
 use crate::model::protocol::{
-    Criterion, Dosing, Helper, Level, Manifest, NextExercises, Parameter, Phase, Protocol, Rule, Script, Status, Template,
+    Criterion, Dosing, Helper, Level, Manifest, NextExercises, Parameter, Phase, Protocol, Rule, RuleCriterion, ScaleBack, Script, Status,
+    Template,
 };
 use crate::source::{Place, SourceId, SourceMap};
 use crate::syntax::Spanned;
@@ -209,6 +211,7 @@ fn template(src: SourceId, t: &RawTemplate, diags: &mut Diagnostics) -> Template
         progress,
         regress,
         min_days_between: t.min_days_between.unwrap_or(0),
+        min_days_per_level: t.min_days_per_level.unwrap_or(0),
     }
 }
 
@@ -294,6 +297,18 @@ fn rule(sources: &SourceMap, src: SourceId, r: &RawRule, phases: &[Phase], diags
         dose: r.then.dose.as_ref().and_then(|d| convert_change(src, d, diags)),
         rest_days: r.then.rest_days,
         source: r.source.clone(),
+        criteria: r
+            .criteria
+            .iter()
+            .map(|c| RuleCriterion {
+                id: c.id.value.clone(),
+                description: c.description.clone(),
+                patient: c.patient.clone(),
+                script: script_of(sources, src, &c.when),
+            })
+            .collect(),
+        urgency: (r.then.decision.value == Decision::Refer).then(|| r.then.urgency.unwrap_or(Urgency::Routine)),
+        sticky: r.then.decision.value == Decision::Refer && r.then.sticky.unwrap_or(true),
     }
 }
 
@@ -317,6 +332,8 @@ pub fn build(sources: &SourceMap, files: &LoadedFiles, diags: &mut Diagnostics) 
                     value: p.value.value.clone(),
                     description: p.description.clone(),
                     unit: p.unit.clone(),
+                    source: p.source.clone(),
+                    grade: p.grade,
                 });
             }
         }
@@ -362,6 +379,9 @@ pub fn build(sources: &SourceMap, files: &LoadedFiles, diags: &mut Diagnostics) 
             regress: crate::model::dose::DoseChange::Ladder(-1),
             days_between_sessions: DEFAULT_DAYS_BETWEEN_SESSIONS,
             rest_days: DEFAULT_REST_DAYS,
+            scale_back: ScaleBack::All,
+            component_gap_days: 0,
+            round_minutes: None,
         },
         Some((src, d)) => Dosing {
             next_exercises: d.value.next_exercises.unwrap_or_default(),
@@ -379,6 +399,9 @@ pub fn build(sources: &SourceMap, files: &LoadedFiles, diags: &mut Diagnostics) 
                 .unwrap_or(crate::model::dose::DoseChange::Ladder(-1)),
             days_between_sessions: d.value.days_between_sessions.unwrap_or(DEFAULT_DAYS_BETWEEN_SESSIONS).max(1),
             rest_days: d.value.rest_days.unwrap_or(DEFAULT_REST_DAYS),
+            scale_back: d.value.scale_back.unwrap_or_default(),
+            component_gap_days: d.value.component_gap_days.unwrap_or(0),
+            round_minutes: d.value.round_minutes.filter(|t| t.0 > 0),
         },
     };
 

@@ -155,13 +155,15 @@ const KEYWORD_FUNCTIONS: usize = 7;
 
 /// Properties of the log, a session and its pain ratings (`log.pain_trend`, `last.fatigue`):
 /// read without parentheses, so a call `last.fatigue()` gets a hint.
-const PROPERTIES: [&str; 28] = [
+const PROPERTIES: [&str; 36] = [
     "after",
     "before",
+    "beyond_plan",
     "consecutive_training_days",
     "date",
     "day",
     "days_since_start",
+    "decision",
     "during",
     "exercises",
     "fatigue",
@@ -176,14 +178,20 @@ const PROPERTIES: [&str; 28] = [
     "pain_baseline",
     "pain_trend",
     "patient",
+    "personal_baseline",
     "previous_weekly_minutes",
+    "review",
     "rom",
+    "rom_side_deficit",
     "session_count",
     "sessions",
     "start",
     "stopped",
     "symptoms",
+    "training_gap",
+    "training_minutes",
     "weekly_minutes",
+    "worst",
 ];
 
 /// The API functions that take a session field by name, and which argument it is when called

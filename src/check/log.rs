@@ -157,6 +157,8 @@ pub fn validate(source: SourceId, raw: RawLog, protocol: &Protocol, diags: &mut 
             exercises,
             override_phase,
             override_note,
+            review: s.review,
+            notes: s.notes,
         });
     }
     if let Some(p) = &raw.protocol

@@ -163,6 +163,10 @@ fn analyse(sources: &SourceMap, protocol: &Protocol, diags: &mut Diagnostics) {
     for rule in &protocol.rules {
         calls::check(sources, &rule.when, &lib, diags);
         yields::check(sources, &rule.when, &format!("the condition of rule `{}`", rule.id), diags);
+        for c in &rule.criteria {
+            calls::check(sources, &c.script, &lib, diags);
+            yields::check(sources, &c.script, &format!("criterion `{}` of rule `{}`", c.id, rule.id), diags);
+        }
     }
     for phase in &protocol.phases {
         if let Some(exit) = &phase.exit {
@@ -191,11 +195,20 @@ pub fn compile(sources: &SourceMap, protocol: Protocol, diags: &mut Diagnostics)
     }
 
     let mut rules = Vec::new();
+    let mut criteria = Vec::new();
     for rule in &protocol.rules {
         check_params(sources, &protocol, &rule.when, diags);
         if let Some(ast) = compile_one(&engine, sources, &rule.when, &rule.id, &lib, diags) {
             rules.push(ast);
         }
+        let mut asts = Vec::new();
+        for c in &rule.criteria {
+            check_params(sources, &protocol, &c.script, diags);
+            if let Some(ast) = compile_one(&engine, sources, &c.script, &format!("{} {}", rule.id, c.id), &lib, diags) {
+                asts.push(ast);
+            }
+        }
+        criteria.push(asts);
     }
     let mut exits = Vec::new();
     for phase in &protocol.phases {
@@ -210,7 +223,16 @@ pub fn compile(sources: &SourceMap, protocol: Protocol, diags: &mut Diagnostics)
     }
     let params: rhai::Map = protocol.parameters.iter().map(|p| (p.id.as_str().into(), param_value(&p.value))).collect();
     let params = Dynamic::from(crate::script::api::ParamsView(Arc::new(params)));
-    Some(CompiledProtocol { protocol: Arc::new(protocol), engine: Arc::new(engine), rules, exits, params })
+    let replays = protocol.rules.iter().any(|r| r.sticky) || {
+        let texts = protocol
+            .helpers
+            .iter()
+            .map(|h| &h.script.text)
+            .chain(protocol.rules.iter().flat_map(|r| std::iter::once(&r.when.text).chain(r.criteria.iter().map(|c| &c.script.text))))
+            .chain(protocol.phases.iter().filter_map(|ph| ph.exit.as_ref().map(|e| &e.script.text)));
+        texts.into_iter().any(|t| t.contains("beyond_plan") || t.contains(".decision"))
+    };
+    Some(CompiledProtocol { protocol: Arc::new(protocol), engine: Arc::new(engine), rules, criteria, exits, replays, params })
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::model::decision::Decision;
+use crate::model::decision::{Decision, Urgency};
 use crate::model::dose::Dose;
 use crate::model::quantity::Date;
 
@@ -30,6 +30,12 @@ pub struct Reason {
     pub rule: String,
     pub decision: Decision,
     pub message: String,
+    /// A more conservative rule decided: this rule fired but its decision does not apply.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub outvoted: bool,
+    /// For a referral: how soon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub urgency: Option<Urgency>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// Log values and parameters the rule read, e.g. `"last.pain.during": 5`.
@@ -79,6 +85,45 @@ pub struct Override {
     pub note: Option<String>,
 }
 
+/// A referral that stands until a clinician's review clears it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct OpenReferral {
+    /// The session whose answer referred.
+    pub date: Date,
+    /// The referring rules of that answer.
+    pub rules: Vec<String>,
+    /// The symptoms recorded that day.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub symptoms: Vec<String>,
+    pub urgency: Urgency,
+}
+
+/// A clinician's review recorded in the log.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ReviewRef {
+    pub date: Date,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    pub cleared: bool,
+}
+
+/// A criterion of a progress rule that was not met: why a hold with no rule fired holds.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Unmet {
+    pub rule: String,
+    pub criterion: String,
+    pub description: String,
+}
+
+/// A note of the log, shown to the clinician (rules never read notes).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Note {
+    pub date: Date,
+    pub text: String,
+}
+
 /// The decision after one session of the log (`--timeline`).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct TimelineEntry {
@@ -111,10 +156,25 @@ pub struct Answer {
     #[serde(rename = "override", skip_serializing_if = "Option::is_none")]
     pub override_: Option<Override>,
     pub decision: Decision,
+    /// For `refer`: `urgent` (contact a provider today) or `routine` (before the next session).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub urgency: Option<Urgency>,
+    /// A referral still open: every answer refers until a clinician's review clears it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub open_referral: Option<OpenReferral>,
+    /// The last clinician review in the log.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_review: Option<ReviewRef>,
     pub reasons: Vec<Reason>,
+    /// For a hold with no rule fired: the criteria of the nearest progress rule not yet met.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_met: Vec<Unmet>,
     /// `null` after `refer`: the next session is for a provider to plan.
     pub next_session: Option<NextSession>,
     pub messages: Messages,
+    /// Every note since the last review, for the clinician.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<Note>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timeline: Option<Vec<TimelineEntry>>,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -9,14 +9,17 @@ use std::sync::Arc;
 
 use rhai::{Dynamic, EvalAltResult, Position, Scope};
 
-use super::answer::{Answer, Messages, Override, PhaseChange, ProtocolRef, Reason, TimelineEntry, TraceEntry};
-use super::next_session;
-use crate::model::decision::{Decision, combine};
+use super::answer::{
+    Answer, Messages, NextSession, Note, OpenReferral, Override, PhaseChange, ProtocolRef, Reason, ReviewRef, TimelineEntry, TraceEntry,
+    Unmet,
+};
+use super::next_session::{self, PlanInput};
+use crate::model::decision::{Decision, Urgency, combine};
 use crate::model::log::{Pain, PatientLog, Session, SessionKind};
 use crate::model::protocol::Script;
 use crate::model::quantity::Date;
 use crate::script::CompiledProtocol;
-use crate::script::api::LogView;
+use crate::script::api::{Beyond, Context, LogView};
 use crate::script::trace::{self, Field, Read};
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -84,6 +87,8 @@ fn dynamic_to_json(d: &Dynamic) -> serde_json::Value {
 struct RuleRun {
     fired: bool,
     reads: Vec<Read>,
+    /// For a rule whose condition held: the criteria not met (by index).
+    unmet: Vec<usize>,
 }
 
 struct SessionOutcome {
@@ -95,13 +100,14 @@ struct SessionOutcome {
 struct Evaluator<'a> {
     c: &'a CompiledProtocol,
     log: Arc<PatientLog>,
+    ctx: Arc<Context>,
 }
 
 impl Evaluator<'_> {
     fn scope(&self, idx: usize, phase: usize, days_in_phase: i64) -> Scope<'static> {
         let mut scope = Scope::new();
-        let view = LogView { log: self.log.clone(), end: idx };
-        let last = crate::script::api::session_view(&self.log, idx);
+        let view = LogView { log: self.log.clone(), end: idx, ctx: self.ctx.clone() };
+        let last = crate::script::api::session_view(&self.log, idx, &self.ctx);
         scope.push_constant("log", view);
         scope.push_constant("last", last);
         scope.push_constant("params", self.c.params.clone());
@@ -142,12 +148,23 @@ impl Evaluator<'_> {
                 continue;
             }
             trace::start();
-            let hit = self.run_bool(&mut scope, &self.c.rules[i], &rule.when, || format!("rule `{}`", rule.id), date)?;
+            let applies = self.run_bool(&mut scope, &self.c.rules[i], &rule.when, || format!("rule `{}`", rule.id), date)?;
+            let mut unmet = Vec::new();
+            if applies {
+                // Every criterion runs (no short cut), so a hold can name all that were missed.
+                for (k, (c, ast)) in rule.criteria.iter().zip(&self.c.criteria[i]).enumerate() {
+                    let met = self.run_bool(&mut scope, ast, &c.script, || format!("criterion `{}` of rule `{}`", c.id, rule.id), date)?;
+                    if !met {
+                        unmet.push(k);
+                    }
+                }
+            }
             let reads = trace::take();
+            let hit = applies && unmet.is_empty();
             if hit {
                 fired.push(i);
             }
-            runs.push(Some(RuleRun { fired: hit, reads }));
+            runs.push(Some(RuleRun { fired: hit, reads, unmet: if applies { unmet } else { Vec::new() } }));
         }
         let decision = combine(fired.iter().map(|&i| p.rules[i].decision));
         Ok(SessionOutcome { decision, fired, runs })
@@ -201,6 +218,8 @@ fn with_at_least_one_session(log: Arc<PatientLog>) -> Arc<PatientLog> {
         exercises: Vec::new(),
         override_phase: None,
         override_note: None,
+        review: None,
+        notes: None,
     });
     Arc::new(l)
 }
@@ -211,48 +230,118 @@ fn push_unique(list: &mut Vec<String>, s: &str) {
     }
 }
 
+/// How the last session went beyond the session planned after the one before it.
+fn beyond_plan(p: &crate::model::protocol::Protocol, s: &Session, plan: Option<&NextSession>, phase: usize) -> Vec<Beyond> {
+    let Some(plan) = plan else { return Vec::new() };
+    let mut out = Vec::new();
+    for e in &s.exercises {
+        let t = &p.templates[e.template];
+        match plan.exercises.iter().find(|x| x.id == t.id) {
+            Some(x) if next_session::exceeds(t, e, x) => out.push(Beyond { exercise: t.id.clone(), what: "dose" }),
+            Some(_) => {}
+            // High-impact work nobody prescribed, or an exercise of a later phase.
+            None if t.impact == crate::model::protocol::Impact::High || !p.phases[phase].uses.iter().any(|(u, _)| *u == e.template) => {
+                out.push(Beyond { exercise: t.id.clone(), what: "unplanned" });
+            }
+            None => {}
+        }
+    }
+    out
+}
+
+/// What the replay carries from one session to the next.
+#[derive(Default)]
+struct Replay {
+    phase: usize,
+    phase_since: Option<Date>,
+    pinned: Option<Override>,
+    open: Option<OpenReferral>,
+    plan: Option<NextSession>,
+}
+
 pub fn evaluate(c: &CompiledProtocol, log: Arc<PatientLog>, opts: &EvalOptions) -> Result<Answer, EvalError> {
     let p = &c.protocol;
     let log = with_at_least_one_session(log);
-    let ev = Evaluator { c, log: log.clone() };
+    let templates = p.templates.iter().map(|t| (t.category, t.impact)).collect();
+    let ctx = Arc::new(Context::new(templates, log.sessions.len()));
+    let ev = Evaluator { c, log: log.clone(), ctx: ctx.clone() };
     let n = log.sessions.len();
-    let replay = p.phases.len() > 1 || opts.timeline || log.sessions.iter().any(|s| s.override_phase.is_some());
+    let replay = p.phases.len() > 1 || opts.timeline || c.replays || log.sessions.iter().any(|s| s.override_phase.is_some());
     let first = if replay { 0 } else { n - 1 };
+    let goals: &[String] = log.intake.as_ref().and_then(|i| i.goals.as_deref()).unwrap_or_default();
 
-    let mut phase = 0;
-    let mut phase_since = log.start;
-    let mut pinned: Option<Override> = None;
+    let mut st = Replay { phase_since: Some(log.start), ..Replay::default() };
     let mut timeline = Vec::new();
     let mut last_outcome = None;
     let mut change = None;
+    let mut decision = Decision::Hold;
+    let mut held_open = None;
     for idx in first..n {
         let s = &log.sessions[idx];
-        if let Some(ph) = s.override_phase {
-            if ph != phase {
-                phase = ph;
-                phase_since = s.date;
-            }
-            pinned = Some(Override { date: s.date, phase: p.phases[ph].id.clone(), note: s.override_note.clone() });
+        if s.clears_referral() {
+            st.open = None;
         }
-        let days_in_phase = s.date.days_since(phase_since);
-        let outcome = ev.session(idx, phase, days_in_phase)?;
-        let phase_at = phase;
+        if let Some(ph) = s.override_phase {
+            if ph != st.phase {
+                st.phase = ph;
+                st.phase_since = Some(s.date);
+            }
+            st.pinned = Some(Override { date: s.date, phase: p.phases[ph].id.clone(), note: s.override_note.clone() });
+            // A clinician set the programme by hand: what was planned before no longer applies.
+            st.plan = None;
+        }
+        let _ = ctx.beyond[idx].set(beyond_plan(p, s, st.plan.as_ref(), st.phase));
+        let days_in_phase = s.date.days_since(st.phase_since.unwrap_or(log.start));
+        let outcome = ev.session(idx, st.phase, days_in_phase)?;
+        let phase_at = st.phase;
+        decision = outcome.decision;
+        // A referral stands until a clinician's review clears it.
+        held_open = None;
+        if let Some(open) = &st.open {
+            if decision != Decision::Refer {
+                held_open = Some(open.clone());
+            }
+            decision = Decision::Refer;
+        } else if decision == Decision::Refer {
+            let sticky: Vec<usize> = outcome.fired.iter().copied().filter(|&r| p.rules[r].sticky).collect();
+            if !sticky.is_empty() {
+                st.open = Some(OpenReferral {
+                    date: s.date,
+                    rules: sticky.iter().map(|&r| p.rules[r].id.clone()).collect(),
+                    symptoms: s.symptoms.iter().map(|x| x.as_str().to_string()).collect(),
+                    urgency: sticky.iter().filter_map(|&r| p.rules[r].urgency).min().unwrap_or(Urgency::Routine),
+                });
+            }
+        }
+        let _ = ctx.decision[idx].set(decision);
         let mut changed = None;
-        if outcome.decision == Decision::Progress
-            && pinned.is_none()
-            && phase + 1 < p.phases.len()
-            && ev.gate_open(idx, phase, days_in_phase)?
+        if decision == Decision::Progress
+            && st.pinned.is_none()
+            && st.phase + 1 < p.phases.len()
+            && ev.gate_open(idx, st.phase, days_in_phase)?
         {
-            phase += 1;
-            phase_since = s.date;
-            changed = Some(PhaseChange { from: p.phases[phase_at].id.clone(), to: p.phases[phase].id.clone() });
+            st.phase += 1;
+            st.phase_since = Some(s.date);
+            changed = Some(PhaseChange { from: p.phases[phase_at].id.clone(), to: p.phases[st.phase].id.clone() });
         }
         if opts.timeline {
             timeline.push(TimelineEntry {
                 date: s.date,
                 phase: p.phases[phase_at].id.clone(),
-                decision: outcome.decision,
+                decision,
                 rules: outcome.fired.iter().map(|&r| p.rules[r].id.clone()).collect(),
+            });
+        }
+        if c.replays && idx + 1 < n {
+            st.plan = next_session::plan(&PlanInput {
+                protocol: p,
+                sessions: &log.sessions[..=idx],
+                goals,
+                decision,
+                fired: &outcome.fired,
+                phase: st.phase,
+                prescribed: st.plan.as_ref(),
+                phase_changed: changed.is_some(),
             });
         }
         if idx == n - 1 {
@@ -265,31 +354,66 @@ pub fn evaluate(c: &CompiledProtocol, log: Arc<PatientLog>, opts: &EvalOptions) 
 
     let mut reasons = Vec::new();
     let mut messages = Messages::default();
+    if let Some(open) = &held_open {
+        let mut inputs = BTreeMap::new();
+        inputs.insert("referral.date".to_string(), serde_json::Value::String(open.date.to_string()));
+        inputs.insert("referral.rules".to_string(), open.rules.iter().map(|r| serde_json::Value::String(r.clone())).collect());
+        if !open.symptoms.is_empty() {
+            inputs.insert("referral.symptoms".to_string(), open.symptoms.iter().map(|r| serde_json::Value::String(r.clone())).collect());
+        }
+        let symptoms =
+            if open.symptoms.is_empty() { String::new() } else { format!(" (symptoms: {})", open.symptoms.join(", ").replace('_', " ")) };
+        reasons.push(Reason {
+            rule: "open-referral".to_string(),
+            decision: Decision::Refer,
+            message: format!(
+                "The referral of {} by rule {}{} is still open: no clinician review has cleared it since. Record a session with `review: {{cleared: true}}` once the patient has been seen.",
+                open.date,
+                open.rules.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", "),
+                symptoms
+            ),
+            outvoted: false,
+            urgency: Some(open.urgency),
+            source: Some("Clinical decision support: a referral stands until a clinician has reviewed it".to_string()),
+            inputs,
+        });
+        messages.patient.push(format!(
+            "You were asked on {} to see your provider. Please do so before exercising again; your clinician will record when you can resume.",
+            open.date
+        ));
+        messages.clinician.push(reasons[0].message.clone());
+    }
     for &r in &outcome.fired {
         let rule = &p.rules[r];
         let reads = outcome.runs[r].as_ref().map(|run| run.reads.as_slice()).unwrap_or_default();
+        let outvoted = rule.decision != decision;
         reasons.push(Reason {
             rule: rule.id.clone(),
             decision: rule.decision,
             message: rule.clinician.clone().unwrap_or_else(|| rule.description.clone()),
+            outvoted,
+            urgency: rule.urgency,
             source: rule.source.clone(),
             inputs: ev.inputs(idx, reads),
         });
-        if rule.decision == outcome.decision
-            && let Some(m) = &rule.patient
-        {
+        if outvoted {
+            continue;
+        }
+        if let Some(m) = &rule.patient {
             push_unique(&mut messages.patient, m);
         }
         if let Some(m) = &rule.clinician {
             push_unique(&mut messages.clinician, m);
         }
     }
+    let not_met =
+        if decision == Decision::Hold && outcome.fired.is_empty() { nearest_miss(&ev, &outcome, &mut messages) } else { Vec::new() };
     if let Some(ch) = &change {
         messages
             .clinician
             .push(format!("phase change from `{}` to `{}`: review it with the patient before the next session", ch.from, ch.to));
     }
-    if let Some(o) = &pinned {
+    if let Some(o) = &st.pinned {
         messages.clinician.push(format!(
             "the phase is pinned to `{}` by a clinician override of {}{}",
             o.phase,
@@ -297,6 +421,8 @@ pub fn evaluate(c: &CompiledProtocol, log: Arc<PatientLog>, opts: &EvalOptions) 
             o.note.as_deref().map(|n| format!(" ({n})")).unwrap_or_default()
         ));
     }
+    let urgency = (decision == Decision::Refer)
+        .then(|| reasons.iter().filter(|r| r.decision == Decision::Refer).filter_map(|r| r.urgency).min().unwrap_or(Urgency::Routine));
 
     let trace = opts.explain.then(|| {
         p.rules
@@ -305,6 +431,7 @@ pub fn evaluate(c: &CompiledProtocol, log: Arc<PatientLog>, opts: &EvalOptions) 
             .map(|(r, rule)| {
                 let (outcome_word, inputs) = match &outcome.runs[r] {
                     None => ("out of phase", BTreeMap::new()),
+                    Some(run) if run.fired && rule.decision != decision => ("outvoted", ev.inputs(idx, &run.reads)),
                     Some(run) => (if run.fired { "fired" } else { "not fired" }, ev.inputs(idx, &run.reads)),
                 };
                 TraceEntry { rule: rule.id.clone(), outcome: outcome_word, decision: rule.decision, inputs }
@@ -312,22 +439,77 @@ pub fn evaluate(c: &CompiledProtocol, log: Arc<PatientLog>, opts: &EvalOptions) 
             .collect()
     });
 
-    let next_session = next_session::plan(p, &log, outcome.decision, &outcome.fired, phase);
+    let next_session = next_session::plan(&PlanInput {
+        protocol: p,
+        sessions: &log.sessions,
+        goals,
+        decision,
+        fired: &outcome.fired,
+        phase: st.phase,
+        prescribed: st.plan.as_ref(),
+        phase_changed: change.is_some(),
+    });
+    let last_review_at = log.sessions.iter().rposition(|s| s.review.is_some());
+    let last_review = last_review_at.and_then(|i| {
+        let s = &log.sessions[i];
+        s.review.as_ref().map(|r| ReviewRef { date: s.date, by: r.by.clone(), note: r.note.clone(), cleared: r.cleared == Some(true) })
+    });
+    let notes = log.sessions[last_review_at.map_or(0, |i| i + 1)..]
+        .iter()
+        .filter_map(|s| s.notes.as_ref().map(|t| Note { date: s.date, text: t.clone() }))
+        .collect();
     Ok(Answer {
         patient: log.patient.clone(),
         as_of: log.sessions[idx].date,
         protocol: ProtocolRef::of(p),
         stepwise: env!("CARGO_PKG_VERSION"),
-        phase: p.phases[phase].id.clone(),
+        phase: p.phases[st.phase].id.clone(),
         phase_change: change,
-        override_: pinned,
-        decision: outcome.decision,
+        override_: st.pinned,
+        decision,
+        urgency,
+        open_referral: st.open,
+        last_review,
         reasons,
+        not_met,
         next_session,
         messages,
+        notes,
         timeline: opts.timeline.then_some(timeline),
         trace,
     })
+}
+
+/// A hold with no rule fired says why: the progress rule closest to firing (fewest criteria
+/// unmet) and what it still needs, in words for the clinician and the patient.
+fn nearest_miss(ev: &Evaluator<'_>, outcome: &SessionOutcome, messages: &mut Messages) -> Vec<Unmet> {
+    let p = &ev.c.protocol;
+    let best = outcome
+        .runs
+        .iter()
+        .enumerate()
+        .filter(|(r, _)| p.rules[*r].decision == Decision::Progress)
+        .filter_map(|(r, run)| run.as_ref().filter(|run| !run.unmet.is_empty()).map(|run| (r, run)))
+        .min_by_key(|(_, run)| run.unmet.len());
+    messages.patient.push("Repeat your current exercises at the same level next time.".to_string());
+    let Some((r, run)) = best else {
+        messages.clinician.push("No rule fired: nothing in the log supports a step up, so the current step is repeated.".to_string());
+        return Vec::new();
+    };
+    let rule = &p.rules[r];
+    let missed: Vec<&crate::model::protocol::RuleCriterion> = run.unmet.iter().map(|&k| &rule.criteria[k]).collect();
+    messages.clinician.push(format!(
+        "Holding: `{}` needs {}; not yet met: {}.",
+        rule.id,
+        rule.criteria.iter().map(|c| c.description.as_str()).collect::<Vec<_>>().join("; "),
+        missed.iter().map(|c| c.description.as_str()).collect::<Vec<_>>().join("; ")
+    ));
+    for c in &missed {
+        if let Some(m) = &c.patient {
+            push_unique(&mut messages.patient, m);
+        }
+    }
+    missed.iter().map(|c| Unmet { rule: rule.id.clone(), criterion: c.id.clone(), description: c.description.clone() }).collect()
 }
 
 /// The loop above runs at least once: the log always has a session by then.

@@ -1,14 +1,26 @@
 //! Plans the next session from the decision: its date, and each exercise with its dose. The
-//! next dose builds on what the patient actually did last time; an exercise new to the
-//! patient starts at the first level of its ladder.
+//! next dose builds on what the patient actually did last time, but never on more than was
+//! prescribed (a self-raised dose is no basis for a further step); an exercise new to the
+//! patient starts at the first level of its ladder, and only a `progress` adds one.
+//!
+//! Pacing, all protocol options: a regress may scale back only the exercises that carry the
+//! pain (`dosing.scale_back: implicated`); an exercise steps up no sooner than
+//! `min_days_per_level` after its last step; cardio and strength never step up within
+//! `dosing.component_gap_days` of each other; the cross-training rotation adds no second
+//! cardio exercise to a session that already has one.
 
 use crate::model::decision::Decision;
 use crate::model::dose::{Dose, DoseChange, apply_steps};
-use crate::model::log::{PatientLog, Performed};
-use crate::model::protocol::{NextExercises, Protocol, Template};
-use crate::model::quantity::Date;
+use crate::model::log::{Performed, Session, SessionKind};
+use crate::model::protocol::{Category, NextExercises, Protocol, ScaleBack, Template};
+use crate::model::quantity::{Date, Tenths};
 
 use super::answer::{NextExercise, NextSession};
+
+/// Days back in which an exercise counts as one the patient "has been doing", and in which a
+/// pain-free session at the same dose clears an exercise of a regress.
+const RECENT_DAYS: i64 = 28;
+const EXONERATE_DAYS: i64 = 14;
 
 /// Where a dose change comes from: a rule that fired with the winning decision replaces
 /// everything; otherwise an exercise's own change (if it has one) replaces the protocol's.
@@ -19,7 +31,16 @@ enum Change {
     /// The protocol default for this direction, which a template may replace.
     Default(Decision, DoseChange),
     /// A rule's own dose change.
-    Rule(DoseChange),
+    Rule(Decision, DoseChange),
+}
+
+impl Change {
+    fn direction(&self) -> Option<Decision> {
+        match self {
+            Change::Keep => None,
+            Change::Default(d, _) | Change::Rule(d, _) => Some(*d),
+        }
+    }
 }
 
 /// The dose change a decision calls for. After a rest, the session resumes scaled back when
@@ -32,10 +53,12 @@ fn change_for(p: &Protocol, decision: Decision, fired: &[usize]) -> Change {
         Decision::Progress => Decision::Progress,
         Decision::Regress => Decision::Regress,
         Decision::Rest if regress_fired => Decision::Regress,
-        Decision::Rest | Decision::Hold | Decision::Refer => return rule_dose(decision).map_or(Change::Keep, Change::Rule),
+        Decision::Rest | Decision::Hold | Decision::Refer => {
+            return rule_dose(decision).map_or(Change::Keep, |d| Change::Rule(decision, d));
+        }
     };
     if let Some(d) = rule_dose(direction) {
-        return Change::Rule(d);
+        return Change::Rule(direction, d);
     }
     let default = if direction == Decision::Progress { &p.dosing.progress } else { &p.dosing.regress };
     Change::Default(direction, default.clone())
@@ -44,7 +67,7 @@ fn change_for(p: &Protocol, decision: Decision, fired: &[usize]) -> Change {
 fn resolve_change(t: &Template, change: &Change) -> Option<DoseChange> {
     match change {
         Change::Keep => None,
-        Change::Rule(d) => Some(d.clone()),
+        Change::Rule(_, d) => Some(d.clone()),
         Change::Default(Decision::Progress, d) => Some(t.progress.clone().unwrap_or_else(|| d.clone())),
         Change::Default(_, d) => Some(t.regress.clone().unwrap_or_else(|| d.clone())),
     }
@@ -73,19 +96,52 @@ fn exercise(t: &Template, level: Option<usize>, dose: Dose) -> NextExercise {
     }
 }
 
+/// Rounds minutes down to a multiple of `step`, never below one step: rounding down keeps a
+/// 10% step within the 110% spike guard (18 x 1.1 = 19.8 gives 19.5, not 20).
+fn round_minutes(mut dose: Dose, step: Option<Tenths>) -> Dose {
+    if let (Some(step), Some(m)) = (step, dose.minutes) {
+        let s = step.0.max(1);
+        let rounded = m.0 / s * s;
+        dose.minutes = Some(Tenths(rounded.max(s)));
+    }
+    dose
+}
+
+/// What the last performance of an exercise is worth as the base of the next dose.
+struct Base<'a> {
+    done: &'a Performed,
+    /// The prescription the patient went beyond, which replaces what was done as the base.
+    prescribed: Option<&'a NextExercise>,
+}
+
 /// The next dose of one exercise, given what the patient last did (if anything).
-fn dose_next(t: &Template, done: Option<&Performed>, change: &Change) -> NextExercise {
+fn dose_next(t: &Template, base: Option<Base<'_>>, change: &Change, round: Option<Tenths>) -> NextExercise {
     let change = resolve_change(t, change);
-    let Some(done) = done else {
+    let Some(base) = base else {
         return exercise(t, Some(0), t.ladder.first().map(|l| l.dose.clone()).unwrap_or_default());
     };
+    if let Some(pre) = base.prescribed {
+        // Beyond the prescription: repeat (or step down from) what was prescribed.
+        let level = pre.level.map(|l| l.saturating_sub(1));
+        let mut x = pre.clone();
+        match (&change, level) {
+            (Some(DoseChange::Ladder(n)), Some(l)) if *n < 0 => {
+                let l = (l as i64 + i64::from(*n)).clamp(0, t.ladder.len() as i64 - 1) as usize;
+                x = exercise(t, Some(l), t.ladder[l].dose.clone());
+            }
+            (Some(DoseChange::Steps(s)), _) if s.is_down() => x.dose = round_minutes(apply_steps(s, &pre.dose), round),
+            _ => {}
+        }
+        return x;
+    }
+    let done = base.done;
     let reached = level_reached(t, done);
     match &change {
         Some(DoseChange::Ladder(n)) => {
             let level = (reached as i64 + i64::from(*n)).clamp(0, t.ladder.len() as i64 - 1) as usize;
             exercise(t, Some(level), t.ladder[level].dose.clone())
         }
-        Some(DoseChange::Steps(s)) => exercise(t, None, apply_steps(s, &done.dose)),
+        Some(DoseChange::Steps(s)) => exercise(t, None, round_minutes(apply_steps(s, &done.dose), round)),
         // Holding on a ladder repeats the level reached (the plan), not an overshoot; an
         // exercise dosed by steps repeats what was done.
         None if t.ladder.len() > 1 && t.progress.is_none() => exercise(t, Some(reached), t.ladder[reached].dose.clone()),
@@ -93,68 +149,248 @@ fn dose_next(t: &Template, done: Option<&Performed>, change: &Change) -> NextExe
     }
 }
 
-/// The last time the patient did this exercise, and how.
-fn last_performed(log: &PatientLog, template: usize) -> Option<(Date, &Performed)> {
-    log.sessions.iter().rev().find_map(|s| s.exercises.iter().find(|e| e.template == template).map(|e| (s.date, e)))
+/// The last time the patient did this exercise, and how (with the session's index).
+fn last_performed(sessions: &[Session], template: usize) -> Option<(usize, &Performed)> {
+    sessions.iter().enumerate().rev().find_map(|(i, s)| s.exercises.iter().find(|e| e.template == template).map(|e| (i, e)))
 }
 
 /// The first date this exercise may be done again (its `min_days_between` after it was last
 /// done; e.g. a rest day between runs).
-fn due(t: &Template, done: Option<(Date, &Performed)>) -> Option<Date> {
-    done.map(|(when, _)| when.plus_days(i64::from(t.min_days_between)))
+fn due(t: &Template, sessions: &[Session], done: Option<(usize, &Performed)>) -> Option<Date> {
+    done.map(|(i, _)| sessions[i].date.plus_days(i64::from(t.min_days_between)))
 }
 
-/// The rotation member after the one done most recently (the first when none was done).
-fn rotation_pick(log: &PatientLog, rotate: &[usize]) -> Option<usize> {
-    let latest =
-        log.sessions.iter().rev().find_map(|s| s.exercises.iter().rev().find_map(|e| rotate.iter().position(|&r| r == e.template)));
-    match latest {
-        Some(i) => rotate.get((i + 1) % rotate.len()).copied(),
-        None => rotate.first().copied(),
+/// The rotation member after the one done most recently (the first when none was done),
+/// among those `allowed`.
+fn rotation_pick(sessions: &[Session], rotate: &[usize], allowed: impl Fn(usize) -> bool) -> Option<usize> {
+    let latest = sessions.iter().rev().find_map(|s| s.exercises.iter().rev().find_map(|e| rotate.iter().position(|&r| r == e.template)));
+    let start = latest.map_or(0, |i| i + 1);
+    (0..rotate.len()).map(|k| rotate[(start + k) % rotate.len()]).find(|&t| allowed(t))
+}
+
+/// Cardio and strength (with core) are the components that step up in turn; mobility never
+/// counts as a step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Component {
+    Cardio,
+    Strength,
+}
+
+fn component(t: &Template) -> Option<Component> {
+    match t.category {
+        Category::Cardio => Some(Component::Cardio),
+        Category::Strength | Category::Core => Some(Component::Strength),
+        Category::Mobility => None,
     }
+}
+
+/// A performance that is more than the one before it of the same exercise.
+fn stepped_up(t: &Template, before: &Performed, after: &Performed) -> bool {
+    level_reached(t, after) > level_reached(t, before) || after.dose.volume() > before.dose.volume()
+}
+
+/// The date each exercise last stepped up, and the date the current level began.
+fn last_step(p: &Protocol, sessions: &[Session], template: usize) -> (Option<Date>, Option<Date>) {
+    let t = &p.templates[template];
+    let mut later: Option<(Date, &Performed)> = None;
+    let mut since = None;
+    for s in sessions.iter().rev() {
+        let Some(e) = s.exercises.iter().find(|e| e.template == template) else { continue };
+        if let Some((d, after)) = later
+            && stepped_up(t, e, after)
+        {
+            return (Some(d), since.or(Some(d)));
+        }
+        since = Some(s.date);
+        later = Some((s.date, e));
+    }
+    (None, since)
+}
+
+/// Exercises of the last session that carry the pain: those stopped early; else those not
+/// done without pain at the same or a higher dose in the past 14 days; all of them when that
+/// clears every one (the pain cannot be pinned on one exercise).
+fn implicated(p: &Protocol, sessions: &[Session]) -> Vec<usize> {
+    let Some(last) = sessions.last() else { return Vec::new() };
+    let stopped: Vec<usize> = last.exercises.iter().filter(|e| !e.completed).map(|e| e.template).collect();
+    if !stopped.is_empty() {
+        return stopped;
+    }
+    let pain_free = |s: &Session| {
+        let Some(before) = s.pain.before else { return false };
+        s.pain.next_day.is_some() && [s.pain.during, s.pain.after, s.pain.next_day].into_iter().flatten().all(|r| r <= before)
+    };
+    let earlier = &sessions[..sessions.len() - 1];
+    let cleared = |e: &Performed| {
+        let t = &p.templates[e.template];
+        earlier.iter().rev().take_while(|s| last.date.days_since(s.date) <= EXONERATE_DAYS).any(|s| {
+            s.kind == SessionKind::Exercise
+                && pain_free(s)
+                && s.exercises.iter().any(|o| o.template == e.template && o.completed && !stepped_up(t, o, e))
+        })
+    };
+    let hurt: Vec<usize> = last.exercises.iter().filter(|e| !cleared(e)).map(|e| e.template).collect();
+    if hurt.is_empty() { last.exercises.iter().map(|e| e.template).collect() } else { hurt }
+}
+
+/// The patient did more than prescribed: a higher ladder level (or, at the prescribed level,
+/// more minutes), or for a dose without a level, more volume. Sets and reps within a level
+/// are the clinic's to tailor.
+pub fn exceeds(t: &Template, done: &Performed, pre: &NextExercise) -> bool {
+    match pre.level {
+        Some(want) => {
+            let got = level_reached(t, done) + 1;
+            got > want || (got == want && done.dose.minutes.zip(pre.dose.minutes).is_some_and(|(d, w)| d > w))
+        }
+        None => done.dose.volume() > pre.dose.volume(),
+    }
+}
+
+/// What the planner needs to know about the patient and the decision.
+pub struct PlanInput<'a> {
+    pub protocol: &'a Protocol,
+    /// The log up to the session just answered.
+    pub sessions: &'a [Session],
+    pub goals: &'a [String],
+    pub decision: Decision,
+    pub fired: &'a [usize],
+    pub phase: usize,
+    /// The session planned before the last one, to hold a self-raised dose to it.
+    pub prescribed: Option<&'a NextSession>,
+    /// The phase changed with this decision: the new phase's program starts.
+    pub phase_changed: bool,
 }
 
 /// `None` after `refer`: a provider plans what comes next.
-pub fn plan(p: &Protocol, log: &PatientLog, decision: Decision, fired: &[usize], phase: usize) -> Option<NextSession> {
-    if decision == Decision::Refer {
+pub fn plan(input: &PlanInput<'_>) -> Option<NextSession> {
+    let p = input.protocol;
+    let sessions = input.sessions;
+    if input.decision == Decision::Refer {
         return None;
     }
-    let last = log.sessions.last()?;
-    let change = change_for(p, decision, fired);
-    let gap = if decision == Decision::Rest {
-        let rest = fired.iter().filter_map(|&r| p.rules[r].rest_days).max().unwrap_or(p.dosing.rest_days);
+    let last = sessions.last()?;
+    let change = change_for(p, input.decision, input.fired);
+    let gap = if input.decision == Decision::Rest {
+        let rest = input.fired.iter().filter_map(|&r| p.rules[r].rest_days).max().unwrap_or(p.dosing.rest_days);
         1 + i64::from(rest)
     } else {
         i64::from(p.dosing.days_between_sessions)
     };
     let earliest = last.date.plus_days(gap);
+    let round = p.dosing.round_minutes;
+    let beyond = |template: usize, done: &Performed| -> Option<&NextExercise> {
+        let pre = input.prescribed?.exercises.iter().find(|x| p.template_index(&x.id) == Some(template))?;
+        exceeds(&p.templates[template], done, pre).then_some(pre)
+    };
+    let base = |template: usize| -> Option<Base<'_>> {
+        let (i, done) = last_performed(sessions, template)?;
+        let prescribed = if i + 1 == sessions.len() { beyond(template, done) } else { None };
+        Some(Base { done, prescribed })
+    };
     let (date, exercises) = match p.dosing.next_exercises {
         NextExercises::LastSession => (
             earliest,
             last.exercises
                 .iter()
                 .map(|e| {
-                    let mut x = dose_next(&p.templates[e.template], Some(e), &change);
+                    let mut x = dose_next(&p.templates[e.template], Some(Base { done: e, prescribed: None }), &change, round);
                     x.id = e.id.to_string();
                     x
                 })
                 .collect(),
         ),
         NextExercises::Phase => {
-            let ph = &p.phases[phase];
-            let goals: &[String] = log.intake.as_ref().and_then(|i| i.goals.as_deref()).unwrap_or_default();
-            let for_goals = ph.goal_exercises.iter().filter(|(g, _)| goals.contains(g)).flat_map(|(_, ids)| ids.iter().copied());
+            let ph = &p.phases[input.phase];
+            let recent = |t: usize| {
+                sessions
+                    .iter()
+                    .rev()
+                    .take_while(|s| last.date.days_since(s.date) <= RECENT_DAYS)
+                    .any(|s| s.exercises.iter().any(|e| e.template == t))
+            };
+            let has_history = sessions.iter().any(|s| !s.exercises.is_empty());
+            // Only a progress (or a program not yet begun) adds exercises the patient has not
+            // been doing; a hold, regress or resumption after rest keeps to what they do.
+            let may_add = input.decision == Decision::Progress || input.phase_changed || !has_history;
+            let allowed = |t: usize| may_add || recent(t);
+            let for_goals = ph
+                .goal_exercises
+                .iter()
+                .filter(|(g, _)| input.goals.contains(g))
+                .flat_map(|(_, ids)| ids.iter().copied())
+                .filter(|&t| allowed(t));
             let mut ids: Vec<usize> = Vec::new();
-            for t in ph.exercises.iter().copied().chain(rotation_pick(log, &ph.rotate)).chain(for_goals) {
+            for t in ph.exercises.iter().copied().filter(|&t| allowed(t)).chain(for_goals) {
                 if !ids.contains(&t) {
                     ids.push(t);
                 }
             }
+            // The cross-training rotation adds a cardio exercise only to a session that has none.
+            if !ids.iter().any(|&t| p.templates[t].category == Category::Cardio)
+                && let Some(r) = rotation_pick(sessions, &ph.rotate, allowed)
+            {
+                ids.push(r);
+            }
             // The session moves to the first day on which every exercise in it is due: runners
             // train every other day rather than lose the run from the plan.
-            let date = ids.iter().filter_map(|&t| due(&p.templates[t], last_performed(log, t))).fold(earliest, Date::max);
-            (date, ids.into_iter().map(|t| dose_next(&p.templates[t], last_performed(log, t).map(|(_, e)| e), &change)).collect())
+            let date = ids.iter().filter_map(|&t| due(&p.templates[t], sessions, last_performed(sessions, t))).fold(earliest, Date::max);
+            let per_exercise = pace(input, &ids, &change);
+            (date, ids.iter().zip(per_exercise).map(|(&t, c)| dose_next(&p.templates[t], base(t), &c, round)).collect())
         }
     };
     Some(NextSession { date, kind: "exercise", exercises })
+}
+
+/// The change each exercise gets: a regress only where the pain is (when the protocol says
+/// so); a progress only where the level has been held long enough, and for one component.
+fn pace(input: &PlanInput<'_>, ids: &[usize], change: &Change) -> Vec<Change> {
+    let p = input.protocol;
+    let sessions = input.sessions;
+    let Some(last) = sessions.last() else { return ids.iter().map(|_| change.clone()).collect() };
+    match change.direction() {
+        Some(Decision::Regress) if p.dosing.scale_back == ScaleBack::Implicated => {
+            let hurt = implicated(p, sessions);
+            ids.iter().map(|t| if hurt.contains(t) { change.clone() } else { Change::Keep }).collect()
+        }
+        Some(Decision::Progress) if !input.phase_changed => {
+            let steps: Vec<(Option<Date>, Option<Date>)> = ids.iter().map(|&t| last_step(p, sessions, t)).collect();
+            let ready = |k: usize| {
+                let t = &p.templates[ids[k]];
+                let (_, since) = steps[k];
+                since.is_none_or(|d| last.date.days_since(d) >= i64::from(t.min_days_per_level))
+            };
+            // The component to step up: of those with an exercise ready, the one whose last
+            // step is oldest, unless the other stepped up too recently.
+            let gap = i64::from(p.dosing.component_gap_days);
+            let last_of = |c: Component| {
+                ids.iter().zip(&steps).filter(|(t, _)| component(&p.templates[**t]) == Some(c)).filter_map(|(_, s)| s.0).max()
+            };
+            let chosen = if gap == 0 {
+                None
+            } else {
+                let candidates: Vec<Component> = [Component::Strength, Component::Cardio]
+                    .into_iter()
+                    .filter(|&c| {
+                        let other = if c == Component::Cardio { Component::Strength } else { Component::Cardio };
+                        let has_ready =
+                            (0..ids.len()).any(|k| component(&p.templates[ids[k]]) == Some(c) && steps[k].1.is_some() && ready(k));
+                        has_ready && last_of(other).is_none_or(|d| last.date.days_since(d) >= gap)
+                    })
+                    .collect();
+                Some(candidates.into_iter().min_by_key(|&c| last_of(c)))
+            };
+            (0..ids.len())
+                .map(|k| {
+                    let t = &p.templates[ids[k]];
+                    let this = component(t);
+                    let component_ok = match (chosen, this) {
+                        (None, _) | (_, None) => true,
+                        (Some(pick), Some(c)) => pick == Some(c),
+                    };
+                    if steps[k].1.is_none() || (ready(k) && component_ok) { change.clone() } else { Change::Keep }
+                })
+                .collect()
+        }
+        _ => ids.iter().map(|_| change.clone()).collect(),
+    }
 }

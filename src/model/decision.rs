@@ -49,6 +49,25 @@ impl std::fmt::Display for Decision {
     }
 }
 
+/// How soon a referral needs a provider, chosen by the rule that refers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Urgency {
+    /// Contact a provider today (same-day or emergency assessment).
+    Urgent,
+    /// See a provider before the next session.
+    Routine,
+}
+
+impl Urgency {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Urgency::Urgent => "urgent",
+            Urgency::Routine => "routine",
+        }
+    }
+}
+
 /// The combined decision of the rules that fired; `hold` when none fired (the protocol has
 /// nothing to say, so the patient repeats the current step).
 pub fn combine(fired: impl IntoIterator<Item = Decision>) -> Decision {

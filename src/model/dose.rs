@@ -83,6 +83,15 @@ pub struct Steps {
     pub minutes: Option<Step>,
 }
 
+impl Steps {
+    /// Every step lowers its value (a regress): subtracts or multiplies by less than one.
+    pub fn is_down(&self) -> bool {
+        let all = [&self.sets, &self.reps, &self.hold_s, &self.load_kg, &self.minutes];
+        let down = |s: &Step| s.delta < 0 || s.multiply_milli.is_some_and(|m| m < 1000);
+        all.iter().any(|s| s.is_some()) && all.iter().all(|s| s.as_ref().is_none_or(down))
+    }
+}
+
 // A handful of dose changes exist per protocol, built once: their size does not matter.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]

@@ -50,6 +50,8 @@ pub enum SessionKind {
     Exercise,
     Rest,
     CheckIn,
+    /// Contract 1.1: a clinician's review, with no exercise and no ratings required.
+    Review,
 }
 
 impl SessionKind {
@@ -58,6 +60,7 @@ impl SessionKind {
             SessionKind::Exercise => "exercise",
             SessionKind::Rest => "rest",
             SessionKind::CheckIn => "check_in",
+            SessionKind::Review => "review",
         }
     }
 }
@@ -96,10 +99,20 @@ pub enum Symptom {
     GivingWay,
     Numbness,
     Fever,
+    /// 1.1: a fall or blow onto the painful area since the last session.
+    FallOrImpact,
+    /// 1.1: the area is hot or red.
+    WarmthRedness,
+    /// 1.1: pain at rest, not only with activity.
+    RestPain,
+    /// 1.1: the patient cannot bear weight on the leg.
+    CannotBearWeight,
+    /// 1.1: unexplained weight loss.
+    WeightLoss,
 }
 
 impl Symptom {
-    pub const ALL: [Symptom; 8] = [
+    pub const ALL: [Symptom; 13] = [
         Symptom::SharpPain,
         Symptom::NightPain,
         Symptom::WalkingLimited,
@@ -108,6 +121,11 @@ impl Symptom {
         Symptom::GivingWay,
         Symptom::Numbness,
         Symptom::Fever,
+        Symptom::FallOrImpact,
+        Symptom::WarmthRedness,
+        Symptom::RestPain,
+        Symptom::CannotBearWeight,
+        Symptom::WeightLoss,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -120,8 +138,27 @@ impl Symptom {
             Symptom::GivingWay => "giving_way",
             Symptom::Numbness => "numbness",
             Symptom::Fever => "fever",
+            Symptom::FallOrImpact => "fall_or_impact",
+            Symptom::WarmthRedness => "warmth_redness",
+            Symptom::RestPain => "rest_pain",
+            Symptom::CannotBearWeight => "cannot_bear_weight",
+            Symptom::WeightLoss => "weight_loss",
         }
     }
+}
+
+/// Contract 1.1: a clinician has seen the patient since the last answer.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Review {
+    /// Who reviewed (a name or role).
+    #[serde(default)]
+    pub by: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+    /// `true` closes an open referral: the patient may resume the programme.
+    #[serde(default)]
+    pub cleared: Option<bool>,
 }
 
 /// One exercise as performed, with its template resolved.
@@ -148,9 +185,18 @@ pub struct Session {
     /// Phase index pinned by a clinician from this session on.
     pub override_phase: Option<usize>,
     pub override_note: Option<String>,
+    /// A clinician's review recorded with this session (contract 1.1).
+    pub review: Option<Review>,
+    /// The session's free-text notes: never read by rules, shown to the clinician.
+    pub notes: Option<String>,
 }
 
 impl Session {
+    /// A clinician reviewed the patient and cleared a return to the programme.
+    pub fn clears_referral(&self) -> bool {
+        self.review.as_ref().is_some_and(|r| r.cleared == Some(true))
+    }
+
     /// Total minutes of timed exercise in the session (tenths).
     pub fn minutes_tenths(&self) -> u32 {
         self.exercises.iter().filter_map(|e| e.dose.minutes).map(|m| m.0).sum()

@@ -59,6 +59,18 @@ pub struct Manifest {
     pub description: Option<String>,
 }
 
+/// The strength of a parameter's source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Grade {
+    /// A trial, guideline or clinic protocol.
+    Primary,
+    /// A summary, review or practitioner source.
+    Secondary,
+    /// A choice of the protocol's authors.
+    Project,
+}
+
 #[derive(Debug, Clone)]
 pub struct Parameter {
     pub id: String,
@@ -66,6 +78,21 @@ pub struct Parameter {
     pub value: ParamValue,
     pub description: String,
     pub unit: Option<String>,
+    pub source: Option<String>,
+    pub grade: Option<Grade>,
+}
+
+/// What a regress scales back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ScaleBack {
+    /// Every exercise of the next session.
+    #[default]
+    All,
+    /// The exercises that carry the pain: those stopped early, else those of the last session
+    /// not done without pain at the same or a higher dose in the past 14 days (all of the last
+    /// session's when that leaves none).
+    Implicated,
 }
 
 #[derive(Debug, Clone)]
@@ -75,6 +102,9 @@ pub struct Dosing {
     pub regress: DoseChange,
     pub days_between_sessions: u32,
     pub rest_days: u32,
+    pub scale_back: ScaleBack,
+    pub component_gap_days: u32,
+    pub round_minutes: Option<super::quantity::Tenths>,
 }
 
 /// Script text with the place it was written, so compile and run errors point into the file.
@@ -136,6 +166,17 @@ pub struct Template {
     pub regress: Option<DoseChange>,
     /// Fewest days between two sessions of this exercise (0 or 1: no constraint).
     pub min_days_between: u32,
+    /// Fewest days at one level before stepping up again (0: no limit).
+    pub min_days_per_level: u32,
+}
+
+/// A named condition of a rule (see `syntax::protocol::RawRuleCriterion`).
+#[derive(Debug, Clone)]
+pub struct RuleCriterion {
+    pub id: String,
+    pub description: String,
+    pub patient: Option<String>,
+    pub script: Script,
 }
 
 #[derive(Debug, Clone)]
@@ -152,6 +193,19 @@ pub struct Rule {
     pub dose: Option<DoseChange>,
     pub rest_days: Option<u32>,
     pub source: Option<String>,
+    /// Further conditions that must all hold.
+    pub criteria: Vec<RuleCriterion>,
+    /// For `refer`: how soon.
+    pub urgency: Option<super::decision::Urgency>,
+    /// For `refer`: stands until a clinician's review clears it.
+    pub sticky: bool,
+}
+
+impl Rule {
+    /// The rule's condition and its criteria.
+    pub fn scripts(&self) -> impl Iterator<Item = &Script> {
+        std::iter::once(&self.when).chain(self.criteria.iter().map(|c| &c.script))
+    }
 }
 
 /// A `.rhai` file of helper functions that rules and gates may call.

@@ -6,12 +6,14 @@
 //! whole log. Missing values are `()`; write `(last.pain.during ?? 0)` or `x != ()` to test
 //! them. Every function here is pure and documented in README.md ("Rhai API").
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rhai::{Array, Dynamic, Engine, EvalAltResult, ImmutableString, Map};
 
 use super::trace::record;
+use crate::model::decision::Decision;
 use crate::model::log::{Pain, PatientLog, Session, SessionKind};
+use crate::model::protocol::{Category, Impact};
 
 /// Days of history behind `log.pain_baseline` and `log.pain_trend`: two weeks, the window
 /// the pain-monitoring model's weekly comparisons and the protocols' checkpoints use.
@@ -22,18 +24,58 @@ pub const LONGEST_WINDOW_DAYS: i64 = 30;
 
 type Res<T> = Result<T, Box<EvalAltResult>>;
 
+/// Days behind `log.personal_baseline`: four weeks of the patient's own settled sessions.
+pub const PERSONAL_BASELINE_DAYS: i64 = 28;
+/// At most this many settled sessions, the most recent, make the personal baseline.
+pub const PERSONAL_BASELINE_SESSIONS: usize = 5;
+
+/// How a session went beyond what the engine had prescribed for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Beyond {
+    pub exercise: String,
+    /// `dose`: above the prescribed dose or level; `unplanned`: high-impact work that was not
+    /// prescribed (e.g. running before its phase).
+    pub what: &'static str,
+}
+
+/// What the replay knows beside the log: each exercise's category and impact, and per
+/// session the decision given after it and how it went beyond the previous prescription.
+/// Filled in session order while replaying; a script only ever reads sessions up to the one
+/// being evaluated, whose entries are set by then (or left unset: read as `()`).
+pub struct Context {
+    pub templates: Vec<(Category, Impact)>,
+    pub decision: Vec<OnceLock<Decision>>,
+    pub beyond: Vec<OnceLock<Vec<Beyond>>>,
+}
+
+impl Context {
+    pub fn new(templates: Vec<(Category, Impact)>, sessions: usize) -> Context {
+        Context {
+            templates,
+            decision: (0..sessions).map(|_| OnceLock::new()).collect(),
+            beyond: (0..sessions).map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    fn is_training(&self, template: usize) -> bool {
+        self.templates.get(template).is_some_and(|(c, _)| *c != Category::Mobility)
+    }
+}
+
 /// The log as of one session (`end`, inclusive): later sessions are invisible, which is what
 /// lets the engine replay a log session by session.
 #[derive(Clone)]
 pub struct LogView {
     pub log: Arc<PatientLog>,
     pub end: usize,
+    pub ctx: Arc<Context>,
 }
 
 #[derive(Clone)]
 pub struct SessionView {
     log: Arc<PatientLog>,
     idx: usize,
+    ctx: Arc<Context>,
 }
 
 /// The protocol's parameters as scripts see them (`params.NAME`): read-only, each read
@@ -74,7 +116,7 @@ impl LogView {
     }
 
     fn view(&self, idx: usize) -> Dynamic {
-        Dynamic::from(SessionView { log: self.log.clone(), idx })
+        Dynamic::from(SessionView { log: self.log.clone(), idx, ctx: self.ctx.clone() })
     }
 
     /// Indices of the sessions within `days` days ending at the last one (both ends included).
@@ -104,6 +146,7 @@ pub fn field_value(s: &Session, start: crate::model::quantity::Date, field: &str
         "pain.during" => r(s.pain.during),
         "pain.after" => r(s.pain.after),
         "pain.next_day" => r(s.pain.next_day),
+        "pain.worst" => worst_pain(&s.pain).map(f64::from),
         "fatigue" => r(s.fatigue),
         "minutes" => Some(f64::from(s.minutes_tenths()) / 10.0),
         "day" => Some(s.date.days_since(start) as f64),
@@ -120,8 +163,23 @@ pub fn field_value(s: &Session, start: crate::model::quantity::Date, field: &str
 }
 
 /// The fields `values`, `all_have`, `slope` and `previous_values` accept.
-pub const FIELDS: [&str; 9] =
-    ["pain.before", "pain.during", "pain.after", "pain.next_day", "fatigue", "minutes", "day", "rom.NAME", "measures.NAME"];
+pub const FIELDS: [&str; 10] =
+    ["pain.before", "pain.during", "pain.after", "pain.next_day", "pain.worst", "fatigue", "minutes", "day", "rom.NAME", "measures.NAME"];
+
+/// The highest of the pain ratings a session has, whichever were given.
+pub fn worst_pain(p: &Pain) -> Option<u8> {
+    [p.before, p.during, p.after, p.next_day].into_iter().flatten().map(|r| r.0).max()
+}
+
+/// The median of some numbers (the mean of the middle two for an even count).
+pub fn median_of(mut xs: Vec<f64>) -> Option<f64> {
+    if xs.is_empty() {
+        return None;
+    }
+    xs.sort_by(f64::total_cmp);
+    let n = xs.len();
+    Some(if n % 2 == 1 { xs[n / 2] } else { (xs[n / 2 - 1] + xs[n / 2]) / 2.0 })
+}
 
 fn number(v: f64) -> Dynamic {
     if v.fract() == 0.0 && v.abs() < 9.0e15 { int(v as i64) } else { float(v) }
@@ -215,6 +273,11 @@ fn extreme(arr: Array, want_max: bool) -> Res<Dynamic> {
     Ok(best.map_or(Dynamic::UNIT, |(_, d)| d))
 }
 
+fn median(arr: Array) -> Res<Dynamic> {
+    let xs = arr.iter().map(as_number).collect::<Res<Vec<f64>>>()?;
+    Ok(median_of(xs).map_or(Dynamic::UNIT, number))
+}
+
 fn exercise_sessions(arr: Array) -> Res<Array> {
     let mut out = Array::new();
     for d in arr {
@@ -254,6 +317,93 @@ fn pain_baseline(v: &LogView) -> Dynamic {
     float(before.iter().sum::<f64>() / before.len() as f64)
 }
 
+/// Settled: every rating given after exercise (during, after, next morning) stayed at or
+/// below the session's own pre-exercise pain, and the next morning was rated.
+fn settled(s: &Session) -> Option<u8> {
+    let before = s.pain.before?.0;
+    s.pain.next_day?;
+    [s.pain.during, s.pain.after, s.pain.next_day].into_iter().flatten().all(|r| r.0 <= before).then_some(before)
+}
+
+/// The patient's own recent baseline: the median pre-exercise pain of the last settled
+/// exercise sessions before this one (at most 5, within 28 days); without any, the median
+/// of every earlier pre-exercise rating in the window; without those, `()`.
+fn personal_baseline(v: &LogView) -> Dynamic {
+    let last = v.last().date;
+    let earlier: Vec<&Session> = v.sessions()[..v.end]
+        .iter()
+        .rev()
+        .take_while(|s| last.days_since(s.date) <= PERSONAL_BASELINE_DAYS)
+        .filter(|s| s.kind == SessionKind::Exercise)
+        .collect();
+    let settled: Vec<f64> = earlier.iter().filter_map(|s| settled(s)).take(PERSONAL_BASELINE_SESSIONS).map(f64::from).collect();
+    let pool = if settled.is_empty() { earlier.iter().filter_map(|s| s.pain.before).map(|r| f64::from(r.0)).collect() } else { settled };
+    median_of(pool).map_or(Dynamic::UNIT, number)
+}
+
+/// Days between the last exercise session and the one before it; `()` with fewer than two.
+fn training_gap(v: &LogView) -> Dynamic {
+    let mut it = v.sessions().iter().rev().filter(|s| s.kind == SessionKind::Exercise);
+    match (it.next(), it.next()) {
+        (Some(a), Some(b)) => int(a.date.days_since(b.date)),
+        _ => Dynamic::UNIT,
+    }
+}
+
+/// Training minutes (timed exercise other than mobility) of a session, in tenths.
+fn training_tenths(ctx: &Context, s: &Session) -> u32 {
+    s.exercises.iter().filter(|e| ctx.is_training(e.template)).filter_map(|e| e.dose.minutes).map(|m| m.0).sum()
+}
+
+/// The single-session spike guard (Frandsen 2025): the last session's training minutes
+/// against the longest of the `LONGEST_WINDOW_DAYS` days before it. Sessions that were
+/// spikes themselves do not raise the reference, so the guard holds for as long as the
+/// patient keeps training above it. A map `{minutes, longest, ratio}`; `()` for a session
+/// without training minutes or without earlier training to compare with.
+fn training_spike(v: &LogView, ratio: f64) -> Dynamic {
+    let sessions = v.sessions();
+    let last_date = v.last().date;
+    // Sessions in the 60 days before the last: enough for every reference in the window.
+    let from = sessions.iter().position(|s| last_date.days_since(s.date) <= 2 * LONGEST_WINDOW_DAYS).unwrap_or(v.end);
+    let mut accepted: Vec<(crate::model::quantity::Date, u32)> = Vec::new();
+    let mut result = Dynamic::UNIT;
+    for s in &sessions[from..] {
+        let minutes = training_tenths(&v.ctx, s);
+        if minutes == 0 {
+            continue;
+        }
+        let longest = accepted.iter().filter(|(d, _)| s.date.days_since(*d) <= LONGEST_WINDOW_DAYS).map(|(_, m)| *m).max().unwrap_or(0);
+        let spike = longest > 0 && f64::from(minutes) > f64::from(longest) * ratio;
+        if s.date == last_date {
+            if longest > 0 {
+                let mut m = Map::new();
+                m.insert("minutes".into(), number(f64::from(minutes) / 10.0));
+                m.insert("longest".into(), number(f64::from(longest) / 10.0));
+                m.insert("spike".into(), Dynamic::from_bool(spike));
+                result = Dynamic::from_map(m);
+            }
+        } else if !spike {
+            accepted.push((s.date, minutes));
+        }
+    }
+    result
+}
+
+/// The largest shortfall of a range-of-motion measure against the other side's value of the
+/// same motion (`hip_flexion` against `hip_flexion_other_side`); `()` without such a pair.
+fn rom_side_deficit(s: &Session) -> Dynamic {
+    let mut worst: Option<f64> = None;
+    for (k, other) in &s.rom {
+        if let Some(motion) = k.strip_suffix("_other_side")
+            && let Some(own) = s.rom.get(motion)
+        {
+            let d = other - own;
+            worst = Some(worst.map_or(d, |w: f64| w.max(d)));
+        }
+    }
+    worst.map_or(Dynamic::UNIT, number)
+}
+
 fn pain_trend(v: &LogView) -> Dynamic {
     let pts: Vec<(f64, f64)> = v
         .window(BASELINE_WINDOW_DAYS)
@@ -277,9 +427,13 @@ fn intake_map(v: &LogView) -> Dynamic {
     Dynamic::from_map(m)
 }
 
-fn exercise_map(e: &crate::model::log::Performed) -> Dynamic {
+fn exercise_map(ctx: &Context, e: &crate::model::log::Performed) -> Dynamic {
     let mut m = Map::new();
     m.insert("id".into(), Dynamic::from(e.id.to_string()));
+    if let Some((c, i)) = ctx.templates.get(e.template) {
+        m.insert("category".into(), Dynamic::from(format!("{c:?}").to_lowercase()));
+        m.insert("impact".into(), Dynamic::from(format!("{i:?}").to_lowercase()));
+    }
     m.insert("sets".into(), opt_int(e.dose.sets));
     m.insert("reps".into(), opt_int(e.dose.reps));
     m.insert("hold_s".into(), opt_int(e.dose.hold_s));
@@ -323,6 +477,9 @@ pub fn register(engine: &mut Engine) {
     });
     engine.register_get("pain_baseline", |v: &mut LogView| recorded(None, "log.pain_baseline", pain_baseline(v)));
     engine.register_get("pain_trend", |v: &mut LogView| recorded(None, "log.pain_trend", pain_trend(v)));
+    engine.register_get("personal_baseline", |v: &mut LogView| recorded(None, "log.personal_baseline", personal_baseline(v)));
+    engine.register_get("training_gap", |v: &mut LogView| recorded(None, "log.training_gap", training_gap(v)));
+    engine.register_fn("training_spike", |v: &mut LogView, ratio: f64| recorded(None, "log.training_spike", training_spike(v, ratio)));
     engine.register_get("weekly_minutes", |v: &mut LogView| {
         recorded(None, "log.weekly_minutes", number(f64::from(v.minutes_between(0, 7)) / 10.0))
     });
@@ -381,9 +538,39 @@ pub fn register(engine: &mut Engine) {
         record(Some(v.idx), "symptoms", &Dynamic::from_array(a.clone()));
         a
     });
-    engine.register_get("exercises", |v: &mut SessionView| -> Array { sess(v).exercises.iter().map(exercise_map).collect() });
+    engine
+        .register_get("exercises", |v: &mut SessionView| -> Array { sess(v).exercises.iter().map(|e| exercise_map(&v.ctx, e)).collect() });
     engine.register_get("minutes", |v: &mut SessionView| {
         recorded(Some(v.idx), "minutes", number(f64::from(sess(v).minutes_tenths()) / 10.0))
+    });
+    engine.register_get("training_minutes", |v: &mut SessionView| {
+        recorded(Some(v.idx), "training_minutes", number(f64::from(training_tenths(&v.ctx, sess(v))) / 10.0))
+    });
+    engine.register_get("rom_side_deficit", |v: &mut SessionView| recorded(Some(v.idx), "rom_side_deficit", rom_side_deficit(sess(v))));
+    engine.register_get("decision", |v: &mut SessionView| {
+        v.ctx.decision.get(v.idx).and_then(OnceLock::get).map_or(Dynamic::UNIT, |d| Dynamic::from(d.as_str().to_string()))
+    });
+    engine.register_get("beyond_plan", |v: &mut SessionView| -> Array {
+        let items = v.ctx.beyond.get(v.idx).and_then(OnceLock::get).map(Vec::as_slice).unwrap_or_default();
+        let a: Array = items
+            .iter()
+            .map(|b| {
+                let mut m = Map::new();
+                m.insert("id".into(), Dynamic::from(b.exercise.clone()));
+                m.insert("what".into(), Dynamic::from(b.what.to_string()));
+                Dynamic::from_map(m)
+            })
+            .collect();
+        record(Some(v.idx), "beyond_plan", &Dynamic::from_array(a.clone()));
+        a
+    });
+    engine.register_get("review", |v: &mut SessionView| {
+        let Some(r) = &sess(v).review else { return Dynamic::UNIT };
+        let mut m = Map::new();
+        m.insert("by".into(), r.by.clone().map_or(Dynamic::UNIT, Dynamic::from));
+        m.insert("note".into(), r.note.clone().map_or(Dynamic::UNIT, Dynamic::from));
+        m.insert("cleared".into(), Dynamic::from_bool(r.cleared == Some(true)));
+        recorded(Some(v.idx), "review", Dynamic::from_map(m))
     });
     engine.register_get("stopped", |v: &mut SessionView| {
         recorded(Some(v.idx), "stopped", Dynamic::from_bool(sess(v).exercises.iter().any(|e| !e.completed)))
@@ -399,7 +586,7 @@ pub fn register(engine: &mut Engine) {
     });
     engine.register_fn("did", |v: &mut SessionView, id: &str| -> bool { sess(v).exercises.iter().any(|e| e.id == id) });
     engine.register_fn("exercise", |v: &mut SessionView, id: &str| -> Dynamic {
-        sess(v).exercises.iter().find(|e| e.id == id).map_or(Dynamic::UNIT, exercise_map)
+        sess(v).exercises.iter().find(|e| e.id == id).map_or(Dynamic::UNIT, |e| exercise_map(&v.ctx, e))
     });
 
     // Pain.
@@ -407,6 +594,7 @@ pub fn register(engine: &mut Engine) {
     engine.register_get("during", |p: &mut PainView| recorded(Some(p.idx), "pain.during", opt_int(p.pain.during.map(|r| r.0))));
     engine.register_get("after", |p: &mut PainView| recorded(Some(p.idx), "pain.after", opt_int(p.pain.after.map(|r| r.0))));
     engine.register_get("next_day", |p: &mut PainView| recorded(Some(p.idx), "pain.next_day", opt_int(p.pain.next_day.map(|r| r.0))));
+    engine.register_get("worst", |p: &mut PainView| recorded(Some(p.idx), "pain.worst", opt_int(worst_pain(&p.pain))));
 
     // Helpers over arrays.
     engine.register_fn("values", |a: Array, f: ImmutableString| values(a, &f));
@@ -414,13 +602,16 @@ pub fn register(engine: &mut Engine) {
     engine.register_fn("slope", |a: Array, f: ImmutableString| slope(a, &f));
     engine.register_fn("exercise_sessions", exercise_sessions);
     engine.register_fn("mean", mean);
+    engine.register_fn("median", median);
     engine.register_fn("sum", sum);
     engine.register_fn("max", |a: Array| extreme(a, true));
     engine.register_fn("min", |a: Array| extreme(a, false));
 }
 
 /// Function names the API adds, for "unknown function" checks and did-you-mean.
-pub const FUNCTIONS: [&str; 16] = [
+pub const FUNCTIONS: [&str; 18] = [
+    "median",
+    "training_spike",
     "window_days",
     "recent",
     "previous",
@@ -440,8 +631,8 @@ pub const FUNCTIONS: [&str; 16] = [
 ];
 
 /// The view of one session, as the engine puts `last` in a script's scope.
-pub fn session_view(log: &Arc<PatientLog>, idx: usize) -> SessionView {
-    SessionView { log: log.clone(), idx }
+pub fn session_view(log: &Arc<PatientLog>, idx: usize, ctx: &Arc<Context>) -> SessionView {
+    SessionView { log: log.clone(), idx, ctx: ctx.clone() }
 }
 
 #[cfg(test)]
@@ -474,6 +665,8 @@ mod tests {
                 .collect(),
             override_phase: None,
             override_note: None,
+            review: None,
+            notes: None,
         }
     }
 
@@ -497,8 +690,9 @@ mod tests {
         let engine = super::super::engine::sandboxed();
         let log = log();
         let mut scope = rhai::Scope::new();
-        scope.push_constant("log", LogView { log: log.clone(), end: log.sessions.len() - 1 });
-        scope.push_constant("last", session_view(&log, log.sessions.len() - 1));
+        let ctx = Arc::new(Context::new(vec![(Category::Cardio, Impact::Low)], log.sessions.len()));
+        scope.push_constant("log", LogView { log: log.clone(), end: log.sessions.len() - 1, ctx: ctx.clone() });
+        scope.push_constant("last", session_view(&log, log.sessions.len() - 1, &ctx));
         engine.eval_with_scope::<Dynamic>(&mut scope, script).unwrap_or_else(|e| panic!("{script}: {e}"))
     }
 
@@ -521,7 +715,7 @@ mod tests {
         let engine = super::super::engine::sandboxed();
         let mut scope = rhai::Scope::new();
         let l = log();
-        scope.push_constant("log", LogView { log: l.clone(), end: 4 });
+        scope.push_constant("log", LogView { log: l.clone(), end: 4, ctx: Arc::new(Context::new(Vec::new(), 5)) });
         let err = engine.eval_with_scope::<Dynamic>(&mut scope, "values(log.sessions, \"pian.after\")").unwrap_err();
         assert!(err.to_string().contains("unknown session field `pian.after`"), "{err}");
     }

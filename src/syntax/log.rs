@@ -7,7 +7,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::Spanned;
-use crate::model::log::{Intake, Pain, SessionKind, Symptom};
+use crate::model::log::{Intake, Pain, Review, SessionKind, Symptom};
 use crate::model::quantity::{Date, Rating, Tenths};
 use compact_str::CompactString;
 
@@ -58,9 +58,13 @@ pub struct RawSession {
     /// A clinician decision the engine must respect.
     #[serde(default, rename = "override")]
     pub override_: Option<RawOverride>,
-    /// Free text for people; checked to be text, not kept (no rule reads it).
+    /// Contract 1.1: a clinician's review; `cleared: true` closes an open referral.
     #[serde(default)]
-    pub notes: Option<FreeText>,
+    pub review: Option<Review>,
+    /// Free text for people: no rule reads it; the answer shows the clinician every note
+    /// since the last review.
+    #[serde(default)]
+    pub notes: Option<String>,
 }
 
 /// One exercise as performed.
@@ -98,26 +102,4 @@ pub struct RawOverride {
     pub phase: Option<Spanned<String>>,
     #[serde(default)]
     pub note: Option<String>,
-}
-
-/// Free text that is validated as text but not stored, so reading a long note costs no
-/// allocation.
-#[derive(Debug, Clone, Copy, JsonSchema)]
-#[schemars(transparent)]
-pub struct FreeText(#[schemars(with = "String")] ());
-
-impl<'de> Deserialize<'de> for FreeText {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<FreeText, D::Error> {
-        struct V;
-        impl serde::de::Visitor<'_> for V {
-            type Value = FreeText;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("text")
-            }
-            fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<FreeText, E> {
-                Ok(FreeText(()))
-            }
-        }
-        d.deserialize_str(V)
-    }
 }

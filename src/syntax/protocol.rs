@@ -73,6 +73,10 @@ pub struct RawParameter {
     pub unit: Option<String>,
     #[serde(default)]
     pub source: Option<String>,
+    /// How strong the source is for this value: `primary` (a trial, guideline or clinic
+    /// protocol), `secondary` (a summary or practitioner source) or `project` (a choice).
+    #[serde(default)]
+    pub grade: Option<crate::model::protocol::Grade>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -93,6 +97,17 @@ pub struct RawDosing {
     /// Rest days before the next session after a `rest` decision (a rule may ask for more).
     #[serde(default)]
     pub rest_days: Option<u32>,
+    /// What a regress scales back: `all` exercises (the default), or only the `implicated`
+    /// ones (stopped early, or not done without pain at the same dose in the past 14 days).
+    #[serde(default)]
+    pub scale_back: Option<crate::model::protocol::ScaleBack>,
+    /// Days after one component (cardio, or strength and core) stepped up before the other
+    /// may (e.g. 7: running and strength never progress in the same week). 0: no limit.
+    #[serde(default)]
+    pub component_gap_days: Option<u32>,
+    /// Round planned minutes to this step (e.g. 0.5 for whole or half minutes).
+    #[serde(default)]
+    pub round_minutes: Option<crate::model::quantity::Tenths>,
 }
 
 /// A dose change: a move along the ladder, or arithmetic steps on the dose fields.
@@ -202,6 +217,10 @@ pub struct RawTemplate {
     /// session that comes sooner.
     #[serde(default)]
     pub min_days_between: Option<u32>,
+    /// Fewest days at one level (or dose) before this exercise steps up again (e.g. 7 for
+    /// weekly strength steps).
+    #[serde(default)]
+    pub min_days_per_level: Option<u32>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -252,6 +271,9 @@ pub struct RawRule {
     pub phases: Option<Vec<Spanned<String>>>,
     /// A Rhai expression that yields true when the rule fires. Write it as a block (`|`).
     pub when: Spanned<String>,
+    /// Further named conditions, all of which must hold as well (see `RawRuleCriterion`).
+    #[serde(default)]
+    pub criteria: Vec<RawRuleCriterion>,
     pub then: RawThen,
     /// The citation behind the rule.
     #[serde(default)]
@@ -274,4 +296,26 @@ pub struct RawThen {
     /// Rest days before the next session (for `rest`).
     #[serde(default)]
     pub rest_days: Option<u32>,
+    /// For `refer`: how soon (`urgent`: today; `routine`: before the next session; the default).
+    #[serde(default)]
+    pub urgency: Option<crate::model::decision::Urgency>,
+    /// For `refer`: the referral stands until a session records a clinician's review with
+    /// `cleared: true` (default `true`).
+    #[serde(default)]
+    pub sticky: Option<bool>,
+}
+
+/// A named condition of a rule: the rule fires only when all hold, and a `hold` with no rule
+/// fired explains itself by the criteria of the nearest progress rule that were not met.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawRuleCriterion {
+    pub id: Spanned<String>,
+    /// What the criterion asks, for the clinician ("two clean sessions at this level").
+    pub description: String,
+    /// The same in plain words for the patient, said when it is not met.
+    #[serde(default)]
+    pub patient: Option<String>,
+    /// A Rhai expression that yields true when the criterion is met.
+    pub when: Spanned<String>,
 }

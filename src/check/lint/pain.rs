@@ -23,8 +23,7 @@ fn reads_pain(toks: &[Token<'_>]) -> bool {
 
 pub fn lint(p: &Protocol, lib: &Library<'_>, diags: &mut Diagnostics) {
     for rule in p.rules.iter().filter(|r| r.decision == Decision::Progress) {
-        let toks = tokens(&rule.when.text);
-        if reads_pain(&lib.reach(&toks)) {
+        if rule.scripts().any(|s| reads_pain(&lib.reach(&tokens(&s.text)))) {
             continue;
         }
         diags.push(

@@ -11,12 +11,10 @@ use crate::model::decision::Decision;
 use crate::model::log::Symptom;
 use crate::model::protocol::Protocol;
 
-/// Symptoms of the contract that are not red flags: swelling after exercise scales back
-/// (regress) and only needs a provider with other signs, which are red flags of their own.
-const NOT_RED_FLAGS: [Symptom; 1] = [Symptom::Swelling];
-
+/// Every symptom of the contract is a red flag: the red-flag table of the evidence lists
+/// swelling too (a deep joint like the hip rarely swells visibly).
 pub fn red_flags() -> impl Iterator<Item = Symptom> {
-    Symptom::ALL.into_iter().filter(|s| !NOT_RED_FLAGS.contains(s))
+    Symptom::ALL.into_iter()
 }
 
 pub fn lint(p: &Protocol, lib: &Library<'_>, diags: &mut Diagnostics) {
@@ -25,8 +23,18 @@ pub fn lint(p: &Protocol, lib: &Library<'_>, diags: &mut Diagnostics) {
         .iter()
         .filter(|r| r.decision == Decision::Refer)
         .map(|r| {
-            let toks = tokens(&r.when.text);
-            let named = lib.reach(&toks).iter().filter(|t| t.kind == Kind::Str).filter_map(|t| t.str_value()).map(str::to_string).collect();
+            let named = r
+                .scripts()
+                .flat_map(|s| {
+                    let toks = tokens(&s.text);
+                    lib.reach(&toks)
+                        .iter()
+                        .filter(|t| t.kind == Kind::Str)
+                        .filter_map(|t| t.str_value())
+                        .map(str::to_string)
+                        .collect::<Vec<_>>()
+                })
+                .collect();
             (r.phases.as_ref(), named)
         })
         .collect();
@@ -94,20 +102,20 @@ mod tests {
         assert_eq!(
             with_code(&d, Code::RedFlagNotReferred),
             [
-                "W0508 1:17 no rule refers on red-flag symptom `giving_way`",
                 "W0508 1:17 no rule refers on red-flag symptoms `numbness` and `fever` in phase `build`",
+                "W0508 1:17 no rule refers on red-flag symptoms `swelling`, `giving_way`, `fall_or_impact`, `warmth_redness`, `rest_pain`, `cannot_bear_weight` and `weight_loss`",
             ]
         );
     }
 
     #[test]
-    fn swelling_is_not_a_red_flag_and_hold_does_not_count() {
+    fn swelling_is_a_red_flag_and_hold_does_not_count() {
         let rules = "rules:\n  - id: h\n    description: d\n    when: |\n      last.has_symptom(\"fever\")\n    then: { decision: hold }\n    source: s\n";
         let d = diagnostics(&[("rules/r.yaml", rules)]);
         assert_eq!(
             with_code(&d, Code::RedFlagNotReferred),
             [
-                "W0508 1:17 no rule refers on red-flag symptoms `sharp_pain`, `night_pain`, `walking_limited`, `daily_tasks_limited`, `giving_way`, `numbness` and `fever`"
+                "W0508 1:17 no rule refers on red-flag symptoms `sharp_pain`, `night_pain`, `walking_limited`, `daily_tasks_limited`, `swelling`, `giving_way`, `numbness`, `fever`, `fall_or_impact`, `warmth_redness`, `rest_pain`, `cannot_bear_weight` and `weight_loss`"
             ]
         );
     }
