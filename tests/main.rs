@@ -6,6 +6,7 @@ mod batch;
 mod check;
 mod diagnostics;
 mod examples;
+mod hardening;
 mod hip_rules;
 mod next;
 mod props;
