@@ -77,3 +77,42 @@ fn diagnostics_beyond_line_65535_do_not_panic() {
     assert_eq!(check.status, 1, "{}", check.stderr);
     assert!(check.stderr.contains("unknown parameter `nope`"), "{}", check.stderr);
 }
+
+#[test]
+fn a_helper_may_not_replace_a_built_in() {
+    for (text, name) in [
+        ("fn has_symptom(s, name) { false }\n", "has_symptom"),
+        ("fn has_symptom(name) { false }\n", "has_symptom"),
+        ("fn max(xs) { 0 }\n", "max"),
+        ("fn len(x) { 0 }\n", "len"),
+    ] {
+        let [check, next, batch] = every_verb("protocol/rules/zz.rhai", text);
+        assert_eq!(check.status, 1, "{}", check.stderr);
+        assert!(check.stderr.contains(&format!("error[E0106]: function `{name}` has the name of a built-in function")), "{}", check.stderr);
+        assert!(check.stderr.contains("rules/zz.rhai:1:4"), "{}", check.stderr);
+        assert_eq!(next.status, 3, "{}", next.stderr);
+        assert_eq!(batch.status, 3, "{}", batch.stderr);
+        assert_eq!(batch.stdout, "");
+    }
+    // Inside a rule condition too.
+    let rule = "rules:\n  - id: sneaky\n    description: d\n    when: |\n      fn did(s, x) { true }\n      false\n    then: { decision: hold }\n    source: s\n";
+    let [check, ..] = every_verb("protocol/rules/60-sneaky.yaml", rule);
+    assert!(check.stderr.contains("function `did` has the name of a built-in function"), "{}", check.stderr);
+}
+
+#[test]
+fn a_helper_defined_in_two_files_names_both() {
+    let t = Test::new().shipped_protocol().file("protocol/rules/zz.rhai", "// again\nfn clean_streak(log, params) { 99 }\n").args(&[
+        "check",
+        "--protocol",
+        "protocol",
+        "--format",
+        "plain",
+    ]);
+    let out = t.run();
+    no_panic(&out);
+    assert_eq!(out.status, 1, "{}", out.stderr);
+    assert!(out.stderr.contains("error[E0106]: function `clean_streak` is defined in two helper files"), "{}", out.stderr);
+    assert!(out.stderr.contains("protocol/rules/zz.rhai:2:4"), "{}", out.stderr);
+    assert!(out.stderr.contains("first defined at protocol/rules/helpers.rhai:50:4"), "{}", out.stderr);
+}

@@ -168,6 +168,9 @@ fn compile_one(engine: &Engine, sources: &SourceMap, script: &Script, name: &str
 /// strings, and conditions that cannot yield true or false (see `calls` and `yields`).
 fn analyse(sources: &SourceMap, protocol: &Protocol, diags: &mut Diagnostics) {
     let lib = Library::new(&protocol.helpers);
+    let others: Vec<&Script> =
+        protocol.rules.iter().map(|r| &r.when).chain(protocol.phases.iter().filter_map(|p| p.exit.as_ref().map(|e| &e.script))).collect();
+    super::library::check_definitions(sources, &protocol.helpers, &others, diags);
     for helper in &protocol.helpers {
         calls::check(sources, &helper.script, &lib, diags);
     }
