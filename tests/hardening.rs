@@ -116,3 +116,129 @@ fn a_helper_defined_in_two_files_names_both() {
     assert!(out.stderr.contains("protocol/rules/zz.rhai:2:4"), "{}", out.stderr);
     assert!(out.stderr.contains("first defined at protocol/rules/helpers.rhai:50:4"), "{}", out.stderr);
 }
+
+/// `next` on a log, plain messages.
+fn next_on(log: &str, name: &str) -> Output {
+    let out = Test::new().file(name, log).args(&["next", name, "--message-format", "plain"]).run();
+    no_panic(&out);
+    out
+}
+
+#[test]
+fn rom_and_measures_must_be_finite_and_plausible() {
+    for (field, value, message) in [
+        ("rom: { hip_flexion: VALUE }", ".nan", "`.nan` is not a finite number: expected a number"),
+        ("rom: { hip_flexion: VALUE }", ".inf", "`.inf` is not a finite number: expected a number"),
+        ("rom: { hip_flexion: VALUE }", "-.inf", "`-.inf` is not a finite number: expected a number"),
+        ("rom: { hip_flexion: VALUE }", "1e9", "1000000000 is out of range: expected a number from -180 to 360"),
+        ("rom: { hip_flexion: VALUE }", "-400", "-400 is out of range: expected a number from -180 to 360"),
+        ("measures: { plank_s: VALUE }", ".nan", "`.nan` is not a finite number: expected a number"),
+        ("measures: { plank_s: VALUE }", "1e12", "1000000000000 is out of range: expected a number from -1000000 to 1000000"),
+    ] {
+        let log = CLEAN.replace(
+            "    fatigue: 3\n    exercises:\n      - { id: walking, minutes: 15 }\n  - date: 2026-09-04",
+            &format!(
+                "    fatigue: 3\n    {}\n    exercises:\n      - {{ id: walking, minutes: 15 }}\n  - date: 2026-09-04",
+                field.replace("VALUE", value)
+            ),
+        );
+        assert!(log.contains(value));
+        let out = next_on(&log, "log.yaml");
+        assert_eq!(out.status, 4, "{value}: {}", out.stderr);
+        assert!(out.stderr.contains(&format!("error[E0601]: {message}")), "{value}: {}", out.stderr);
+        assert!(out.stderr.contains("log.yaml:8:"), "{value}: {}", out.stderr);
+    }
+    // In range: answered.
+    let log = CLEAN
+        .replace("    fatigue: 3\n    exercises", "    fatigue: 3\n    rom: { knee_extension: -5, hip_flexion: 120.5 }\n    exercises");
+    assert_eq!(next_on(&log, "log.yaml").status, 0);
+    // JSON too.
+    let json = r#"{"patient":"P-1","start":"2026-09-01","intake":{"provider_cleared":true},"sessions":[{"date":"2026-09-02","rom":{"hip_flexion":1e300}}]}"#;
+    let out = next_on(json, "log.json");
+    assert_eq!(out.status, 4);
+    assert!(out.stderr.contains("is out of range: expected a number from -180 to 360"), "{}", out.stderr);
+}
+
+#[test]
+fn exercise_numbers_have_plausible_ranges() {
+    for (from, to, message) in [
+        (
+            "minutes: 15 }\n  - date: 2026-09-04",
+            "minutes: 100000 }\n  - date: 2026-09-04",
+            "is out of range: expected a number from 0 to 1440",
+        ),
+        (
+            "minutes: 15 }\n  - date: 2026-09-04",
+            "minutes: 15, sets: 4294967295 }\n  - date: 2026-09-04",
+            "4294967295 is out of range: expected a whole number from 0 to 100",
+        ),
+        (
+            "minutes: 15 }\n  - date: 2026-09-04",
+            "minutes: 15, reps: 100000 }\n  - date: 2026-09-04",
+            "100000 is out of range: expected a whole number from 0 to 1000",
+        ),
+        (
+            "minutes: 15 }\n  - date: 2026-09-04",
+            "minutes: 15, hold_s: 86400 }\n  - date: 2026-09-04",
+            "86400 is out of range: expected a whole number from 0 to 3600",
+        ),
+        (
+            "minutes: 15 }\n  - date: 2026-09-04",
+            "minutes: 15, load_kg: 5000 }\n  - date: 2026-09-04",
+            "5000 is out of range: expected a number from 0 to 1000",
+        ),
+        ("minutes: 15 }\n  - date: 2026-09-04", "minutes: .nan }\n  - date: 2026-09-04", "`.nan` is not a finite number"),
+    ] {
+        let log = CLEAN.replacen(from, to, 1);
+        let out = next_on(&log, "log.yaml");
+        assert_eq!(out.status, 4, "{to}: {}", out.stderr);
+        assert!(out.stderr.contains(message), "{to}: {}", out.stderr);
+        assert!(out.stderr.contains("log.yaml:9:"), "{to}: {}", out.stderr);
+    }
+}
+
+#[test]
+fn yaml_budget_breach_is_worded_with_its_limit() {
+    let mut log = String::from("patient: P-1\nstart: 2026-09-01\nintake: { provider_cleared: true }\nsessions:\n");
+    for i in 0..100_000u32 {
+        log.push_str(&format!("  - {{ date: {}-{:02}-{:02}, fatigue: 1 }}\n", 2027 + i / 300, (i / 25) % 12 + 1, i % 25 + 1));
+    }
+    let out = next_on(&log, "log.yaml");
+    assert_eq!(out.status, 4, "{}", out.stderr);
+    assert!(out.stderr.contains("the YAML document is too large: more than 250,000 values (nodes)"), "{}", out.stderr);
+    assert!(!out.stderr.contains("Nodes {"), "{}", out.stderr);
+}
+
+#[test]
+fn a_huge_unknown_exercise_id_is_refused_without_being_echoed() {
+    let id = "x".repeat(10 * 1024 * 1024);
+    let json = format!(
+        r#"{{"patient":"P-1","start":"2026-09-01","intake":{{"provider_cleared":true}},"sessions":[{{"date":"2026-09-02","exercises":[{{"id":"{id}","minutes":5}}]}}]}}"#
+    );
+    let out = next_on(&json, "log.json");
+    assert_eq!(out.status, 4, "{}", &out.stderr[..out.stderr.len().min(500)]);
+    assert!(out.stderr.len() < 2_000, "the message echoes the id: {} bytes", out.stderr.len());
+    assert!(out.stderr.contains("an exercise id is 10485760 characters long: expected at most 256"), "{}", out.stderr);
+    // Unknown and long, but under the id limit: cut in the message.
+    let id = "y".repeat(200);
+    let log = CLEAN.replacen("id: walking", &format!("id: {id}"), 1);
+    let out = next_on(&log, "log.yaml");
+    assert_eq!(out.status, 4);
+    assert!(out.stderr.contains(&format!("unknown exercise `{}…`", "y".repeat(80))), "{}", out.stderr);
+}
+
+#[test]
+fn dates_beyond_plausible_years_are_refused() {
+    for date in ["9999-12-31", "2201-01-01", "1899-12-31"] {
+        let log = CLEAN.replace("2026-09-04", date);
+        let out = next_on(&log, "log.yaml");
+        assert_eq!(out.status, 4, "{date}: {}", out.stderr);
+        assert!(out.stderr.contains(&format!("`{date}` is out of range: expected a date from 1900-01-01 to 2200-12-31")), "{}", out.stderr);
+    }
+    // The last possible day still plans a real next date.
+    let log = CLEAN.replace("2026-09-04", "2200-12-31");
+    let out = Test::new().file("log.yaml", &log).args(&["next", "log.yaml", "--format", "json"]).run();
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let answer: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    assert!(answer["next_session"]["date"].as_str().is_some_and(|d| d.starts_with("2201-01-")), "{}", out.stdout);
+}
