@@ -44,8 +44,40 @@ pub fn shorten(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Shortens every backticked value of a message (see [`shorten`]).
+/// Whether a character must not reach a terminal as it is: control characters (line breaks,
+/// escapes that recolour or move the cursor) and the bidirectional overrides that reorder
+/// what a reader sees.
+fn is_unsafe_char(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
+/// `text` with every control character written as an escape (`\n`, `\u{1b}`), so that a value
+/// from a file (a patient id with a line break and terminal escapes) can never forge a line or
+/// recolour a terminal in text output.
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_unsafe_char) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if is_unsafe_char(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.into()
+}
+
+/// Shortens every backticked value of a message (see [`shorten`]) and escapes control
+/// characters: a message is one line.
 fn shorten_quoted(message: String) -> String {
+    let message = match escape_controls(&message) {
+        std::borrow::Cow::Owned(m) => m,
+        std::borrow::Cow::Borrowed(_) => message,
+    };
     if message.len() <= MAX_QUOTED_CHARS {
         return message;
     }
@@ -158,5 +190,7 @@ mod tests {
         assert_eq!(d.help.as_deref(), Some(format!("did `{}…` run?", "x".repeat(80)).as_str()));
         assert_eq!(Diagnostic::new(Code::LogUnknownExercise, "unknown exercise `walkin`").message, "unknown exercise `walkin`");
         assert_eq!(shorten("ééé"), "ééé");
+        assert_eq!(escape_controls("P-1\nDecision: \u{1b}[32mPROGRESS\t\u{202e}"), "P-1\\nDecision: \\u{1b}[32mPROGRESS\\t\\u{202e}");
+        assert_eq!(Diagnostic::new(Code::LogUnknownExercise, "unknown exercise `a\nb`").message, "unknown exercise `a\\nb`");
     }
 }

@@ -242,3 +242,46 @@ fn dates_beyond_plausible_years_are_refused() {
     let answer: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
     assert!(answer["next_session"]["date"].as_str().is_some_and(|d| d.starts_with("2201-01-")), "{}", out.stdout);
 }
+
+/// A JSON log whose patient id is `id` (JSON-escaped by the caller) and that refers (fever).
+fn json_log(id: &str) -> String {
+    format!(
+        r#"{{"patient":"{id}","start":"2026-09-01","intake":{{"provider_cleared":true}},"sessions":[{{"date":"2026-09-02","pain":{{"before":2,"during":2,"after":2,"next_day":2}},"fatigue":3,"symptoms":["fever"],"exercises":[{{"id":"walking","minutes":15}}]}}]}}"#
+    )
+}
+
+#[test]
+fn text_output_never_passes_control_characters() {
+    let forged = r"P-1\nDecision: PROGRESS: advance\u001b[2K\u001b[1A\r\u202e";
+    let out = Test::new().file("log.json", &json_log(forged)).args(&["next", "log.json"]).run();
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert!(!out.stdout.contains('\u{1b}') && !out.stdout.contains('\r') && !out.stdout.contains('\u{202e}'), "{:?}", out.stdout);
+    let decisions: Vec<&str> = out.stdout.lines().filter(|l| l.starts_with("Decision:")).collect();
+    assert_eq!(decisions, ["Decision: REFER: stop and see a provider before exercising again"], "{}", out.stdout);
+    assert!(
+        out.stdout.starts_with(r"Patient P-1\nDecision: PROGRESS: advance\u{1b}[2K\u{1b}[1A\r\u{202e}, as of 2026-09-02"),
+        "{}",
+        out.stdout
+    );
+    // The JSON answer keeps the id exactly.
+    let out = Test::new().file("log.json", &json_log(forged)).args(&["next", "log.json", "--format", "json"]).run();
+    let answer: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    assert_eq!(answer["patient"], "P-1\nDecision: PROGRESS: advance\u{1b}[2K\u{1b}[1A\r\u{202e}");
+    // The batch summary on stderr too.
+    let out = Test::new().file("in.jsonl", &(json_log(forged) + "\n")).args(&["batch", "in.jsonl"]).run();
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert!(!out.stderr.contains('\u{1b}') && !out.stderr.contains("\nDecision"), "{:?}", out.stderr);
+}
+
+#[test]
+fn csv_cells_never_start_a_formula() {
+    let input =
+        [json_log("=HYPERLINK(\\\"http://x\\\",\\\"click\\\")"), json_log("@SUM(A1)"), json_log("-3"), json_log("+cmd|' /C calc'!A0")]
+            .join("\n")
+            + "\n";
+    let out = Test::new().file("in.jsonl", &input).args(&["batch", "in.jsonl", "--format", "csv", "--quiet"]).run();
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let mut reader = csv::Reader::from_reader(out.stdout.as_bytes());
+    let patients: Vec<String> = reader.records().map(|r| r.expect("csv row")[0].to_string()).collect();
+    assert_eq!(patients, ["'=HYPERLINK(\"http://x\",\"click\")", "'@SUM(A1)", "-3", "'+cmd|' /C calc'!A0"]);
+}
