@@ -285,3 +285,35 @@ fn csv_cells_never_start_a_formula() {
     let patients: Vec<String> = reader.records().map(|r| r.expect("csv row")[0].to_string()).collect();
     assert_eq!(patients, ["'=HYPERLINK(\"http://x\",\"click\")", "'@SUM(A1)", "-3", "'+cmd|' /C calc'!A0"]);
 }
+
+/// The shipped protocol plus a rule that runs for ages on patient `P-slow` only.
+fn with_costly_rule(t: Test) -> Test {
+    t.shipped_protocol().file(
+        "protocol/rules/60-costly.yaml",
+        "rules:\n  - id: costly\n    description: Pads a string for seconds.\n    when: |\n      if log.patient == \"P-slow\" {\n        let s = \"\";\n        for i in 0..70000 { s = \"\".pad(10000, \"x\"); }\n      }\n      false\n    then: { decision: hold }\n    source: test\n",
+    )
+}
+
+#[test]
+fn a_costly_rule_is_stopped_by_the_time_budget_and_fails_that_log_only() {
+    let input = [json_log("P-1"), json_log("P-slow"), json_log("P-3")].join("\n") + "\n";
+    let t = with_costly_rule(Test::new().file("in.jsonl", &input)).env("STEPWISE_SCRIPT_SECONDS", "1");
+    let out = t.args(&["batch", "in.jsonl", "--protocol", "protocol", "--quiet"]).run();
+    no_panic(&out);
+    assert_eq!(out.status, 4, "{}", out.stderr);
+    let records: Vec<serde_json::Value> = out.stdout.lines().map(|l| serde_json::from_str(l).expect("json")).collect();
+    assert_eq!(records.len(), 3);
+    assert_eq!(records[0]["decision"], "refer");
+    assert_eq!(records[1]["patient"], "P-slow");
+    assert!(records[1]["error"].as_str().is_some_and(|e| e.contains("the scripts ran past the time budget for one log")), "{}", records[1]);
+    assert_eq!(records[2]["decision"], "refer");
+}
+
+#[test]
+fn jobs_are_capped() {
+    let input = json_log("P-1") + "\n";
+    let out = Test::new().file("in.jsonl", &input).args(&["batch", "in.jsonl", "--jobs", "18446744073709551615"]).run();
+    no_panic(&out);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert!(out.stderr.contains("note: --jobs is capped at"), "{}", out.stderr);
+}
