@@ -125,7 +125,7 @@ pub struct BatchArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = BatchFormat::Jsonl)]
     pub format: BatchFormat,
-    /// Worker threads [default: the number of cores]
+    /// Worker threads [default: the number of cores; at most 4 per core]
     #[arg(short, long, value_name = "N")]
     pub jobs: Option<usize>,
     /// No progress bar and no summary on stderr

@@ -32,13 +32,69 @@ pub struct Diagnostic {
     pub notes: Vec<String>,
 }
 
+/// Longest user value (an id, a key, a word between backticks) a message quotes whole; longer
+/// ones are cut with an ellipsis, so that a 10 MB id is not echoed back.
+pub const MAX_QUOTED_CHARS: usize = 80;
+
+/// Cuts `text` to [`MAX_QUOTED_CHARS`] characters, with `…` when cut.
+pub fn shorten(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(MAX_QUOTED_CHARS) {
+        Some((i, _)) => format!("{}…", &text[..i]).into(),
+        None => text.into(),
+    }
+}
+
+/// Whether a character must not reach a terminal as it is: control characters (line breaks,
+/// escapes that recolour or move the cursor) and the bidirectional overrides that reorder
+/// what a reader sees.
+fn is_unsafe_char(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
+/// `text` with every control character written as an escape (`\n`, `\u{1b}`), so that a value
+/// from a file (a patient id with a line break and terminal escapes) can never forge a line or
+/// recolour a terminal in text output.
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_unsafe_char) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if is_unsafe_char(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.into()
+}
+
+/// Shortens every backticked value of a message (see [`shorten`]) and escapes control
+/// characters: a message is one line.
+fn shorten_quoted(message: String) -> String {
+    let message = match escape_controls(&message) {
+        std::borrow::Cow::Owned(m) => m,
+        std::borrow::Cow::Borrowed(_) => message,
+    };
+    if message.len() <= MAX_QUOTED_CHARS {
+        return message;
+    }
+    let parts: Vec<&str> = message.split('`').collect();
+    if parts.iter().skip(1).step_by(2).all(|q| q.chars().count() <= MAX_QUOTED_CHARS) {
+        return message;
+    }
+    parts.iter().enumerate().map(|(i, p)| if i % 2 == 1 { shorten(p) } else { (*p).into() }).collect::<Vec<_>>().join("`")
+}
+
 impl Diagnostic {
     /// A diagnostic with the code's default severity.
     pub fn new(code: Code, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             code,
             severity: code.severity(),
-            message: message.into(),
+            message: shorten_quoted(message.into()),
             source: None,
             loc: Loc::UNKNOWN,
             label: None,
@@ -59,13 +115,13 @@ impl Diagnostic {
     }
 
     pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
-        self.help = Some(help.into());
+        self.help = Some(shorten_quoted(help.into()));
         self
     }
 
     pub fn help_opt(mut self, help: Option<String>) -> Diagnostic {
-        if help.is_some() {
-            self.help = help;
+        if let Some(help) = help {
+            self.help = Some(shorten_quoted(help));
         }
         self
     }
@@ -119,5 +175,22 @@ impl Diagnostics {
         });
         self.items.dedup();
         self.items
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_quoted_values_are_cut() {
+        let long = "x".repeat(10_000);
+        let d = Diagnostic::new(Code::LogUnknownExercise, format!("unknown exercise `{long}`")).help(format!("did `{long}` run?"));
+        assert_eq!(d.message, format!("unknown exercise `{}…`", "x".repeat(80)));
+        assert_eq!(d.help.as_deref(), Some(format!("did `{}…` run?", "x".repeat(80)).as_str()));
+        assert_eq!(Diagnostic::new(Code::LogUnknownExercise, "unknown exercise `walkin`").message, "unknown exercise `walkin`");
+        assert_eq!(shorten("ééé"), "ééé");
+        assert_eq!(escape_controls("P-1\nDecision: \u{1b}[32mPROGRESS\t\u{202e}"), "P-1\\nDecision: \\u{1b}[32mPROGRESS\\t\\u{202e}");
+        assert_eq!(Diagnostic::new(Code::LogUnknownExercise, "unknown exercise `a\nb`").message, "unknown exercise `a\\nb`");
     }
 }

@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+use crate::diagnostic::escape_controls as e;
 use crate::eval::Answer;
 use crate::eval::answer::NextExercise;
 use crate::model::decision::Decision;
@@ -89,11 +90,13 @@ fn input_words(k: &str, v: &serde_json::Value) -> String {
     format!("{} {}{unit}", name.replace(['_', '.'], " "), value_words(v))
 }
 
+/// Every value that comes from a file (the log or the protocol) goes through `e`, which escapes
+/// control characters: a patient id holding a line break cannot forge a line of the answer.
 pub fn text(a: &Answer, p: &Protocol) -> String {
     let mut o = String::new();
     let phase_title = p.phases.iter().find(|ph| ph.id == a.phase).map(|ph| ph.title.as_str()).unwrap_or("");
-    let _ = writeln!(o, "Patient {}, as of {}", a.patient, a.as_of);
-    let _ = writeln!(o, "Protocol {} {} ({})", a.protocol.id, a.protocol.version, a.protocol.digest);
+    let _ = writeln!(o, "Patient {}, as of {}", e(&a.patient), a.as_of);
+    let _ = writeln!(o, "Protocol {} {} ({})", e(&a.protocol.id), e(&a.protocol.version.to_string()), a.protocol.digest);
     let _ = writeln!(o);
     let _ = writeln!(o, "Decision: {}", decision_words(a.decision));
     if let Some(u) = a.urgency {
@@ -104,14 +107,15 @@ pub fn text(a: &Answer, p: &Protocol) -> String {
         let _ = writeln!(o, "Urgency:  {words}");
     }
     if let Some(open) = &a.open_referral {
-        let _ = writeln!(o, "Open referral since {} ({}): stands until a clinician's review clears it", open.date, open.rules.join(", "));
+        let _ =
+            writeln!(o, "Open referral since {} ({}): stands until a clinician's review clears it", open.date, e(&open.rules.join(", ")));
     }
-    let _ = writeln!(o, "Phase:    {} ({phase_title})", a.phase);
+    let _ = writeln!(o, "Phase:    {} ({})", e(&a.phase), e(phase_title));
     if let Some(ch) = &a.phase_change {
-        let _ = writeln!(o, "          moved on from `{}` today: review the new phase with the patient", ch.from);
+        let _ = writeln!(o, "          moved on from `{}` today: review the new phase with the patient", e(&ch.from));
     }
     if let Some(ov) = &a.override_ {
-        let note = ov.note.as_deref().map(|n| format!(": {n}")).unwrap_or_default();
+        let note = ov.note.as_deref().map(|n| format!(": {}", e(n))).unwrap_or_default();
         let _ = writeln!(o, "          pinned by a clinician override of {}{note}", ov.date);
     }
     let _ = writeln!(o);
@@ -121,19 +125,20 @@ pub fn text(a: &Answer, p: &Protocol) -> String {
     }
     for r in &a.reasons {
         let outvoted = if r.outvoted { ", outvoted by a more conservative rule" } else { "" };
-        let _ = writeln!(o, "  - {} ({}{outvoted}): {}", r.rule, r.decision, r.message);
+        let _ = writeln!(o, "  - {} ({}{outvoted}): {}", e(&r.rule), r.decision, e(&r.message));
         if let Some(s) = &r.source {
-            let _ = writeln!(o, "      source: {s}");
+            let _ = writeln!(o, "      source: {}", e(s));
         }
         // Values of earlier sessions are in the JSON answer and in --explain; here only what
         // the last session, the log's derived values and the parameters said.
-        let inputs: Vec<String> = r.inputs.iter().filter(|(k, _)| !k.starts_with("session ")).map(|(k, v)| input_words(k, v)).collect();
+        let inputs: Vec<String> =
+            r.inputs.iter().filter(|(k, _)| !k.starts_with("session ")).map(|(k, v)| e(&input_words(k, v)).into_owned()).collect();
         if !inputs.is_empty() {
             let _ = writeln!(o, "      values: {}", inputs.join("; "));
         }
     }
     for u in &a.not_met {
-        let _ = writeln!(o, "  - not yet met for `{}`: {}", u.rule, u.description);
+        let _ = writeln!(o, "  - not yet met for `{}`: {}", e(&u.rule), e(&u.description));
     }
     let _ = writeln!(o);
     match &a.next_session {
@@ -142,14 +147,14 @@ pub fn text(a: &Answer, p: &Protocol) -> String {
         }
         Some(ns) => {
             let _ = writeln!(o, "Next session: {} ({})", ns.date, ns.kind);
-            for e in &ns.exercises {
-                let level = match (e.level, &e.level_name) {
-                    (Some(l), Some(n)) => format!(", level {l}: {n}"),
+            for x in &ns.exercises {
+                let level = match (x.level, &x.level_name) {
+                    (Some(l), Some(n)) => format!(", level {l}: {}", e(n)),
                     _ => String::new(),
                 };
-                let _ = writeln!(o, "  - {} ({}{level}): {}", e.name, e.id, dose_words(e));
-                if !e.cues.is_empty() {
-                    let _ = writeln!(o, "      cues: {}", e.cues.join("; "));
+                let _ = writeln!(o, "  - {} ({}{level}): {}", e(&x.name), e(&x.id), dose_words(x));
+                if !x.cues.is_empty() {
+                    let _ = writeln!(o, "      cues: {}", e(&x.cues.join("; ")));
                 }
             }
         }
@@ -158,25 +163,25 @@ pub fn text(a: &Answer, p: &Protocol) -> String {
         let _ = writeln!(o);
         let _ = writeln!(o, "Tell the patient");
         for m in &a.messages.patient {
-            let _ = writeln!(o, "  - {m}");
+            let _ = writeln!(o, "  - {}", e(m));
         }
     }
     if !a.messages.clinician.is_empty() {
         let _ = writeln!(o);
         let _ = writeln!(o, "For the clinician to review");
         for m in &a.messages.clinician {
-            let _ = writeln!(o, "  - {m}");
+            let _ = writeln!(o, "  - {}", e(m));
         }
     }
     if !a.notes.is_empty() {
         let _ = writeln!(o);
         let _ = writeln!(o, "Notes since the last review");
         for n in &a.notes {
-            let _ = writeln!(o, "  {}  {}", n.date, n.text);
+            let _ = writeln!(o, "  {}  {}", n.date, e(&n.text));
         }
     }
     if let Some(r) = &a.last_review {
-        let by = r.by.as_deref().map(|b| format!(" by {b}")).unwrap_or_default();
+        let by = r.by.as_deref().map(|b| format!(" by {}", e(b))).unwrap_or_default();
         let cleared = if r.cleared { "cleared" } else { "not cleared" };
         let _ = writeln!(o, "Last review: {}{by}, {cleared}", r.date);
     }
@@ -184,17 +189,17 @@ pub fn text(a: &Answer, p: &Protocol) -> String {
         let _ = writeln!(o);
         let _ = writeln!(o, "Timeline");
         for t in tl {
-            let rules = if t.rules.is_empty() { String::new() } else { format!(" ({})", t.rules.join(", ")) };
-            let _ = writeln!(o, "  {}  {:<12} {}{rules}", t.date, t.phase, t.decision);
+            let rules = if t.rules.is_empty() { String::new() } else { format!(" ({})", e(&t.rules.join(", "))) };
+            let _ = writeln!(o, "  {}  {:<12} {}{rules}", t.date, e(&t.phase), t.decision);
         }
     }
     if let Some(trace) = &a.trace {
         let _ = writeln!(o);
         let _ = writeln!(o, "Trace (every rule considered for the last session)");
         for t in trace {
-            let inputs: Vec<String> = t.inputs.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+            let inputs: Vec<String> = t.inputs.iter().map(|(k, v)| format!("{} = {}", e(k), e(&v.to_string()))).collect();
             let inputs = if inputs.is_empty() { String::new() } else { format!(": {}", inputs.join(", ")) };
-            let _ = writeln!(o, "  {:<10} {} [{}]{inputs}", t.outcome, t.rule, t.decision);
+            let _ = writeln!(o, "  {:<10} {} [{}]{inputs}", t.outcome, e(&t.rule), t.decision);
         }
     }
     let _ = writeln!(o);

@@ -80,6 +80,11 @@ impl Test {
         self
     }
 
+    pub fn env(mut self, key: &str, value: &str) -> Test {
+        self.envs.push((key.into(), value.into()));
+        self
+    }
+
     pub fn stdin(mut self, text: &str) -> Test {
         self.stdin = Some(text.to_string());
         self

@@ -198,7 +198,7 @@ const PROPERTIES: [&str; 36] = [
 /// as a method (`xs.values("pain.after")`); as a plain call it is one later.
 const FIELD_FUNCTIONS: [&str; 4] = ["values", "all_have", "slope", "previous_values"];
 
-fn is_builtin(name: &str) -> bool {
+pub(crate) fn is_builtin(name: &str) -> bool {
     FUNCTIONS.contains(&name) || RHAI_BUILTINS.contains(&name)
 }
 

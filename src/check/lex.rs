@@ -269,7 +269,10 @@ pub fn fn_defs<'a>(tokens: &[Token<'a>]) -> Vec<FnDef<'a>> {
         let close = closing(tokens, i + 2);
         let params = tokens.get(i + 3..close).unwrap_or_default().iter().filter(|t| t.is_ident()).map(|t| t.text).collect();
         let open = close + 1;
+        // An unfinished definition (`fn f(a` at the end of the file) has no body: its range is
+        // empty and clamped to the tokens, so no caller indexes past the end.
         let end = if tokens.get(open).is_some_and(|t| t.is("{")) { closing(tokens, open) } else { open };
+        let end = end.min(tokens.len());
         out.push(FnDef { name, params, body: (open + 1).min(end)..end });
         i = end + 1;
     }
@@ -310,5 +313,16 @@ mod tests {
         assert_eq!((defs[0].name.text, defs[0].params.clone()), ("one", vec!["s", "log"]));
         assert_eq!(t[defs[0].body.clone()].iter().map(|t| t.text).collect::<Vec<_>>(), ["s", ".", "pain"]);
         assert_eq!(defs[1].params.len(), 0);
+    }
+
+    #[test]
+    fn unfinished_definitions_have_empty_bodies_within_the_tokens() {
+        for src in ["fn f(a", "fn f(a)", "fn f(a) {", "fn f(", "fn f(a) { x"] {
+            let t = tokens(src);
+            for d in fn_defs(&t) {
+                assert!(d.body.end <= t.len() && d.body.start <= d.body.end, "{src}: {:?}", d.body);
+                let _ = &t[d.body];
+            }
+        }
     }
 }

@@ -2,10 +2,13 @@
 //! their names and arities (for unknown-function checks) and their bodies, so that a lint can
 //! see what a rule reads through the helpers it calls ("does this progress rule read pain?").
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::lex::{Token, calls, fn_defs, tokens};
-use crate::model::protocol::Helper;
+use super::scripts::script_offset_loc;
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::model::protocol::{Helper, Script};
+use crate::source::SourceMap;
 
 /// One helper function.
 #[derive(Debug)]
@@ -64,6 +67,52 @@ impl<'a> Library<'a> {
             }
         }
         out
+    }
+}
+
+/// Names a script may define functions under. A function defined in a script takes precedence
+/// over a registered one, so a helper `fn has_symptom(s, name) { false }` would silently switch
+/// off every red-flag rule: a definition may never take the name of a stepwise API function or
+/// of a Rhai built-in. And a helper name defined in two helper files is ambiguous (the last file
+/// would win, silently): both places are reported.
+pub fn check_definitions(sources: &SourceMap, helpers: &[Helper], others: &[&Script], diags: &mut Diagnostics) {
+    let mut first_file: BTreeMap<&str, (&Script, usize)> = BTreeMap::new();
+    let scripts = helpers.iter().map(|h| (&h.script, true)).chain(others.iter().map(|s| (*s, false)));
+    for (script, is_helper) in scripts {
+        let toks = tokens(&script.text);
+        let mut here: BTreeSet<&str> = BTreeSet::new();
+        for def in fn_defs(&toks) {
+            let name = def.name.text;
+            let loc = script_offset_loc(sources, script, def.name.offset, name.len());
+            if super::calls::is_builtin(name) {
+                diags.push(
+                    Diagnostic::new(Code::DuplicateId, format!("function `{name}` has the name of a built-in function"))
+                        .at(script.source, loc)
+                        .label("would replace the built-in")
+                        .help(format!("rename the helper: `{name}` is a function of the stepwise API or of Rhai, and rules rely on it"))
+                        .note("a script function takes precedence over a built-in, so it could switch off a safety rule unseen"),
+                );
+                continue;
+            }
+            if !is_helper || !here.insert(name) {
+                continue;
+            }
+            match first_file.get(name) {
+                Some((first, offset)) => {
+                    let at = script_offset_loc(sources, first, *offset, name.len());
+                    diags.push(
+                        Diagnostic::new(Code::DuplicateId, format!("function `{name}` is defined in two helper files"))
+                            .at(script.source, loc)
+                            .label("second definition")
+                            .note(format!("first defined at {}:{}:{}", sources.get(first.source).name, at.line, at.col))
+                            .help("rename one of them or remove the copy: otherwise the last file read would win"),
+                    );
+                }
+                None => {
+                    first_file.insert(name, (script, def.name.offset));
+                }
+            }
+        }
     }
 }
 

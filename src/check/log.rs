@@ -57,9 +57,31 @@ fn json_diagnostic(source: SourceId, text: &str, e: &serde_json::Error, line_off
     crate::syntax::serde_message::classify(msg, &LOG_CODES, is_syntax).at(source, loc)
 }
 
+/// Longest id a log may hold (patient, exercise): ids are short codes, and a long one costs
+/// time in every lookup and message.
+pub const MAX_ID_CHARS: usize = 256;
+
+/// `false` (with an error) when `id` is longer than [`MAX_ID_CHARS`].
+fn check_id_length(source: SourceId, what: &str, id: &crate::syntax::Spanned<impl AsRef<str>>, diags: &mut Diagnostics) -> bool {
+    let text = id.value.as_ref();
+    if text.len() <= MAX_ID_CHARS || text.chars().count() <= MAX_ID_CHARS {
+        return true;
+    }
+    diags.push(
+        Diagnostic::new(
+            Code::LogInvalidValue,
+            format!("{what} is {} characters long: expected at most {MAX_ID_CHARS}", text.chars().count()),
+        )
+        .at(source, id.loc)
+        .help(format!("`{text}` is not an id")),
+    );
+    false
+}
+
 /// Checks a raw log against the protocol and builds the model; every problem is reported.
 pub fn validate(source: SourceId, raw: RawLog, protocol: &Protocol, diags: &mut Diagnostics) -> Option<PatientLog> {
     let errors_before = diags.error_count();
+    check_id_length(source, "the patient id", &raw.patient, diags);
     let start = raw.start.value;
     let mut sessions = Vec::new();
     let mut previous: Option<crate::model::quantity::Date> = None;
@@ -88,6 +110,9 @@ pub fn validate(source: SourceId, raw: RawLog, protocol: &Protocol, diags: &mut 
         previous = Some(date);
         let mut exercises = Vec::new();
         for e in s.exercises.into_iter().flatten() {
+            if !check_id_length(source, "an exercise id", &e.id, diags) {
+                continue;
+            }
             let Some(template) = protocol.template_index(&e.id.value) else {
                 diags.push(
                     Diagnostic::new(Code::LogUnknownExercise, format!("unknown exercise `{}`", e.id.value))

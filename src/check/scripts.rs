@@ -30,15 +30,26 @@ pub fn compile_scope() -> Scope<'static> {
 
 /// Maps a Rhai position inside `script` to a location in its file. Block scalars keep their
 /// text verbatim at a fixed indentation, so line and column simply add up.
+/// Rhai keeps a line in 16 bits and saturates it at 65,535, so a position on that line may lie
+/// further down: it is then approximate (the rest of the mapping holds).
 pub fn map_position(sources: &SourceMap, script: &Script, pos: Position) -> Loc {
-    let file = sources.get(script.source);
-    match (pos.line(), script.block) {
-        (Some(line), true) => {
-            let (line, col) = within_script(&script.text, line, pos.position().unwrap_or(1));
-            file.loc_at(script.loc.line + line as u32 - 1, script.loc.col + col as u32 - 1)
-        }
-        _ => script.loc,
+    match pos.line() {
+        Some(line) => map_line_col(sources, script, line, pos.position().unwrap_or(1)),
+        None => script.loc,
     }
+}
+
+/// Maps a 1-based line and column inside `script` (any size: no 16-bit squeeze) to its file.
+fn map_line_col(sources: &SourceMap, script: &Script, line: usize, col: usize) -> Loc {
+    if !script.block || line == 0 {
+        return script.loc;
+    }
+    let file = sources.get(script.source);
+    let (line, col) = within_script(&script.text, line, col.max(1));
+    let to_u32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    let line = script.loc.line.saturating_add(to_u32(line)).saturating_sub(1);
+    let col = script.loc.col.saturating_add(to_u32(col)).saturating_sub(1);
+    file.loc_at(line, col)
 }
 
 /// Rhai reports "unexpected end" errors just past the script's last character, which in a
@@ -118,7 +129,7 @@ pub fn script_offset_loc(sources: &SourceMap, script: &Script, offset: usize, le
     let before = &script.text[..offset];
     let line = before.matches('\n').count() + 1;
     let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    let mut loc = map_position(sources, script, Position::new(line as u16, col as u16));
+    let mut loc = map_line_col(sources, script, line, col);
     if script.block {
         loc.len = len;
     }
@@ -157,6 +168,9 @@ fn compile_one(engine: &Engine, sources: &SourceMap, script: &Script, name: &str
 /// strings, and conditions that cannot yield true or false (see `calls` and `yields`).
 fn analyse(sources: &SourceMap, protocol: &Protocol, diags: &mut Diagnostics) {
     let lib = Library::new(&protocol.helpers);
+    let others: Vec<&Script> =
+        protocol.rules.iter().map(|r| &r.when).chain(protocol.phases.iter().filter_map(|p| p.exit.as_ref().map(|e| &e.script))).collect();
+    super::library::check_definitions(sources, &protocol.helpers, &others, diags);
     for helper in &protocol.helpers {
         calls::check(sources, &helper.script, &lib, diags);
     }
@@ -244,5 +258,17 @@ mod tests {
         assert_eq!(within_script("a > (b\n", 2, 1), (1, 6));
         assert_eq!(within_script("x\n  y\n\n", 4, 1), (2, 3));
         assert_eq!(within_script("a > b\n", 1, 3), (1, 3));
+    }
+
+    #[test]
+    fn offsets_past_line_65535_keep_their_line() {
+        let text = format!("{}params.nope\n", "\n".repeat(70_000));
+        let mut sources = SourceMap::default();
+        let file = format!("when: |\n  {}", text.replace('\n', "\n  "));
+        let id = sources.add("r.yaml", file);
+        let script = Script { text: text.clone(), source: id, loc: sources.get(id).loc_at(2, 3), block: true };
+        let refs = param_refs(&script.text);
+        let loc = script_offset_loc(&sources, &script, refs[0].0, refs[0].1.len());
+        assert_eq!(loc.line, 70_002);
     }
 }

@@ -31,6 +31,14 @@ use summary::Summary;
 /// stays flat (a chunk of 26 KB logs is about 13 MB).
 const CHUNK: usize = 512;
 
+/// `--jobs` is capped at this many threads per core: evaluation is CPU-bound, so more only
+/// costs memory (u64::MAX threads aborted the process).
+pub const JOBS_PER_CORE: usize = 4;
+
+fn max_jobs(cores: usize) -> usize {
+    cores.max(1).saturating_mul(JOBS_PER_CORE)
+}
+
 /// Stands for "the log being evaluated" in its diagnostics: batch logs are not kept in the
 /// source map (that would hold every log in memory); their records name the origin instead.
 pub const LOG_SOURCE: SourceId = SourceId(u32::MAX);
@@ -53,7 +61,7 @@ pub fn evaluate_item(c: &CompiledProtocol, item: &Item, opts: &EvalOptions, sour
     let Some(log) = validate(source, raw, &c.protocol, &mut diags) else {
         return fail(diags.into_sorted());
     };
-    match evaluate(c, Arc::new(log), opts) {
+    match crate::script::engine::with_time_budget(crate::script::engine::script_budget(), || evaluate(c, Arc::new(log), opts)) {
         Ok(a) => Outcome::Answer(Box::new(a)),
         Err(e) => fail(vec![super::next::eval_diagnostic(sources, &e)]),
     }
@@ -65,7 +73,11 @@ pub fn run(ctx: Ctx, args: &BatchArgs) -> Result<Status, Error> {
     let Some(compiled) = load_for_evaluation(ctx, &mut sources, args.protocol.protocol.as_deref())? else {
         return Ok(Status::ProtocolInvalid);
     };
-    let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let jobs = args.jobs.unwrap_or(cores).clamp(1, max_jobs(cores));
+    if args.jobs.is_some_and(|j| j > jobs) && !args.quiet {
+        eprintln!("note: --jobs is capped at {jobs} ({JOBS_PER_CORE} per core on this machine)");
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
         .build()

@@ -39,7 +39,8 @@ pub fn run(ctx: Ctx, args: &NextArgs) -> Result<Status, Error> {
         return Ok(Status::LogFailed);
     };
     let opts = EvalOptions { timeline: args.timeline, explain: args.explain };
-    match evaluate(&compiled, Arc::new(log), &opts) {
+    let budget = crate::script::engine::script_budget();
+    match crate::script::engine::with_time_budget(budget, || evaluate(&compiled, Arc::new(log), &opts)) {
         Ok(answer) => {
             let out = match args.format {
                 AnswerFormat::Text => answer_render::text(&answer, &compiled.protocol),

@@ -8,6 +8,11 @@ fn threshold(word: &str) -> usize {
 
 /// The closest candidate within the threshold, ties broken by candidate order.
 pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    // A near miss is at most 3 edits away, so a word far longer than any id has none: skip the
+    // quadratic edit distance on a hostile 10 MB word.
+    if word.len() > super::MAX_QUOTED_CHARS * 4 {
+        return None;
+    }
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
         let d = strsim::damerau_levenshtein(&word.to_lowercase(), &c.to_lowercase());

@@ -29,6 +29,11 @@ impl Date {
         time::Date::from_calendar_date(year, month, day).ok().map(|d| Date(d.to_julian_day()))
     }
 
+    /// The earliest and latest date a log may hold: a date outside is a typo, and keeping dates
+    /// within these bounds keeps every next-session date a real calendar date.
+    pub const MIN: Date = Date(2_415_021); // 1900-01-01
+    pub const MAX: Date = Date(2_524_958); // 2200-12-31
+
     /// Whole days from `earlier` to `self`.
     pub fn days_since(self, earlier: Date) -> i64 {
         i64::from(self.0) - i64::from(earlier.0)
@@ -63,7 +68,12 @@ impl<'de> Deserialize<'de> for Date {
                 f.write_str("a date written YYYY-MM-DD")
             }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<Date, E> {
-                Date::parse(s).ok_or_else(|| E::custom(format_args!("`{s}` is not a date: expected YYYY-MM-DD, e.g. 2026-09-02")))
+                let date =
+                    Date::parse(s).ok_or_else(|| E::custom(format_args!("`{s}` is not a date: expected YYYY-MM-DD, e.g. 2026-09-02")))?;
+                if !(Date::MIN..=Date::MAX).contains(&date) {
+                    return Err(E::custom(format_args!("`{s}` is out of range: expected a date from {} to {}", Date::MIN, Date::MAX)));
+                }
+                Ok(date)
             }
         }
         d.deserialize_str(V)
@@ -187,9 +197,170 @@ impl schemars::JsonSchema for Tenths {
     }
 }
 
+/// Plausible ranges of a patient log's numbers (documented in `docs/log-format.md`). A value
+/// outside them is a typo or an attack, never a measurement: NaN and infinities are refused
+/// like any other out-of-range value, at their own line.
+pub mod limits {
+    /// Range of motion, degrees (negative for a deficit, e.g. knee extension −5°).
+    pub const ROM_DEGREES: (f64, f64) = (-180.0, 360.0);
+    /// A clinic's own measures (seconds, counts, centimetres, ...).
+    pub const MEASURE: (f64, f64) = (-1_000_000.0, 1_000_000.0);
+    pub const MAX_SETS: u32 = 100;
+    pub const MAX_REPS: u32 = 1_000;
+    /// Seconds held per repetition (one hour).
+    pub const MAX_HOLD_S: u32 = 3_600;
+    /// Minutes of one exercise in one session (a day), in tenths.
+    pub const MAX_MINUTES_TENTHS: u32 = 14_400;
+    /// Kilograms of load, in tenths.
+    pub const MAX_LOAD_TENTHS: u32 = 10_000;
+    /// Entries of a session's `rom` or `measures` map.
+    pub const MAX_MAP_ENTRIES: usize = 100;
+}
+
+/// A finite number within `[MIN, MAX]`; the bounds are given as whole numbers because floats
+/// cannot be const generic parameters.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct InRange<const MIN: i64, const MAX: i64>(f64);
+
+impl<'de, const MIN: i64, const MAX: i64> Deserialize<'de> for InRange<MIN, MAX> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<const MIN: i64, const MAX: i64>;
+        impl<const MIN: i64, const MAX: i64> Visitor<'_> for V<MIN, MAX> {
+            type Value = InRange<MIN, MAX>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "a number from {MIN} to {MAX}")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                self.visit_f64(v as f64)
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                self.visit_f64(v as f64)
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                if v.is_finite() && (MIN as f64..=MAX as f64).contains(&v) {
+                    Ok(InRange(v))
+                } else {
+                    Err(E::custom(format_args!("{v} is out of range: expected a number from {MIN} to {MAX}")))
+                }
+            }
+        }
+        d.deserialize_any(V::<MIN, MAX>)
+    }
+}
+
+/// A map of named numbers in range, at most [`limits::MAX_MAP_ENTRIES`] entries.
+fn ranged_map<'de, D: Deserializer<'de>, const MIN: i64, const MAX: i64>(
+    d: D,
+) -> Result<Option<std::collections::BTreeMap<compact_str::CompactString, f64>>, D::Error> {
+    let Some(map) = Option::<std::collections::BTreeMap<compact_str::CompactString, InRange<MIN, MAX>>>::deserialize(d)? else {
+        return Ok(None);
+    };
+    if map.len() > limits::MAX_MAP_ENTRIES {
+        return Err(de::Error::custom(format_args!("{} entries are too many: expected at most {}", map.len(), limits::MAX_MAP_ENTRIES)));
+    }
+    Ok(Some(map.into_iter().map(|(k, v)| (k, v.0)).collect()))
+}
+
+/// `rom:` of a session: degrees within [`limits::ROM_DEGREES`].
+pub fn rom_map<'de, D: Deserializer<'de>>(d: D) -> Result<Option<std::collections::BTreeMap<compact_str::CompactString, f64>>, D::Error> {
+    ranged_map::<D, -180, 360>(d)
+}
+
+/// `measures:` of a session: numbers within [`limits::MEASURE`].
+pub fn measures_map<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<std::collections::BTreeMap<compact_str::CompactString, f64>>, D::Error> {
+    ranged_map::<D, -1_000_000, 1_000_000>(d)
+}
+
+/// A whole number from 0 to `MAX`.
+struct Count<const MAX: u32>(u32);
+
+impl<'de, const MAX: u32> Deserialize<'de> for Count<MAX> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<const MAX: u32>;
+        impl<const MAX: u32> Visitor<'_> for V<MAX> {
+            type Value = Count<MAX>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "a whole number from 0 to {MAX}")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                if v <= u64::from(MAX) {
+                    Ok(Count(v as u32))
+                } else {
+                    Err(E::custom(format_args!("{v} is out of range: expected a whole number from 0 to {MAX}")))
+                }
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                match u64::try_from(v) {
+                    Ok(v) => self.visit_u64(v),
+                    Err(_) => Err(E::custom(format_args!("{v} is out of range: expected a whole number from 0 to {MAX}"))),
+                }
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                if v.fract() == 0.0 && (0.0..=f64::from(MAX)).contains(&v) {
+                    Ok(Count(v as u32))
+                } else {
+                    Err(E::custom(format_args!("{v} is out of range: expected a whole number from 0 to {MAX}")))
+                }
+            }
+        }
+        d.deserialize_any(V::<MAX>)
+    }
+}
+
+pub fn sets<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    Ok(Option::<Count<{ limits::MAX_SETS }>>::deserialize(d)?.map(|c| c.0))
+}
+
+pub fn reps<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    Ok(Option::<Count<{ limits::MAX_REPS }>>::deserialize(d)?.map(|c| c.0))
+}
+
+pub fn hold_s<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    Ok(Option::<Count<{ limits::MAX_HOLD_S }>>::deserialize(d)?.map(|c| c.0))
+}
+
+fn tenths_up_to<'de, D: Deserializer<'de>>(d: D, max: u32) -> Result<Option<Tenths>, D::Error> {
+    match Option::<Tenths>::deserialize(d)? {
+        Some(t) if t.0 > max => Err(de::Error::custom(format_args!(
+            "{t} is out of range: expected a number from 0 to {} with at most one decimal place",
+            Tenths(max)
+        ))),
+        other => Ok(other),
+    }
+}
+
+pub fn minutes<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Tenths>, D::Error> {
+    tenths_up_to(d, limits::MAX_MINUTES_TENTHS)
+}
+
+pub fn load_kg<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Tenths>, D::Error> {
+    tenths_up_to(d, limits::MAX_LOAD_TENTHS)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ranges_match_the_documented_limits() {
+        assert_eq!(limits::ROM_DEGREES, (-180.0, 360.0));
+        assert_eq!(limits::MEASURE, (-1_000_000.0, 1_000_000.0));
+        #[derive(Deserialize)]
+        struct S {
+            #[serde(default, deserialize_with = "rom_map")]
+            rom: Option<std::collections::BTreeMap<compact_str::CompactString, f64>>,
+            #[serde(default, deserialize_with = "sets")]
+            sets: Option<u32>,
+        }
+        assert_eq!(serde_json::from_str::<S>(r#"{"rom":{"a":360,"b":-180}}"#).unwrap().rom.map(|m| m.len()), Some(2));
+        assert!(serde_json::from_str::<S>(r#"{"rom":{"a":1e9}}"#).is_err());
+        assert!(serde_json::from_str::<S>(r#"{"rom":{"a":-181}}"#).is_err());
+        assert!(serde_json::from_str::<S>(r#"{"sets":101}"#).is_err());
+        assert!(serde_json::from_str::<S>(r#"{"sets":-1}"#).is_err());
+        assert_eq!(serde_json::from_str::<S>(r#"{"sets":3,"rom":null}"#).unwrap().sets, Some(3));
+    }
 
     #[test]
     fn dates_parse_and_print() {
@@ -206,6 +377,15 @@ mod tests {
         assert_eq!(Date::parse("2026-13-01"), None);
         assert_eq!(Date::parse("2026-01-0x"), None);
         assert_eq!(Date::parse("+026-01-01"), None);
+    }
+
+    #[test]
+    fn date_bounds_are_real_dates() {
+        assert_eq!(Date::MIN.to_string(), "1900-01-01");
+        assert_eq!(Date::MAX.to_string(), "2200-12-31");
+        assert!(serde_json::from_str::<Date>("\"9999-12-31\"").is_err());
+        assert!(serde_json::from_str::<Date>("\"1899-12-31\"").is_err());
+        assert!(serde_json::from_str::<Date>("\"2200-12-31\"").is_ok());
     }
 
     #[test]

@@ -17,6 +17,40 @@ pub const MAX_STRING_SIZE: usize = 10_000;
 pub const MAX_ARRAY_SIZE: usize = 10_000;
 pub const MAX_MAP_SIZE: usize = 1_000;
 
+/// Wall-clock time the scripts of one log may take, all sessions of its replay together.
+/// Operations bound the steps of a script, not their cost: a step may build a 10,000-character
+/// string, so 70,000 steps within the operation limit took seconds. A clean log of a year of
+/// daily sessions needs milliseconds. `STEPWISE_SCRIPT_SECONDS` overrides it (whole seconds,
+/// at least 1).
+pub const SCRIPT_SECONDS_PER_LOG: u64 = 10;
+
+/// How often (in operations) the progress callback looks at the clock.
+const CLOCK_EVERY_OPS: u64 = 4_096;
+
+thread_local! {
+    /// When the scripts of the log being evaluated on this thread must stop.
+    static DEADLINE: std::cell::Cell<Option<std::time::Instant>> = const { std::cell::Cell::new(None) };
+}
+
+/// The per-log budget in force: [`SCRIPT_SECONDS_PER_LOG`] or the environment's override.
+pub fn script_budget() -> std::time::Duration {
+    let secs = std::env::var("STEPWISE_SCRIPT_SECONDS").ok().and_then(|v| v.trim().parse::<u64>().ok()).filter(|s| *s >= 1);
+    std::time::Duration::from_secs(secs.unwrap_or(SCRIPT_SECONDS_PER_LOG))
+}
+
+/// Runs `f` (the evaluation of one log) with the scripts' wall-clock budget: a script still
+/// running past it stops with an error, which fails this log only.
+pub fn with_time_budget<T>(budget: std::time::Duration, f: impl FnOnce() -> T) -> T {
+    let deadline = std::time::Instant::now().checked_add(budget);
+    let before = DEADLINE.with(|d| d.replace(deadline));
+    let out = f();
+    DEADLINE.with(|d| d.set(before));
+    out
+}
+
+/// The message a script stopped by the time budget fails with.
+pub const OUT_OF_TIME: &str = "the scripts ran past the time budget for one log";
+
 /// A raw engine with only the packages rules need (no time package: `timestamp()` would make
 /// decisions depend on the clock), configured as above, with the domain API registered.
 pub fn sandboxed() -> Engine {
@@ -37,6 +71,13 @@ pub fn sandboxed() -> Engine {
     engine.set_max_string_size(MAX_STRING_SIZE);
     engine.set_max_array_size(MAX_ARRAY_SIZE);
     engine.set_max_map_size(MAX_MAP_SIZE);
+    engine.on_progress(|ops| {
+        if ops % CLOCK_EVERY_OPS != 0 {
+            return None;
+        }
+        let late = DEADLINE.with(|d| d.get()).is_some_and(|at| std::time::Instant::now() >= at);
+        late.then(|| rhai::Dynamic::from(OUT_OF_TIME))
+    });
     engine.on_print(|_| {});
     engine.on_debug(|_, _, _| {});
     // The core package's `sleep` would stall a batch without counting operations: replace it.
@@ -82,6 +123,18 @@ mod tests {
     #[test]
     fn growing_strings_are_capped() {
         assert!(run(r#"let s = "xx"; loop { s += s; }"#).is_err());
+    }
+
+    #[test]
+    fn the_time_budget_stops_a_costly_script() {
+        let engine = sandboxed();
+        let script = r#"let s = ""; for i in 0..70000 { s = "".pad(10000, "x"); } 1"#;
+        let started = std::time::Instant::now();
+        let r = with_time_budget(std::time::Duration::from_millis(200), || engine.eval::<rhai::Dynamic>(script));
+        assert!(matches!(r.map_err(|e| *e), Err(rhai::EvalAltResult::ErrorTerminated(..))));
+        assert!(started.elapsed() < std::time::Duration::from_secs(60));
+        // Outside a budget nothing is stopped by the clock.
+        assert!(engine.eval::<rhai::INT>("1 + 1").is_ok());
     }
 
     #[test]

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::Spanned;
 use crate::model::log::{Intake, Pain, Review, SessionKind, Symptom};
-use crate::model::quantity::{Date, Rating, Tenths};
+use crate::model::quantity::{self, Date, Rating, Tenths};
 use compact_str::CompactString;
 
 /// One patient's exercise log.
@@ -43,11 +43,11 @@ pub struct RawSession {
     #[serde(default)]
     pub fatigue: Option<Rating>,
     /// Range of motion in degrees, by joint motion (e.g. `hip_flexion`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "quantity::rom_map")]
     #[schemars(with = "Option<BTreeMap<String, f64>>")]
     pub rom: Option<BTreeMap<CompactString, f64>>,
     /// A clinic's own numeric measures (e.g. `single_leg_stance_s`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "quantity::measures_map")]
     #[schemars(with = "Option<BTreeMap<String, f64>>")]
     pub measures: Option<BTreeMap<CompactString, f64>>,
     #[serde(default)]
@@ -74,16 +74,16 @@ pub struct RawExercise {
     /// An exercise template id of the protocol (kept inline: no allocation for ids up to 24 bytes).
     #[schemars(with = "String")]
     pub id: Spanned<CompactString>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "quantity::sets")]
     pub sets: Option<u32>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "quantity::reps")]
     pub reps: Option<u32>,
     /// Seconds held per repetition.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "quantity::hold_s")]
     pub hold_s: Option<u32>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "quantity::load_kg")]
     pub load_kg: Option<Tenths>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "quantity::minutes")]
     pub minutes: Option<Tenths>,
     /// `false` when the exercise was stopped early.
     #[serde(default)]

@@ -145,6 +145,10 @@ fn plain_words(message: &str) -> (String, Option<String>) {
             return (format!("expected {expected}, found {}", found_name(found)), None);
         }
     }
+    if let Some(rest) = message.strip_prefix("non-finite float `") {
+        let value = rest.split('`').next().unwrap_or(rest);
+        return (format!("`{value}` is not a finite number: expected a number"), None);
+    }
     if message.starts_with("data did not match any variant of untagged enum ParamValue") {
         return ("expected `true`, `false`, a number or text".into(), None);
     }
@@ -190,6 +194,10 @@ mod tests {
         );
         assert_eq!(plain_words("invalid value: integer `-3`, expected u32").0, "expected a whole number (0 or more), found `-3`");
         assert_eq!(plain_words("invalid type: map, expected a string").0, "expected text, found a mapping");
+        assert_eq!(
+            plain_words("non-finite float `-.inf` rejected by the configured policy").0,
+            "`-.inf` is not a finite number: expected a number"
+        );
         assert_eq!(
             plain_words("data did not match any variant of untagged enum ParamValue").0,
             "expected `true`, `false`, a number or text"

@@ -89,8 +89,46 @@ pub const LOG_CODES: ErrorCodes = ErrorCodes {
     missing: Code::LogMissingField,
 };
 
+/// A budget breach in words, with the limit (serde-saphyr's default budget: these numbers are
+/// documented in the README's "Safety and limits").
+fn budget_message(breach: &serde_saphyr::budget::BudgetBreach) -> String {
+    use serde_saphyr::budget::BudgetBreach as B;
+    let b = serde_saphyr::budget::Budget::default();
+    let (what, limit) = match breach {
+        B::Nodes { .. } => ("values (nodes)", b.max_nodes),
+        B::Events { .. } => ("parser events", b.max_events),
+        B::Aliases { .. } => ("aliases", b.max_aliases),
+        B::Anchors { .. } => ("anchors", b.max_anchors),
+        B::Depth { .. } => ("levels of nesting", b.max_depth),
+        B::Documents { .. } => ("documents", b.max_documents),
+        B::ScalarBytes { .. } => ("bytes of text", b.max_total_scalar_bytes),
+        B::MergeKeys { .. } => ("merge keys", b.max_merge_keys),
+        B::AliasAnchorRatio { .. } => return "too many aliases for the anchors defined (an alias bomb?)".into(),
+        _ => return "the YAML document exceeds the reader's safety limits".into(),
+    };
+    format!("the YAML document is too large: more than {} {what}", thousands(limit))
+}
+
+/// `250000` as `250,000`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 fn to_diagnostic(source: SourceId, e: &serde_saphyr::Error, codes: &ErrorCodes) -> Diagnostic {
     let loc = e.location().map(to_loc).unwrap_or(Loc::UNKNOWN);
+    if let serde_saphyr::Error::Budget { breach, .. } = e.without_snippet() {
+        return Diagnostic::new(codes.syntax, budget_message(breach))
+            .at(source, loc)
+            .help("split the file, or write a long patient log as JSON");
+    }
     let message = crate::syntax::serde_message::clean(&e.without_snippet().to_string());
     let is_syntax = matches!(e.without_snippet(), serde_saphyr::Error::ExternalMessage { .. } | serde_saphyr::Error::Eof { .. });
     crate::syntax::serde_message::classify(message, codes, is_syntax).at(source, loc)

@@ -60,6 +60,15 @@ pub fn record(outcome: &Outcome, sources: &SourceMap, protocol: &ProtocolRef) ->
     }
 }
 
+/// A CSV cell a spreadsheet will not run as a formula (OWASP's CSV injection advice): a cell
+/// starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, unless it is
+/// a plain number such as `-3` or `+1.5`.
+pub fn csv_safe(cell: String) -> String {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let number = !cell.is_empty() && cell.parse::<f64>().is_ok_and(f64::is_finite) && !cell.contains(['\t', '\r']);
+    if risky && !number { format!("'{cell}") } else { cell }
+}
+
 fn csv_row(outcome: &Outcome) -> Vec<String> {
     match outcome {
         Outcome::Answer(a) => {
@@ -125,7 +134,7 @@ impl Sink {
                 }
                 let mut row = csv_row(outcome);
                 row.push(format!("{} {} {}", self.protocol.id, self.protocol.version, self.protocol.digest));
-                let _ = w.write_record(row);
+                let _ = w.write_record(row.into_iter().map(csv_safe));
                 String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
             }
         };
@@ -168,5 +177,29 @@ pub fn progress_bar(quiet: bool, total_bytes: Option<u64>) -> ProgressBar {
         None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()).with_style(
             ProgressStyle::with_template("{spinner} {msg} · {binary_bytes_per_sec}").unwrap_or_else(|_| ProgressStyle::default_spinner()),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_safe;
+
+    #[test]
+    fn formula_cells_are_neutralised_numbers_kept() {
+        for (cell, safe) in [
+            ("=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")"),
+            ("+1+2", "'+1+2"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\t=1", "'\t=1"),
+            ("\r=1", "'\r=1"),
+            ("-3", "-3"),
+            ("+1.5", "+1.5"),
+            ("-inf", "'-inf"),
+            ("P-1", "P-1"),
+            ("", ""),
+        ] {
+            assert_eq!(csv_safe(cell.to_string()), safe, "{cell:?}");
+        }
     }
 }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::Outcome;
+use crate::diagnostic::escape_controls as e;
 use crate::model::decision::Decision;
 
 #[derive(Debug, Default)]
@@ -55,6 +56,7 @@ impl Summary {
         })
     }
 
+    /// Ids and file names are escaped (see [`crate::diagnostic::escape_controls`]).
     pub fn text(&self) -> String {
         let mut o = String::new();
         let _ = writeln!(o, "read {} log(s): {} answered, {} error(s)", self.read, self.answered, self.errors);
@@ -62,18 +64,18 @@ impl Summary {
             Decision::ALL.iter().map(|d| format!("{} {}", d, self.decisions.get(d).copied().unwrap_or(0))).collect();
         let _ = writeln!(o, "decisions: {}", decisions.join(", "));
         if !self.phases.is_empty() {
-            let phases: Vec<String> = self.phases.iter().map(|(p, n)| format!("{p} {n}")).collect();
+            let phases: Vec<String> = self.phases.iter().map(|(p, n)| format!("{} {n}", e(p))).collect();
             let _ = writeln!(o, "phases: {}", phases.join(", "));
         }
         for (d, ids) in &self.review {
             let shown: Vec<&str> = ids.iter().take(20).map(String::as_str).collect();
             let more = if ids.len() > 20 { format!(" and {} more", ids.len() - 20) } else { String::new() };
-            let _ = writeln!(o, "review ({d}): {}{more}", shown.join(", "));
+            let _ = writeln!(o, "review ({d}): {}{more}", e(&shown.join(", ")));
         }
         if !self.failed.is_empty() {
             let shown: Vec<&str> = self.failed.iter().take(20).map(String::as_str).collect();
             let more = if self.failed.len() > 20 { format!(" and {} more", self.failed.len() - 20) } else { String::new() };
-            let _ = writeln!(o, "errors: {}{more}", shown.join(", "));
+            let _ = writeln!(o, "errors: {}{more}", e(&shown.join(", ")));
         }
         o
     }

@@ -1,0 +1,319 @@
+//! Hostile inputs (issue 10): protocols, logs, folders and output paths that once crashed,
+//! hung or weakened a safety rule. Each case runs the real binary and expects a clear error or
+//! an answer, never a panic.
+
+use crate::support::{Output, Test};
+
+/// A clean two-session log on the shipped protocol.
+const CLEAN: &str = "\
+patient: P-1
+start: 2026-09-01
+intake: { provider_cleared: true }
+sessions:
+  - date: 2026-09-02
+    pain: { before: 2, during: 2, after: 2, next_day: 2 }
+    fatigue: 3
+    exercises:
+      - { id: walking, minutes: 15 }
+  - date: 2026-09-04
+    pain: { before: 2, during: 2, after: 2, next_day: 2 }
+    fatigue: 3
+    exercises:
+      - { id: walking, minutes: 15 }
+";
+
+fn no_panic(out: &Output) {
+    assert!(!out.stderr.contains("panicked"), "panic: {}", out.stderr);
+    assert!(out.status != 101 && out.status >= 0, "crashed with {}: {}", out.status, out.stderr);
+}
+
+/// Runs check, next and batch on the shipped protocol with one extra file.
+fn every_verb(extra: &str, text: &str) -> [Output; 3] {
+    let t = Test::new().shipped_protocol().file(extra, text).file("log.yaml", CLEAN);
+    let check = t.args(&["check", "--protocol", "protocol", "--format", "plain"]).run();
+    let t = Test::new().shipped_protocol().file(extra, text).file("log.yaml", CLEAN);
+    let next = t.args(&["next", "log.yaml", "--protocol", "protocol", "--message-format", "plain"]).run();
+    let t = Test::new().shipped_protocol().file(extra, text).file("log.yaml", CLEAN);
+    let batch = t.args(&["batch", "log.yaml", "--protocol", "protocol", "--quiet", "--message-format", "plain"]).run();
+    for out in [&check, &next, &batch] {
+        no_panic(out);
+    }
+    [check, next, batch]
+}
+
+#[test]
+fn unfinished_helper_header_is_a_syntax_error_not_a_panic() {
+    for text in ["fn f(a", "fn f(a)", "fn f(a) {", "fn f(", "fn"] {
+        let [check, next, batch] = every_verb("protocol/rules/zz.rhai", text);
+        assert_eq!(check.status, 1, "{text}: {}", check.stderr);
+        assert!(check.stderr.contains("rules/zz.rhai:1:"), "{text}: {}", check.stderr);
+        assert_eq!(next.status, 3, "{text}: {}", next.stderr);
+        assert_eq!(batch.status, 3, "{text}: {}", batch.stderr);
+    }
+}
+
+#[test]
+fn diagnostics_beyond_line_65535_do_not_panic() {
+    // An unknown parameter far down a helper file (on line 65,536 a 16-bit line was zero):
+    // located on its own line.
+    for lines in [65_535, 70_000] {
+        let pad = "\n".repeat(lines);
+        let [check, ..] = every_verb("protocol/rules/zz.rhai", &format!("{pad}fn f(p) {{ p.x + params.nope }}\n"));
+        assert_eq!(check.status, 1);
+        assert!(check.stderr.contains(&format!("rules/zz.rhai:{}:", lines + 1)), "{}", check.stderr);
+    }
+    let pad = "\n".repeat(70_000);
+    // A syntax error there: Rhai's 16-bit line saturates, the error still comes out.
+    let [check, next, _] = every_verb("protocol/rules/zz.rhai", &format!("{pad}fn f(p) {{ p +* 1 }}\n"));
+    assert_eq!(check.status, 1, "{}", check.stderr);
+    assert!(check.stderr.contains("rules/zz.rhai:"), "{}", check.stderr);
+    assert_eq!(next.status, 3);
+    // And in a rule condition inside YAML.
+    let body = "\n".repeat(70_000).replace('\n', "\n      ");
+    let rule = format!(
+        "rules:\n  - id: far\n    description: d\n    when: |\n      true{body}\n      && params.nope > 1\n    then: {{ decision: hold }}\n    source: s\n"
+    );
+    let [check, ..] = every_verb("protocol/rules/60-far.yaml", &rule);
+    assert_eq!(check.status, 1, "{}", check.stderr);
+    assert!(check.stderr.contains("unknown parameter `nope`"), "{}", check.stderr);
+}
+
+#[test]
+fn a_helper_may_not_replace_a_built_in() {
+    for (text, name) in [
+        ("fn has_symptom(s, name) { false }\n", "has_symptom"),
+        ("fn has_symptom(name) { false }\n", "has_symptom"),
+        ("fn max(xs) { 0 }\n", "max"),
+        ("fn len(x) { 0 }\n", "len"),
+    ] {
+        let [check, next, batch] = every_verb("protocol/rules/zz.rhai", text);
+        assert_eq!(check.status, 1, "{}", check.stderr);
+        assert!(check.stderr.contains(&format!("error[E0106]: function `{name}` has the name of a built-in function")), "{}", check.stderr);
+        assert!(check.stderr.contains("rules/zz.rhai:1:4"), "{}", check.stderr);
+        assert_eq!(next.status, 3, "{}", next.stderr);
+        assert_eq!(batch.status, 3, "{}", batch.stderr);
+        assert_eq!(batch.stdout, "");
+    }
+    // Inside a rule condition too.
+    let rule = "rules:\n  - id: sneaky\n    description: d\n    when: |\n      fn did(s, x) { true }\n      false\n    then: { decision: hold }\n    source: s\n";
+    let [check, ..] = every_verb("protocol/rules/60-sneaky.yaml", rule);
+    assert!(check.stderr.contains("function `did` has the name of a built-in function"), "{}", check.stderr);
+}
+
+#[test]
+fn a_helper_defined_in_two_files_names_both() {
+    let t = Test::new().shipped_protocol().file("protocol/rules/zz.rhai", "// again\nfn clean_streak(log, params) { 99 }\n").args(&[
+        "check",
+        "--protocol",
+        "protocol",
+        "--format",
+        "plain",
+    ]);
+    let out = t.run();
+    no_panic(&out);
+    assert_eq!(out.status, 1, "{}", out.stderr);
+    assert!(out.stderr.contains("error[E0106]: function `clean_streak` is defined in two helper files"), "{}", out.stderr);
+    assert!(out.stderr.contains("protocol/rules/zz.rhai:2:4"), "{}", out.stderr);
+    assert!(out.stderr.contains("first defined at protocol/rules/helpers.rhai:98:4"), "{}", out.stderr);
+}
+
+/// `next` on a log, plain messages.
+fn next_on(log: &str, name: &str) -> Output {
+    let out = Test::new().file(name, log).args(&["next", name, "--message-format", "plain"]).run();
+    no_panic(&out);
+    out
+}
+
+#[test]
+fn rom_and_measures_must_be_finite_and_plausible() {
+    for (field, value, message) in [
+        ("rom: { hip_flexion: VALUE }", ".nan", "`.nan` is not a finite number: expected a number"),
+        ("rom: { hip_flexion: VALUE }", ".inf", "`.inf` is not a finite number: expected a number"),
+        ("rom: { hip_flexion: VALUE }", "-.inf", "`-.inf` is not a finite number: expected a number"),
+        ("rom: { hip_flexion: VALUE }", "1e9", "1000000000 is out of range: expected a number from -180 to 360"),
+        ("rom: { hip_flexion: VALUE }", "-400", "-400 is out of range: expected a number from -180 to 360"),
+        ("measures: { plank_s: VALUE }", ".nan", "`.nan` is not a finite number: expected a number"),
+        ("measures: { plank_s: VALUE }", "1e12", "1000000000000 is out of range: expected a number from -1000000 to 1000000"),
+    ] {
+        let log = CLEAN.replace(
+            "    fatigue: 3\n    exercises:\n      - { id: walking, minutes: 15 }\n  - date: 2026-09-04",
+            &format!(
+                "    fatigue: 3\n    {}\n    exercises:\n      - {{ id: walking, minutes: 15 }}\n  - date: 2026-09-04",
+                field.replace("VALUE", value)
+            ),
+        );
+        assert!(log.contains(value));
+        let out = next_on(&log, "log.yaml");
+        assert_eq!(out.status, 4, "{value}: {}", out.stderr);
+        assert!(out.stderr.contains(&format!("error[E0601]: {message}")), "{value}: {}", out.stderr);
+        assert!(out.stderr.contains("log.yaml:8:"), "{value}: {}", out.stderr);
+    }
+    // In range: answered.
+    let log = CLEAN
+        .replace("    fatigue: 3\n    exercises", "    fatigue: 3\n    rom: { knee_extension: -5, hip_flexion: 120.5 }\n    exercises");
+    assert_eq!(next_on(&log, "log.yaml").status, 0);
+    // JSON too.
+    let json = r#"{"patient":"P-1","start":"2026-09-01","intake":{"provider_cleared":true},"sessions":[{"date":"2026-09-02","rom":{"hip_flexion":1e300}}]}"#;
+    let out = next_on(json, "log.json");
+    assert_eq!(out.status, 4);
+    assert!(out.stderr.contains("is out of range: expected a number from -180 to 360"), "{}", out.stderr);
+}
+
+#[test]
+fn exercise_numbers_have_plausible_ranges() {
+    for (from, to, message) in [
+        (
+            "minutes: 15 }\n  - date: 2026-09-04",
+            "minutes: 100000 }\n  - date: 2026-09-04",
+            "is out of range: expected a number from 0 to 1440",
+        ),
+        (
+            "minutes: 15 }\n  - date: 2026-09-04",
+            "minutes: 15, sets: 4294967295 }\n  - date: 2026-09-04",
+            "4294967295 is out of range: expected a whole number from 0 to 100",
+        ),
+        (
+            "minutes: 15 }\n  - date: 2026-09-04",
+            "minutes: 15, reps: 100000 }\n  - date: 2026-09-04",
+            "100000 is out of range: expected a whole number from 0 to 1000",
+        ),
+        (
+            "minutes: 15 }\n  - date: 2026-09-04",
+            "minutes: 15, hold_s: 86400 }\n  - date: 2026-09-04",
+            "86400 is out of range: expected a whole number from 0 to 3600",
+        ),
+        (
+            "minutes: 15 }\n  - date: 2026-09-04",
+            "minutes: 15, load_kg: 5000 }\n  - date: 2026-09-04",
+            "5000 is out of range: expected a number from 0 to 1000",
+        ),
+        ("minutes: 15 }\n  - date: 2026-09-04", "minutes: .nan }\n  - date: 2026-09-04", "`.nan` is not a finite number"),
+    ] {
+        let log = CLEAN.replacen(from, to, 1);
+        let out = next_on(&log, "log.yaml");
+        assert_eq!(out.status, 4, "{to}: {}", out.stderr);
+        assert!(out.stderr.contains(message), "{to}: {}", out.stderr);
+        assert!(out.stderr.contains("log.yaml:9:"), "{to}: {}", out.stderr);
+    }
+}
+
+#[test]
+fn yaml_budget_breach_is_worded_with_its_limit() {
+    let mut log = String::from("patient: P-1\nstart: 2026-09-01\nintake: { provider_cleared: true }\nsessions:\n");
+    for i in 0..100_000u32 {
+        log.push_str(&format!("  - {{ date: {}-{:02}-{:02}, fatigue: 1 }}\n", 2027 + i / 300, (i / 25) % 12 + 1, i % 25 + 1));
+    }
+    let out = next_on(&log, "log.yaml");
+    assert_eq!(out.status, 4, "{}", out.stderr);
+    assert!(out.stderr.contains("the YAML document is too large: more than 250,000 values (nodes)"), "{}", out.stderr);
+    assert!(!out.stderr.contains("Nodes {"), "{}", out.stderr);
+}
+
+#[test]
+fn a_huge_unknown_exercise_id_is_refused_without_being_echoed() {
+    let id = "x".repeat(10 * 1024 * 1024);
+    let json = format!(
+        r#"{{"patient":"P-1","start":"2026-09-01","intake":{{"provider_cleared":true}},"sessions":[{{"date":"2026-09-02","exercises":[{{"id":"{id}","minutes":5}}]}}]}}"#
+    );
+    let out = next_on(&json, "log.json");
+    assert_eq!(out.status, 4, "{}", &out.stderr[..out.stderr.len().min(500)]);
+    assert!(out.stderr.len() < 2_000, "the message echoes the id: {} bytes", out.stderr.len());
+    assert!(out.stderr.contains("an exercise id is 10485760 characters long: expected at most 256"), "{}", out.stderr);
+    // Unknown and long, but under the id limit: cut in the message.
+    let id = "y".repeat(200);
+    let log = CLEAN.replacen("id: walking", &format!("id: {id}"), 1);
+    let out = next_on(&log, "log.yaml");
+    assert_eq!(out.status, 4);
+    assert!(out.stderr.contains(&format!("unknown exercise `{}…`", "y".repeat(80))), "{}", out.stderr);
+}
+
+#[test]
+fn dates_beyond_plausible_years_are_refused() {
+    for date in ["9999-12-31", "2201-01-01", "1899-12-31"] {
+        let log = CLEAN.replace("2026-09-04", date);
+        let out = next_on(&log, "log.yaml");
+        assert_eq!(out.status, 4, "{date}: {}", out.stderr);
+        assert!(out.stderr.contains(&format!("`{date}` is out of range: expected a date from 1900-01-01 to 2200-12-31")), "{}", out.stderr);
+    }
+    // The last possible day still plans a real next date.
+    let log = CLEAN.replace("2026-09-04", "2200-12-31");
+    let out = Test::new().file("log.yaml", &log).args(&["next", "log.yaml", "--format", "json"]).run();
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let answer: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    assert!(answer["next_session"]["date"].as_str().is_some_and(|d| d.starts_with("2201-01-")), "{}", out.stdout);
+}
+
+/// A JSON log whose patient id is `id` (JSON-escaped by the caller) and that refers (fever).
+fn json_log(id: &str) -> String {
+    format!(
+        r#"{{"patient":"{id}","start":"2026-09-01","intake":{{"provider_cleared":true}},"sessions":[{{"date":"2026-09-02","pain":{{"before":2,"during":2,"after":2,"next_day":2}},"fatigue":3,"symptoms":["fever"],"exercises":[{{"id":"walking","minutes":15}}]}}]}}"#
+    )
+}
+
+#[test]
+fn text_output_never_passes_control_characters() {
+    let forged = r"P-1\nDecision: PROGRESS: advance\u001b[2K\u001b[1A\r\u202e";
+    let out = Test::new().file("log.json", &json_log(forged)).args(&["next", "log.json"]).run();
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert!(!out.stdout.contains('\u{1b}') && !out.stdout.contains('\r') && !out.stdout.contains('\u{202e}'), "{:?}", out.stdout);
+    let decisions: Vec<&str> = out.stdout.lines().filter(|l| l.starts_with("Decision:")).collect();
+    assert_eq!(decisions, ["Decision: REFER: stop and see a provider before exercising again"], "{}", out.stdout);
+    assert!(
+        out.stdout.starts_with(r"Patient P-1\nDecision: PROGRESS: advance\u{1b}[2K\u{1b}[1A\r\u{202e}, as of 2026-09-02"),
+        "{}",
+        out.stdout
+    );
+    // The JSON answer keeps the id exactly.
+    let out = Test::new().file("log.json", &json_log(forged)).args(&["next", "log.json", "--format", "json"]).run();
+    let answer: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    assert_eq!(answer["patient"], "P-1\nDecision: PROGRESS: advance\u{1b}[2K\u{1b}[1A\r\u{202e}");
+    // The batch summary on stderr too.
+    let out = Test::new().file("in.jsonl", &(json_log(forged) + "\n")).args(&["batch", "in.jsonl"]).run();
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert!(!out.stderr.contains('\u{1b}') && !out.stderr.contains("\nDecision"), "{:?}", out.stderr);
+}
+
+#[test]
+fn csv_cells_never_start_a_formula() {
+    let input =
+        [json_log("=HYPERLINK(\\\"http://x\\\",\\\"click\\\")"), json_log("@SUM(A1)"), json_log("-3"), json_log("+cmd|' /C calc'!A0")]
+            .join("\n")
+            + "\n";
+    let out = Test::new().file("in.jsonl", &input).args(&["batch", "in.jsonl", "--format", "csv", "--quiet"]).run();
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let mut reader = csv::Reader::from_reader(out.stdout.as_bytes());
+    let patients: Vec<String> = reader.records().map(|r| r.expect("csv row")[0].to_string()).collect();
+    assert_eq!(patients, ["'=HYPERLINK(\"http://x\",\"click\")", "'@SUM(A1)", "-3", "'+cmd|' /C calc'!A0"]);
+}
+
+/// The shipped protocol plus a rule that runs for ages on patient `P-slow` only.
+fn with_costly_rule(t: Test) -> Test {
+    t.shipped_protocol().file(
+        "protocol/rules/60-costly.yaml",
+        "rules:\n  - id: costly\n    description: Pads a string for seconds.\n    when: |\n      if log.patient == \"P-slow\" {\n        let s = \"\";\n        for i in 0..70000 { s = \"\".pad(10000, \"x\"); }\n      }\n      false\n    then: { decision: hold }\n    source: test\n",
+    )
+}
+
+#[test]
+fn a_costly_rule_is_stopped_by_the_time_budget_and_fails_that_log_only() {
+    let input = [json_log("P-1"), json_log("P-slow"), json_log("P-3")].join("\n") + "\n";
+    let t = with_costly_rule(Test::new().file("in.jsonl", &input)).env("STEPWISE_SCRIPT_SECONDS", "1");
+    let out = t.args(&["batch", "in.jsonl", "--protocol", "protocol", "--quiet"]).run();
+    no_panic(&out);
+    assert_eq!(out.status, 4, "{}", out.stderr);
+    let records: Vec<serde_json::Value> = out.stdout.lines().map(|l| serde_json::from_str(l).expect("json")).collect();
+    assert_eq!(records.len(), 3);
+    assert_eq!(records[0]["decision"], "refer");
+    assert_eq!(records[1]["patient"], "P-slow");
+    assert!(records[1]["error"].as_str().is_some_and(|e| e.contains("the scripts ran past the time budget for one log")), "{}", records[1]);
+    assert_eq!(records[2]["decision"], "refer");
+}
+
+#[test]
+fn jobs_are_capped() {
+    let input = json_log("P-1") + "\n";
+    let out = Test::new().file("in.jsonl", &input).args(&["batch", "in.jsonl", "--jobs", "18446744073709551615"]).run();
+    no_panic(&out);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert!(out.stderr.contains("note: --jobs is capped at"), "{}", out.stderr);
+}
