@@ -213,6 +213,8 @@ pub mod limits {
     pub const MAX_MINUTES_TENTHS: u32 = 14_400;
     /// Kilograms of load, in tenths.
     pub const MAX_LOAD_TENTHS: u32 = 10_000;
+    /// Days in a protocol's timing values.
+    pub const MAX_PROTOCOL_DAYS: u32 = 365;
     /// Entries of a session's `rom` or `measures` map.
     pub const MAX_MAP_ENTRIES: usize = 100;
 }
@@ -242,6 +244,9 @@ impl<'de, const MIN: i64, const MAX: i64> Deserialize<'de> for InRange<MIN, MAX>
                 } else {
                     Err(E::custom(format_args!("{v} is out of range: expected a number from {MIN} to {MAX}")))
                 }
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Err(E::custom(format_args!("expected a number from {MIN} to {MAX}, found `{v}`")))
             }
         }
         d.deserialize_any(V::<MIN, MAX>)
@@ -304,9 +309,18 @@ impl<'de, const MAX: u32> Deserialize<'de> for Count<MAX> {
                     Err(E::custom(format_args!("{v} is out of range: expected a whole number from 0 to {MAX}")))
                 }
             }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Err(E::custom(format_args!("expected a whole number from 0 to {MAX}, found `{v}`")))
+            }
         }
         d.deserialize_any(V::<MAX>)
     }
+}
+
+/// Days in a protocol (`days_between_sessions`, `rest_days`, `min_days`, `min_days_between`):
+/// at most a year, so every planned date stays a real date.
+pub fn days<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    Ok(Option::<Count<{ limits::MAX_PROTOCOL_DAYS }>>::deserialize(d)?.map(|c| c.0))
 }
 
 pub fn sets<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {

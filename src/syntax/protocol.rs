@@ -88,10 +88,12 @@ pub struct RawDosing {
     #[serde(default)]
     pub regress: Option<RawDoseChange>,
     /// Days between sessions when training goes on.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::model::quantity::days")]
+    #[schemars(range(max = 365))]
     pub days_between_sessions: Option<u32>,
     /// Rest days before the next session after a `rest` decision (a rule may ask for more).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::model::quantity::days")]
+    #[schemars(range(max = 365))]
     pub rest_days: Option<u32>,
 }
 
@@ -153,7 +155,8 @@ pub struct RawPhase {
     #[serde(default)]
     pub goal_exercises: std::collections::BTreeMap<String, Vec<Spanned<String>>>,
     /// Minimum days in the phase before it can be left.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::model::quantity::days")]
+    #[schemars(range(max = 365))]
     pub min_days: Option<u32>,
     /// What must hold to enter this phase (documentation; enforced by the previous exit).
     #[serde(default)]
@@ -200,7 +203,8 @@ pub struct RawTemplate {
     /// Fewest days from one session of this exercise to the next: 2 keeps a rest day between
     /// (runs are never planned on consecutive days). The planner leaves the exercise out of a
     /// session that comes sooner.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::model::quantity::days")]
+    #[schemars(range(max = 365))]
     pub min_days_between: Option<u32>,
 }
 
@@ -272,6 +276,7 @@ pub struct RawThen {
     #[serde(default)]
     pub dose: Option<RawDoseChange>,
     /// Rest days before the next session (for `rest`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::model::quantity::days")]
+    #[schemars(range(max = 365))]
     pub rest_days: Option<u32>,
 }
