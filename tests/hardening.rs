@@ -398,3 +398,167 @@ fn replay_of_ten_thousand_sessions_is_linear() {
     // ones about 2.5 s (well under a second in release): a generous bound between the two.
     assert!(took < std::time::Duration::from_secs(8), "10,000 sessions took {took:?}");
 }
+
+fn batch_records(stdout: &str) -> Vec<serde_json::Value> {
+    stdout.lines().map(|l| serde_json::from_str(l).expect("each record is JSON")).collect()
+}
+
+#[test]
+fn folder_walk_does_not_loop_and_reads_each_file_once() {
+    let t = Test::new().file("logs/a.yaml", CLEAN).file("logs/sub/b.yaml", &CLEAN.replace("P-1", "P-2"));
+    let logs = t.path().join("logs");
+    std::os::unix::fs::symlink(".", logs.join("self")).expect("link");
+    std::os::unix::fs::symlink("..", logs.join("sub/up")).expect("link");
+    std::os::unix::fs::symlink("a.yaml", logs.join("again.yaml")).expect("link");
+    let out = t.args(&["batch", "logs", "--quiet"]).run();
+    no_panic(&out);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let patients: Vec<String> = batch_records(&out.stdout).iter().map(|r| r["patient"].as_str().unwrap_or_default().to_string()).collect();
+    assert_eq!(patients, ["P-1", "P-2"]);
+}
+
+#[test]
+fn unreadable_entries_are_error_records_and_the_rest_is_answered() {
+    let t = Test::new()
+        .file("logs/a.yaml", CLEAN)
+        .file("logs/c.yaml", &CLEAN.replace("P-1", "P-3"))
+        .file("logs/d.json", "{\"patient\":\"P-4\"}");
+    let logs = t.path().join("logs");
+    std::os::unix::fs::symlink("nowhere.yaml", logs.join("b-dangling.yaml")).expect("link");
+    let fifo = logs.join("b-fifo.yaml");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(made.success());
+    std::fs::write(logs.join("b-latin1.yaml"), b"patient: P-\xe9\nstart: 2026-09-01\n").expect("write");
+    let out = t.args(&["batch", "logs", "--quiet"]).run();
+    no_panic(&out);
+    assert_eq!(out.status, 4, "{}", out.stderr);
+    let r = batch_records(&out.stdout);
+    let summary: Vec<(String, String)> = r
+        .iter()
+        .map(|r| {
+            let file =
+                r["source"]["file"].as_str().map_or_else(|| r["patient"].to_string(), |f| f.rsplit('/').next().unwrap_or(f).to_string());
+            (file, r["error"].as_str().map_or_else(|| r["decision"].to_string(), str::to_string))
+        })
+        .collect();
+    assert_eq!(summary.len(), 6, "{summary:?}");
+    assert_eq!(summary[0].1, "\"progress\"", "{summary:?}");
+    assert_eq!(summary[1], ("b-dangling.yaml".into(), "cannot read the log: no such file (or a dangling link)".into()));
+    assert_eq!(summary[2], ("b-fifo.yaml".into(), "cannot read the log: not a regular file (a FIFO): skipped".into()));
+    assert_eq!(
+        summary[3],
+        ("b-latin1.yaml".into(), "cannot read the log: the log is not UTF-8 text (an invalid byte on line 1, column 12)".into())
+    );
+    assert_eq!(r[3]["errors"][0]["code"], "E0609");
+    assert_eq!(summary[4].1, "\"progress\"", "{summary:?}");
+    assert!(summary[5].1.contains("missing required key `start`"), "{summary:?}");
+}
+
+#[test]
+fn non_utf8_log_is_refused_by_next_and_check_too() {
+    let t = Test::new().file("ok.yaml", CLEAN);
+    std::fs::write(t.path().join("bad.yaml"), b"patient: P-\xe9\nstart: 2026-09-01\n").expect("write");
+    let out = t.args(&["next", "bad.yaml", "--message-format", "plain"]).run();
+    assert_eq!(out.status, 4, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("error[E0609]: cannot read the log: the log is not UTF-8 text (an invalid byte on line 1, column 12)"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_json_log_with_a_byte_order_mark_is_read() {
+    let json = format!("\u{feff}{}", json_log("P-BOM"));
+    let out = Test::new().file("log.json", &json).args(&["next", "log.json", "--format", "json"]).run();
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let out = Test::new()
+        .file("logs/log.json", &json)
+        .file("in.jsonl", &(json.clone() + "\n"))
+        .args(&["batch", "logs", "in.jsonl", "--quiet"])
+        .run();
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert!(batch_records(&out.stdout).iter().all(|r| r["patient"] == "P-BOM"), "{}", out.stdout);
+}
+
+#[test]
+fn output_never_replaces_an_input_a_link_or_a_special_file() {
+    // An input file.
+    let t = Test::new().file("in.jsonl", &(json_log("P-1") + "\n"));
+    let t = t.args(&["batch", "in.jsonl", "-o", "in.jsonl"]);
+    let out = t.run();
+    assert_eq!(out.status, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("is both an input and the output"), "{}", out.stderr);
+    assert_eq!(std::fs::read_to_string(t.path().join("in.jsonl")).expect("input"), json_log("P-1") + "\n");
+    // A link: refused, the link and its target left alone.
+    let t = Test::new().file("in.jsonl", &(json_log("P-1") + "\n")).file("target.txt", "keep");
+    std::os::unix::fs::symlink("target.txt", t.path().join("out.jsonl")).expect("link");
+    let t = t.args(&["batch", "in.jsonl", "-o", "out.jsonl"]);
+    let out = t.run();
+    assert_eq!(out.status, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("the output `out.jsonl` is a symbolic link"), "{}", out.stderr);
+    assert!(std::fs::symlink_metadata(t.path().join("out.jsonl")).expect("link").file_type().is_symlink());
+    assert_eq!(std::fs::read_to_string(t.path().join("target.txt")).expect("target"), "keep");
+    // A FIFO and a device.
+    let t = Test::new().file("in.jsonl", &(json_log("P-1") + "\n"));
+    assert!(std::process::Command::new("mkfifo").arg(t.path().join("out.jsonl")).status().expect("mkfifo").success());
+    let out = t.args(&["batch", "in.jsonl", "-o", "out.jsonl"]).run();
+    assert_eq!(out.status, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("is not a regular file"), "{}", out.stderr);
+    let t = Test::new().file("in.jsonl", &(json_log("P-1") + "\n"));
+    let out = t.args(&["batch", "in.jsonl", "-o", "/dev/null"]).run();
+    assert_eq!(out.status, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("is not a regular file"), "{}", out.stderr);
+}
+
+#[test]
+fn the_output_file_is_left_out_of_the_input_walk() {
+    let t = Test::new().file("logs/a.yaml", CLEAN);
+    let t = t.args(&["batch", "logs", "-o", "logs/results.jsonl", "--quiet"]);
+    let first = t.run();
+    assert_eq!(first.status, 0, "{}", first.stderr);
+    let second = t.run();
+    assert_eq!(second.status, 0, "{}", second.stderr);
+    let results = std::fs::read_to_string(t.path().join("logs/results.jsonl")).expect("results");
+    assert_eq!(batch_records(&results).len(), 1, "{results}");
+}
+
+#[test]
+fn no_temporary_file_survives_sigint_or_sigterm() {
+    for signal in ["-INT", "-TERM"] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut child = std::process::Command::new(crate::support::bin())
+            .args(["batch", "-", "-o", "out.jsonl", "--quiet"])
+            .current_dir(dir.path())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        // The run waits for more input on stdin: the temporary file exists meanwhile.
+        let mut stdin = child.stdin.take().expect("stdin");
+        std::io::Write::write_all(&mut stdin, (json_log("P-1") + "\n").as_bytes()).expect("write");
+        let partial = || {
+            std::fs::read_dir(dir.path())
+                .expect("dir")
+                .filter_map(Result::ok)
+                .any(|e| e.file_name().to_string_lossy().contains(".partial-"))
+        };
+        let waited = std::time::Instant::now();
+        while !partial() && waited.elapsed() < std::time::Duration::from_secs(60) {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        assert!(partial(), "the run never created its temporary file");
+        let killed = std::process::Command::new("kill").args([signal, &child.id().to_string()]).status().expect("kill");
+        assert!(killed.success());
+        let status = child.wait().expect("wait");
+        drop(stdin);
+        assert_eq!(status.code(), Some(130), "{signal}");
+        let left: Vec<String> = std::fs::read_dir(dir.path())
+            .expect("dir")
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(left.is_empty(), "{signal} left {left:?}");
+    }
+}

@@ -25,8 +25,16 @@ pub fn run(ctx: Ctx, args: &CheckArgs) -> Result<Status, Error> {
     let mut logs_checked = 0;
     if let Some(c) = &loaded.compiled {
         for path in &args.log {
-            let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
             let name = path.display().to_string();
+            let text = match super::batch::input::read_log_text(path) {
+                Ok(text) => text,
+                Err(e) if e.is_io() => return Err(Error::io(path, e.into_io())),
+                Err(e) => {
+                    diags.push(super::next::unreadable(&mut sources, &name, &e));
+                    logs_checked += 1;
+                    continue;
+                }
+            };
             let format = LogFormat::from_path(&name);
             let source = sources.add(name, text);
             match read(source, &sources.get(source).text, format, 0) {
