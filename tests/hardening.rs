@@ -562,3 +562,39 @@ fn no_temporary_file_survives_sigint_or_sigterm() {
         assert!(left.is_empty(), "{signal} left {left:?}");
     }
 }
+
+#[test]
+fn size_limits_are_explicit_and_worded() {
+    // Sessions: at most 10,000 per log.
+    let mut sessions = Vec::new();
+    for i in 0..10_001u32 {
+        sessions.push(format!(r#"{{"date":"{}-{:02}-{:02}","kind":"rest"}}"#, 2000 + i / 300, (i / 25) % 12 + 1, i % 25 + 1));
+    }
+    let log = format!(r#"{{"patient":"P-many","start":"2000-01-01","sessions":[{}]}}"#, sessions.join(","));
+    let out = next_on(&log, "log.json");
+    assert_eq!(out.status, 4, "{}", out.stderr);
+    assert!(out.stderr.contains("the log has 10001 sessions: at most 10000 are read"), "{}", out.stderr);
+    // A long override note is cut, not echoed whole.
+    let note = "n".repeat(100_000);
+    let log = CLEAN.replacen(
+        "    fatigue: 3\n    exercises",
+        &format!("    fatigue: 3\n    override: {{ phase: reintroduce, note: {note} }}\n    exercises"),
+        1,
+    );
+    let out = next_on(&log, "log.yaml");
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert!(out.stdout.len() < 20_000, "{} bytes", out.stdout.len());
+    assert!(out.stdout.contains(&format!("{}…", "n".repeat(2_000))), "{}", &out.stdout[..500]);
+    // A log file over 64 MiB.
+    let t = Test::new();
+    let big = std::fs::File::create(t.path().join("big.yaml")).expect("create");
+    big.set_len(64 * 1024 * 1024 + 1).expect("grow");
+    let t = t.args(&["next", "big.yaml", "--message-format", "plain"]);
+    let out = t.run();
+    assert_eq!(out.status, 4, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("cannot read the log: the log is 67108865 bytes: at most 67108864 bytes (64 MiB) are read"),
+        "{}",
+        out.stderr
+    );
+}
