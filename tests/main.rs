@@ -6,6 +6,7 @@ mod batch;
 mod check;
 mod diagnostics;
 mod examples;
+mod fuzz_regressions;
 mod hardening;
 mod hip_rules;
 mod next;
