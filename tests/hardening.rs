@@ -488,7 +488,7 @@ fn output_never_replaces_an_input_a_link_or_a_special_file() {
     let t = t.args(&["batch", "in.jsonl", "-o", "in.jsonl"]);
     let out = t.run();
     assert_eq!(out.status, 2, "{}", out.stderr);
-    assert!(out.stderr.contains("is both an input and the output"), "{}", out.stderr);
+    assert!(out.stderr.contains("is both an input and an output"), "{}", out.stderr);
     assert_eq!(std::fs::read_to_string(t.path().join("in.jsonl")).expect("input"), json_log("P-1") + "\n");
     // A link: refused, the link and its target left alone.
     let t = Test::new().file("in.jsonl", &(json_log("P-1") + "\n")).file("target.txt", "keep");
@@ -521,6 +521,16 @@ fn the_output_file_is_left_out_of_the_input_walk() {
     assert_eq!(second.status, 0, "{}", second.stderr);
     let results = std::fs::read_to_string(t.path().join("logs/results.jsonl")).expect("results");
     assert_eq!(batch_records(&results).len(), 1, "{results}");
+    // The summary too.
+    let t = Test::new().file("logs/a.yaml", CLEAN).args(&["batch", "logs", "--summary-json", "logs/summary.json", "--quiet"]);
+    assert_eq!(t.run().status, 0);
+    let second = t.run();
+    assert_eq!(second.status, 0, "{}", second.stderr);
+    assert_eq!(batch_records(&second.stdout).len(), 1, "{}", second.stdout);
+    let t = Test::new().file("in.jsonl", &(json_log("P-1") + "\n")).args(&["batch", "in.jsonl", "--summary-json", "in.jsonl"]);
+    let out = t.run();
+    assert_eq!(out.status, 2, "{}", out.stderr);
+    assert_eq!(std::fs::read_to_string(t.path().join("in.jsonl")).expect("input"), json_log("P-1") + "\n");
 }
 
 #[test]
@@ -597,4 +607,15 @@ fn size_limits_are_explicit_and_worded() {
         "{}",
         out.stderr
     );
+}
+
+#[test]
+fn snippets_never_pass_terminal_escapes() {
+    let log = "patient: \"P-1\u{1b}[31mRED\u{202e}\"\nstart: 2026-09-01\nintake: { provider_cleared: true }\nsessions: []\n";
+    for format in ["human", "plain", "json"] {
+        let out = Test::new().file("log.yaml", log).args(&["next", "log.yaml", "--message-format", format]).run();
+        no_panic(&out);
+        assert_eq!(out.status, 4, "{}", out.stderr);
+        assert!(!out.stderr.contains('\u{1b}') && !out.stderr.contains('\u{202e}'), "{format}: {:?}", out.stderr);
+    }
 }

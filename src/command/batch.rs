@@ -74,7 +74,13 @@ pub fn evaluate_item(c: &CompiledProtocol, item: &Item, opts: &EvalOptions, sour
 }
 
 pub fn run(ctx: Ctx, args: &BatchArgs) -> Result<Status, Error> {
-    let inputs = input::plan(&args.inputs, args.output.as_deref())?;
+    let outputs: Vec<&std::path::Path> = args.output.iter().chain(&args.summary_json).map(|p| p.as_path()).collect();
+    if let [a, b] = outputs[..]
+        && input::identity(a).is_some_and(|id| input::identity(b) == Some(id))
+    {
+        return Err(Error::Usage(format!("`{}` is named both for the results and for the summary", a.display())));
+    }
+    let inputs = input::plan(&args.inputs, &outputs)?;
     if let Some(path) = &args.summary_json {
         output::check_output(path)?;
     }

@@ -163,14 +163,14 @@ fn is_log_file(p: &Path) -> bool {
 struct Seen {
     files: HashSet<PathBuf>,
     dirs: HashSet<PathBuf>,
-    output: Option<PathBuf>,
+    outputs: Vec<PathBuf>,
 }
 
 impl Seen {
     /// `true` the first time a file is met, `false` for a repeat or the output file.
     fn take(&mut self, path: &Path) -> bool {
         let Some(id) = identity(path) else { return true };
-        if self.output.as_ref() == Some(&id) {
+        if self.outputs.contains(&id) {
             return false;
         }
         self.files.insert(id)
@@ -229,11 +229,12 @@ fn input_for(path: PathBuf) -> Input {
 
 /// Resolves every input before anything is evaluated, so a missing input fails the run
 /// before it starts (exit 2) rather than half-way through. Files met in folders are read once
-/// each, and never the output file (`-o`): a second run does not read the first one's results.
-pub fn plan(args: &[PathBuf], output: Option<&Path>) -> Result<Plan, Error> {
+/// each, and never an output file (`-o`, `--summary-json`): a second run does not read the
+/// first one's results.
+pub fn plan(args: &[PathBuf], outputs: &[&Path]) -> Result<Plan, Error> {
     let mut inputs = Vec::new();
     let mut total = Some(0u64);
-    let mut seen = Seen { files: HashSet::new(), dirs: HashSet::new(), output: output.and_then(identity) };
+    let mut seen = Seen { files: HashSet::new(), dirs: HashSet::new(), outputs: outputs.iter().filter_map(|o| identity(o)).collect() };
     for a in args {
         if a.as_os_str() == "-" {
             inputs.push(Input::Lines { name: "<stdin>".into(), path: None });
@@ -245,8 +246,8 @@ pub fn plan(args: &[PathBuf], output: Option<&Path>) -> Result<Plan, Error> {
         if meta.is_dir() {
             walk(a, &mut found, &mut seen)?;
         } else if meta.is_file() {
-            if seen.output.is_some() && identity(a) == seen.output {
-                return Err(Error::Usage(format!("`{}` is both an input and the output (-o): name another output file", a.display())));
+            if identity(a).is_some_and(|id| seen.outputs.contains(&id)) {
+                return Err(Error::Usage(format!("`{}` is both an input and an output: name another output file", a.display())));
             }
             seen.take(a);
             found.push(input_for(a.clone()));
