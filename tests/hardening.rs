@@ -619,3 +619,14 @@ fn snippets_never_pass_terminal_escapes() {
         assert!(!out.stderr.contains('\u{1b}') && !out.stderr.contains('\u{202e}'), "{format}: {:?}", out.stderr);
     }
 }
+
+#[test]
+fn a_huge_protocol_file_is_refused_in_words() {
+    let t = Test::new().shipped_protocol();
+    let f = std::fs::File::create(t.path().join("protocol/rules/zz.yaml")).expect("create");
+    f.set_len(16 * 1024 * 1024 + 1).expect("grow");
+    let out = t.args(&["check", "--protocol", "protocol"]).run();
+    no_panic(&out);
+    assert_eq!(out.status, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("a protocol file may hold at most 16777216 (16 MiB)"), "{}", out.stderr);
+}
