@@ -630,3 +630,20 @@ fn a_huge_protocol_file_is_refused_in_words() {
     assert_eq!(out.status, 2, "{}", out.stderr);
     assert!(out.stderr.contains("a protocol file may hold at most 16777216 (16 MiB)"), "{}", out.stderr);
 }
+
+#[test]
+fn lists_and_names_in_a_session_are_bounded() {
+    let long_name = "k".repeat(300);
+    let exercises: Vec<String> = (0..101).map(|_| r#"{"id":"walking","minutes":5}"#.to_string()).collect();
+    let symptoms: Vec<&str> = (0..51).map(|_| r#""swelling""#).collect();
+    for (session, message) in [
+        (format!(r#""rom":{{"{long_name}":100}}"#), "a name of 300 characters is too long: expected at most 256"),
+        (format!(r#""exercises":[{}]"#, exercises.join(",")), "101 entries are too many: expected at most 100"),
+        (format!(r#""symptoms":[{}]"#, symptoms.join(",")), "51 entries are too many: expected at most 50"),
+    ] {
+        let log = format!(r#"{{"patient":"P-1","start":"2026-09-01","sessions":[{{"date":"2026-09-02",{session}}}]}}"#);
+        let out = next_on(&log, "log.json");
+        assert_eq!(out.status, 4, "{}", out.stderr);
+        assert!(out.stderr.contains(message), "{}", out.stderr);
+    }
+}

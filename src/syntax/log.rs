@@ -50,10 +50,10 @@ pub struct RawSession {
     #[serde(default, deserialize_with = "quantity::measures_map")]
     #[schemars(with = "Option<BTreeMap<String, f64>>")]
     pub measures: Option<BTreeMap<CompactString, f64>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "quantity::symptoms")]
     pub symptoms: Option<Vec<Symptom>>,
     /// What was actually done.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "quantity::exercises")]
     pub exercises: Option<Vec<RawExercise>>,
     /// A clinician decision the engine must respect.
     #[serde(default, rename = "override")]
