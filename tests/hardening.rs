@@ -647,3 +647,23 @@ fn lists_and_names_in_a_session_are_bounded() {
         assert!(out.stderr.contains(message), "{}", out.stderr);
     }
 }
+
+#[test]
+fn next_reads_a_log_from_a_pipe_it_is_given() {
+    let out = Test::new().stdin(CLEAN).args(&["next", "/dev/stdin", "--format", "json"]).run();
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("\"patient\":\"P-1\""), "{}", out.stdout);
+    // A folder is not a log.
+    let out = Test::new().file("logs/a.yaml", CLEAN).args(&["next", "logs"]).run();
+    assert_eq!(out.status, 2, "{}", out.stderr);
+}
+
+#[test]
+fn check_log_is_bounded_by_the_time_budget_too() {
+    let input = json_log("P-slow");
+    let t = with_costly_rule(Test::new().file("log.json", &input)).env("STEPWISE_SCRIPT_SECONDS", "1");
+    let out = t.args(&["check", "--protocol", "protocol", "--log", "log.json", "--format", "plain"]).run();
+    no_panic(&out);
+    assert_eq!(out.status, 1, "{}", out.stderr);
+    assert!(out.stderr.contains("the scripts ran past the time budget for one log"), "{}", out.stderr);
+}

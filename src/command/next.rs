@@ -22,7 +22,7 @@ pub fn run(ctx: Ctx, args: &NextArgs) -> Result<Status, Error> {
         return Ok(Status::ProtocolInvalid);
     };
     let name = args.log.display().to_string();
-    let text = match super::batch::input::read_log_text(&args.log) {
+    let text = match super::batch::input::read_log_text(&args.log, true) {
         Ok(text) => text,
         Err(e) if e.is_io() => return Err(Error::io(&args.log, e.into_io())),
         Err(e) => {

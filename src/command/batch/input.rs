@@ -118,17 +118,18 @@ pub fn decode(mut bytes: Vec<u8>) -> Result<String, TextError> {
     })
 }
 
-/// Reads a log file: a regular file (a FIFO would block; a device never ends), at most
-/// [`MAX_LOG_BYTES`], UTF-8. The same in `next`, `check --log` and `batch`.
-pub fn read_log_text(path: &Path) -> Result<String, TextError> {
+/// Reads a log file: at most [`MAX_LOG_BYTES`], UTF-8. The same in `next`, `check --log` and
+/// `batch`. Only a regular file is read unless `special` allows a pipe or device the user named
+/// (`next /dev/stdin`); a folder walk never does (a FIFO would block, a device never ends).
+pub fn read_log_text(path: &Path, special: bool) -> Result<String, TextError> {
     let meta = std::fs::metadata(path).map_err(TextError::Io)?;
-    if !meta.is_file() {
+    if meta.is_dir() || (!meta.is_file() && !special) {
         return Err(TextError::NotRegular(kind_of(&meta.file_type())));
     }
     if meta.len() > MAX_LOG_BYTES {
         return Err(TextError::TooLarge(meta.len()));
     }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    let mut bytes = Vec::with_capacity(meta.len().min(MAX_LOG_BYTES) as usize);
     File::open(path).and_then(|f| f.take(MAX_LOG_BYTES + 1).read_to_end(&mut bytes)).map_err(TextError::Io)?;
     if bytes.len() as u64 > MAX_LOG_BYTES {
         return Err(TextError::TooLarge(bytes.len() as u64));
@@ -358,7 +359,7 @@ impl Reader {
                 Input::File { path, name } => {
                     let origin = Origin { file: name.clone(), line: None };
                     let n = std::fs::metadata(&path).map_or(0, |m| m.len());
-                    return Ok(Some(match read_log_text(&path) {
+                    return Ok(Some(match read_log_text(&path, false) {
                         Ok(text) => Item { origin, text, format: LogFormat::from_path(&name), bytes: n, problem: None },
                         Err(e) => Item { bytes: n, ..Item::unreadable(origin, e.message()) },
                     }));
