@@ -381,12 +381,14 @@ impl Item {
 /// The patient id of a log that failed, when it can still be found, so the error record says
 /// whose log it was: the JSON or YAML `patient` key, read leniently (the log may be cut short).
 pub fn patient_hint(text: &str) -> Option<String> {
+    // Cut like any quoted value: a broken log's id may be megabytes long.
+    let cut = |s: &str| crate::diagnostic::shorten(s).into_owned();
     if let Some(i) = text.find("\"patient\"") {
         let rest = text[i + 9..].trim_start().strip_prefix(':')?.trim_start().strip_prefix('"')?;
         let end = rest.find('"')?;
-        return Some(rest[..end].to_string()).filter(|s| !s.is_empty());
+        return Some(cut(&rest[..end])).filter(|s| !s.is_empty());
     }
-    text.lines().find_map(|l| l.strip_prefix("patient:").map(|v| v.trim().trim_matches('"').to_string())).filter(|s| !s.is_empty())
+    text.lines().find_map(|l| l.strip_prefix("patient:").map(|v| cut(v.trim().trim_matches('"')))).filter(|s| !s.is_empty())
 }
 
 #[cfg(test)]
@@ -398,5 +400,7 @@ mod tests {
         assert_eq!(patient_hint(r#"{"patient": "P-2", "start":"#).as_deref(), Some("P-2"));
         assert_eq!(patient_hint("patient: P-3\nstart: [").as_deref(), Some("P-3"));
         assert_eq!(patient_hint(r#"{"start":"#), None);
+        let long = format!(r#"{{"patient": "{}", "start":"#, "x".repeat(100_000));
+        assert_eq!(patient_hint(&long).map(|p| p.chars().count()), Some(81));
     }
 }
