@@ -47,7 +47,7 @@ pub fn shorten(text: &str) -> std::borrow::Cow<'_, str> {
 /// Whether a character must not reach a terminal as it is: control characters (line breaks,
 /// escapes that recolour or move the cursor) and the bidirectional overrides that reorder
 /// what a reader sees.
-fn is_unsafe_char(c: char) -> bool {
+pub(crate) fn is_unsafe_char(c: char) -> bool {
     c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
 }
 

@@ -97,6 +97,9 @@ pub fn embedded(sources: &mut SourceMap) -> LoadedFiles {
     register(sources, entries)
 }
 
+/// Largest protocol file read (plans, rules and helpers are a few kilobytes each).
+pub const MAX_PROTOCOL_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
 /// A protocol folder on disk.
 pub fn folder(sources: &mut SourceMap, root: &Path) -> Result<LoadedFiles, Error> {
     if !root.is_dir() {
@@ -116,6 +119,11 @@ pub fn folder(sources: &mut SourceMap, root: &Path) -> Result<LoadedFiles, Error
             let relative = format!("{sub}/{name}");
             if kind_of(&relative).is_none() || !path.is_file() {
                 continue;
+            }
+            let size = std::fs::metadata(&path).map_err(|e| Error::io(&path, e))?.len();
+            if size > MAX_PROTOCOL_FILE_BYTES {
+                let msg = format!("the file is {size} bytes: a protocol file may hold at most {MAX_PROTOCOL_FILE_BYTES} (16 MiB)");
+                return Err(Error::io(&path, std::io::Error::other(msg)));
             }
             let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
             entries.push((relative, path.display().to_string(), text));

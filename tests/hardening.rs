@@ -317,3 +317,353 @@ fn jobs_are_capped() {
     assert_eq!(out.status, 0, "{}", out.stderr);
     assert!(out.stderr.contains("note: --jobs is capped at"), "{}", out.stderr);
 }
+
+#[test]
+fn protocol_days_have_sane_bounds() {
+    let t = Test::new().shipped_protocol();
+    let plan = t.path().join("protocol/plans/protocol.yaml");
+    let text = std::fs::read_to_string(&plan).expect("plan");
+    let line = text.lines().find(|l| l.trim_start().starts_with("days_between_sessions:")).expect("days_between_sessions in the plan");
+    let indent = &line[..line.len() - line.trim_start().len()];
+    std::fs::write(&plan, text.replace(line, &format!("{indent}days_between_sessions: 4294967295"))).expect("write");
+    let out = t.args(&["check", "--protocol", "protocol", "--format", "plain"]).run();
+    no_panic(&out);
+    assert_eq!(out.status, 1, "{}", out.stderr);
+    assert!(out.stderr.contains("4294967295 is out of range: expected a whole number from 0 to 365"), "{}", out.stderr);
+    assert!(out.stderr.contains("protocol/plans/protocol.yaml:"), "{}", out.stderr);
+}
+
+/// A protocol whose rules read every windowed value of the API on every session: a regression
+/// guard that the engine's windows cost their own length, not the log's.
+const WINDOWS_PLAN: &str = "\
+protocol: { id: windows, version: 1.0.0, title: Windows, status: draft }
+phases:
+  - id: early
+    title: Early
+    exercises: [walking]
+    exit:
+      description: never
+      when: |
+        log.window_days(7).len() > 1000
+  - id: late
+    title: Late
+    exercises: [walking]
+exercises:
+  - id: walking
+    name: Walking
+    category: cardio
+    impact: low
+    ladder:
+      - name: easy walk
+        dose: { minutes: 15 }
+";
+
+const WINDOWS_RULES: &str = "\
+rules:
+  - id: busy-week
+    description: Reads the windows.
+    when: |
+      log.window_days(14).len() > 100 || log.weekly_minutes > 1000.0 || log.previous_weekly_minutes > 1000.0
+        || (log.pain_baseline ?? 0) > 9 || (log.pain_trend ?? 0.0) > 5.0 || log.longest_recent_minutes > 1000.0
+        || log.consecutive_training_days > 100 || log.recent(3).len() > 3 || log.days_since(\"walking\") == 0
+    then: { decision: hold }
+    source: test
+  - id: steady
+    description: Progress when calm.
+    when: |
+      (last.pain.after ?? 10) <= 3
+    then: { decision: progress }
+    source: test
+";
+
+#[test]
+fn replay_of_ten_thousand_sessions_is_linear() {
+    let mut sessions = Vec::new();
+    for i in 0..10_000u32 {
+        let date = format!("{}-{:02}-{:02}", 2000 + i / 300, (i / 25) % 12 + 1, i % 25 + 1);
+        sessions.push(format!(
+            r#"{{"date":"{date}","pain":{{"before":2,"during":2,"after":2,"next_day":2}},"fatigue":3,"exercises":[{{"id":"walking","minutes":15}}]}}"#
+        ));
+    }
+    let log = format!(r#"{{"patient":"P-long","start":"2000-01-01","sessions":[{}]}}"#, sessions.join(","));
+    let t = Test::new().file("p/plans/plan.yaml", WINDOWS_PLAN).file("p/rules/rules.yaml", WINDOWS_RULES).file("long.json", &log);
+    let started = std::time::Instant::now();
+    let out = t.args(&["next", "long.json", "--protocol", "p", "--format", "json", "--timeline"]).run();
+    let took = started.elapsed();
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let answer: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    assert_eq!(answer["timeline"].as_array().map(Vec::len), Some(10_000));
+    assert_eq!(answer["decision"], "progress");
+    // Windows that scanned from session 0 took about 11 s here in a debug build, binary-searched
+    // ones about 2.5 s (well under a second in release): a generous bound between the two.
+    assert!(took < std::time::Duration::from_secs(8), "10,000 sessions took {took:?}");
+}
+
+fn batch_records(stdout: &str) -> Vec<serde_json::Value> {
+    stdout.lines().map(|l| serde_json::from_str(l).expect("each record is JSON")).collect()
+}
+
+#[test]
+fn folder_walk_does_not_loop_and_reads_each_file_once() {
+    let t = Test::new().file("logs/a.yaml", CLEAN).file("logs/sub/b.yaml", &CLEAN.replace("P-1", "P-2"));
+    let logs = t.path().join("logs");
+    std::os::unix::fs::symlink(".", logs.join("self")).expect("link");
+    std::os::unix::fs::symlink("..", logs.join("sub/up")).expect("link");
+    std::os::unix::fs::symlink("a.yaml", logs.join("again.yaml")).expect("link");
+    let out = t.args(&["batch", "logs", "--quiet"]).run();
+    no_panic(&out);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let patients: Vec<String> = batch_records(&out.stdout).iter().map(|r| r["patient"].as_str().unwrap_or_default().to_string()).collect();
+    assert_eq!(patients, ["P-1", "P-2"]);
+}
+
+#[test]
+fn unreadable_entries_are_error_records_and_the_rest_is_answered() {
+    let t = Test::new()
+        .file("logs/a.yaml", CLEAN)
+        .file("logs/c.yaml", &CLEAN.replace("P-1", "P-3"))
+        .file("logs/d.json", "{\"patient\":\"P-4\"}");
+    let logs = t.path().join("logs");
+    std::os::unix::fs::symlink("nowhere.yaml", logs.join("b-dangling.yaml")).expect("link");
+    let fifo = logs.join("b-fifo.yaml");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(made.success());
+    std::fs::write(logs.join("b-latin1.yaml"), b"patient: P-\xe9\nstart: 2026-09-01\n").expect("write");
+    let out = t.args(&["batch", "logs", "--quiet"]).run();
+    no_panic(&out);
+    assert_eq!(out.status, 4, "{}", out.stderr);
+    let r = batch_records(&out.stdout);
+    let summary: Vec<(String, String)> = r
+        .iter()
+        .map(|r| {
+            let file =
+                r["source"]["file"].as_str().map_or_else(|| r["patient"].to_string(), |f| f.rsplit('/').next().unwrap_or(f).to_string());
+            (file, r["error"].as_str().map_or_else(|| r["decision"].to_string(), str::to_string))
+        })
+        .collect();
+    assert_eq!(summary.len(), 6, "{summary:?}");
+    assert_eq!(summary[0].1, "\"progress\"", "{summary:?}");
+    assert_eq!(summary[1], ("b-dangling.yaml".into(), "cannot read the log: no such file (or a dangling link)".into()));
+    assert_eq!(summary[2], ("b-fifo.yaml".into(), "cannot read the log: not a regular file (a FIFO): skipped".into()));
+    assert_eq!(
+        summary[3],
+        ("b-latin1.yaml".into(), "cannot read the log: the log is not UTF-8 text (an invalid byte on line 1, column 12)".into())
+    );
+    assert_eq!(r[3]["errors"][0]["code"], "E0609");
+    assert_eq!(summary[4].1, "\"progress\"", "{summary:?}");
+    assert!(summary[5].1.contains("missing required key `start`"), "{summary:?}");
+}
+
+#[test]
+fn non_utf8_log_is_refused_by_next_and_check_too() {
+    let t = Test::new().file("ok.yaml", CLEAN);
+    std::fs::write(t.path().join("bad.yaml"), b"patient: P-\xe9\nstart: 2026-09-01\n").expect("write");
+    let out = t.args(&["next", "bad.yaml", "--message-format", "plain"]).run();
+    assert_eq!(out.status, 4, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("error[E0609]: cannot read the log: the log is not UTF-8 text (an invalid byte on line 1, column 12)"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_json_log_with_a_byte_order_mark_is_read() {
+    let json = format!("\u{feff}{}", json_log("P-BOM"));
+    let out = Test::new().file("log.json", &json).args(&["next", "log.json", "--format", "json"]).run();
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let out = Test::new()
+        .file("logs/log.json", &json)
+        .file("in.jsonl", &(json.clone() + "\n"))
+        .args(&["batch", "logs", "in.jsonl", "--quiet"])
+        .run();
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert!(batch_records(&out.stdout).iter().all(|r| r["patient"] == "P-BOM"), "{}", out.stdout);
+}
+
+#[test]
+fn output_never_replaces_an_input_a_link_or_a_special_file() {
+    // An input file.
+    let t = Test::new().file("in.jsonl", &(json_log("P-1") + "\n"));
+    let t = t.args(&["batch", "in.jsonl", "-o", "in.jsonl"]);
+    let out = t.run();
+    assert_eq!(out.status, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("is both an input and an output"), "{}", out.stderr);
+    assert_eq!(std::fs::read_to_string(t.path().join("in.jsonl")).expect("input"), json_log("P-1") + "\n");
+    // A link: refused, the link and its target left alone.
+    let t = Test::new().file("in.jsonl", &(json_log("P-1") + "\n")).file("target.txt", "keep");
+    std::os::unix::fs::symlink("target.txt", t.path().join("out.jsonl")).expect("link");
+    let t = t.args(&["batch", "in.jsonl", "-o", "out.jsonl"]);
+    let out = t.run();
+    assert_eq!(out.status, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("the output `out.jsonl` is a symbolic link"), "{}", out.stderr);
+    assert!(std::fs::symlink_metadata(t.path().join("out.jsonl")).expect("link").file_type().is_symlink());
+    assert_eq!(std::fs::read_to_string(t.path().join("target.txt")).expect("target"), "keep");
+    // A FIFO and a device.
+    let t = Test::new().file("in.jsonl", &(json_log("P-1") + "\n"));
+    assert!(std::process::Command::new("mkfifo").arg(t.path().join("out.jsonl")).status().expect("mkfifo").success());
+    let out = t.args(&["batch", "in.jsonl", "-o", "out.jsonl"]).run();
+    assert_eq!(out.status, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("is not a regular file"), "{}", out.stderr);
+    let t = Test::new().file("in.jsonl", &(json_log("P-1") + "\n"));
+    let out = t.args(&["batch", "in.jsonl", "-o", "/dev/null"]).run();
+    assert_eq!(out.status, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("is not a regular file"), "{}", out.stderr);
+}
+
+#[test]
+fn the_output_file_is_left_out_of_the_input_walk() {
+    let t = Test::new().file("logs/a.yaml", CLEAN);
+    let t = t.args(&["batch", "logs", "-o", "logs/results.jsonl", "--quiet"]);
+    let first = t.run();
+    assert_eq!(first.status, 0, "{}", first.stderr);
+    let second = t.run();
+    assert_eq!(second.status, 0, "{}", second.stderr);
+    let results = std::fs::read_to_string(t.path().join("logs/results.jsonl")).expect("results");
+    assert_eq!(batch_records(&results).len(), 1, "{results}");
+    // The summary too.
+    let t = Test::new().file("logs/a.yaml", CLEAN).args(&["batch", "logs", "--summary-json", "logs/summary.json", "--quiet"]);
+    assert_eq!(t.run().status, 0);
+    let second = t.run();
+    assert_eq!(second.status, 0, "{}", second.stderr);
+    assert_eq!(batch_records(&second.stdout).len(), 1, "{}", second.stdout);
+    let t = Test::new().file("in.jsonl", &(json_log("P-1") + "\n")).args(&["batch", "in.jsonl", "--summary-json", "in.jsonl"]);
+    let out = t.run();
+    assert_eq!(out.status, 2, "{}", out.stderr);
+    assert_eq!(std::fs::read_to_string(t.path().join("in.jsonl")).expect("input"), json_log("P-1") + "\n");
+}
+
+#[test]
+fn no_temporary_file_survives_sigint_or_sigterm() {
+    for signal in ["-INT", "-TERM"] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut child = std::process::Command::new(crate::support::bin())
+            .args(["batch", "-", "-o", "out.jsonl", "--quiet"])
+            .current_dir(dir.path())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        // The run waits for more input on stdin: the temporary file exists meanwhile.
+        let mut stdin = child.stdin.take().expect("stdin");
+        std::io::Write::write_all(&mut stdin, (json_log("P-1") + "\n").as_bytes()).expect("write");
+        let partial = || {
+            std::fs::read_dir(dir.path())
+                .expect("dir")
+                .filter_map(Result::ok)
+                .any(|e| e.file_name().to_string_lossy().contains(".partial-"))
+        };
+        let waited = std::time::Instant::now();
+        while !partial() && waited.elapsed() < std::time::Duration::from_secs(60) {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        assert!(partial(), "the run never created its temporary file");
+        let killed = std::process::Command::new("kill").args([signal, &child.id().to_string()]).status().expect("kill");
+        assert!(killed.success());
+        let status = child.wait().expect("wait");
+        drop(stdin);
+        assert_eq!(status.code(), Some(130), "{signal}");
+        let left: Vec<String> = std::fs::read_dir(dir.path())
+            .expect("dir")
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(left.is_empty(), "{signal} left {left:?}");
+    }
+}
+
+#[test]
+fn size_limits_are_explicit_and_worded() {
+    // Sessions: at most 10,000 per log.
+    let mut sessions = Vec::new();
+    for i in 0..10_001u32 {
+        sessions.push(format!(r#"{{"date":"{}-{:02}-{:02}","kind":"rest"}}"#, 2000 + i / 300, (i / 25) % 12 + 1, i % 25 + 1));
+    }
+    let log = format!(r#"{{"patient":"P-many","start":"2000-01-01","sessions":[{}]}}"#, sessions.join(","));
+    let out = next_on(&log, "log.json");
+    assert_eq!(out.status, 4, "{}", out.stderr);
+    assert!(out.stderr.contains("the log has 10001 sessions: at most 10000 are read"), "{}", out.stderr);
+    // A long override note is cut, not echoed whole.
+    let note = "n".repeat(100_000);
+    let log = CLEAN.replacen(
+        "    fatigue: 3\n    exercises",
+        &format!("    fatigue: 3\n    override: {{ phase: reintroduce, note: {note} }}\n    exercises"),
+        1,
+    );
+    let out = next_on(&log, "log.yaml");
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert!(out.stdout.len() < 20_000, "{} bytes", out.stdout.len());
+    assert!(out.stdout.contains(&format!("{}…", "n".repeat(2_000))), "{}", &out.stdout[..500]);
+    // A log file over 64 MiB.
+    let t = Test::new();
+    let big = std::fs::File::create(t.path().join("big.yaml")).expect("create");
+    big.set_len(64 * 1024 * 1024 + 1).expect("grow");
+    let t = t.args(&["next", "big.yaml", "--message-format", "plain"]);
+    let out = t.run();
+    assert_eq!(out.status, 4, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("cannot read the log: the log is 67108865 bytes: at most 67108864 bytes (64 MiB) are read"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn snippets_never_pass_terminal_escapes() {
+    let log = "patient: \"P-1\u{1b}[31mRED\u{202e}\"\nstart: 2026-09-01\nintake: { provider_cleared: true }\nsessions: []\n";
+    for format in ["human", "plain", "json"] {
+        let out = Test::new().file("log.yaml", log).args(&["next", "log.yaml", "--message-format", format]).run();
+        no_panic(&out);
+        assert_eq!(out.status, 4, "{}", out.stderr);
+        assert!(!out.stderr.contains('\u{1b}') && !out.stderr.contains('\u{202e}'), "{format}: {:?}", out.stderr);
+    }
+}
+
+#[test]
+fn a_huge_protocol_file_is_refused_in_words() {
+    let t = Test::new().shipped_protocol();
+    let f = std::fs::File::create(t.path().join("protocol/rules/zz.yaml")).expect("create");
+    f.set_len(16 * 1024 * 1024 + 1).expect("grow");
+    let out = t.args(&["check", "--protocol", "protocol"]).run();
+    no_panic(&out);
+    assert_eq!(out.status, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("a protocol file may hold at most 16777216 (16 MiB)"), "{}", out.stderr);
+}
+
+#[test]
+fn lists_and_names_in_a_session_are_bounded() {
+    let long_name = "k".repeat(300);
+    let exercises: Vec<String> = (0..101).map(|_| r#"{"id":"walking","minutes":5}"#.to_string()).collect();
+    let symptoms: Vec<&str> = (0..51).map(|_| r#""swelling""#).collect();
+    for (session, message) in [
+        (format!(r#""rom":{{"{long_name}":100}}"#), "a name of 300 characters is too long: expected at most 256"),
+        (format!(r#""exercises":[{}]"#, exercises.join(",")), "101 entries are too many: expected at most 100"),
+        (format!(r#""symptoms":[{}]"#, symptoms.join(",")), "51 entries are too many: expected at most 50"),
+    ] {
+        let log = format!(r#"{{"patient":"P-1","start":"2026-09-01","sessions":[{{"date":"2026-09-02",{session}}}]}}"#);
+        let out = next_on(&log, "log.json");
+        assert_eq!(out.status, 4, "{}", out.stderr);
+        assert!(out.stderr.contains(message), "{}", out.stderr);
+    }
+}
+
+#[test]
+fn next_reads_a_log_from_a_pipe_it_is_given() {
+    let out = Test::new().stdin(CLEAN).args(&["next", "/dev/stdin", "--format", "json"]).run();
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("\"patient\":\"P-1\""), "{}", out.stdout);
+    // A folder is not a log.
+    let out = Test::new().file("logs/a.yaml", CLEAN).args(&["next", "logs"]).run();
+    assert_eq!(out.status, 2, "{}", out.stderr);
+}
+
+#[test]
+fn check_log_is_bounded_by_the_time_budget_too() {
+    let input = json_log("P-slow");
+    let t = with_costly_rule(Test::new().file("log.json", &input)).env("STEPWISE_SCRIPT_SECONDS", "1");
+    let out = t.args(&["check", "--protocol", "protocol", "--log", "log.json", "--format", "plain"]).run();
+    no_panic(&out);
+    assert_eq!(out.status, 1, "{}", out.stderr);
+    assert!(out.stderr.contains("the scripts ran past the time budget for one log"), "{}", out.stderr);
+}

@@ -7,6 +7,7 @@ mod check;
 mod clinical;
 mod diagnostics;
 mod examples;
+mod fuzz_regressions;
 mod hardening;
 mod hip_rules;
 mod next;

@@ -57,6 +57,13 @@ fn json_diagnostic(source: SourceId, text: &str, e: &serde_json::Error, line_off
     crate::syntax::serde_message::classify(msg, &LOG_CODES, is_syntax).at(source, loc)
 }
 
+/// Most sessions one log may hold (27 years of daily sessions): scripts see the sessions as
+/// an array, which the sandbox caps at the same size.
+pub const MAX_SESSIONS: usize = crate::script::engine::MAX_ARRAY_SIZE;
+
+/// Longest clinician override note kept for the answer; a longer one is cut with `…`.
+pub const MAX_NOTE_CHARS: usize = 2_000;
+
 /// Longest id a log may hold (patient, exercise): ids are short codes, and a long one costs
 /// time in every lookup and message.
 pub const MAX_ID_CHARS: usize = 256;
@@ -85,6 +92,27 @@ pub fn validate(source: SourceId, raw: RawLog, protocol: &Protocol, diags: &mut 
     let start = raw.start.value;
     let mut sessions = Vec::new();
     let mut previous: Option<crate::model::quantity::Date> = None;
+    if let Some(sessions) = &raw.sessions
+        && sessions.len() > MAX_SESSIONS
+    {
+        diags.push(
+            Diagnostic::new(Code::LogInvalidValue, format!("the log has {} sessions: at most {MAX_SESSIONS} are read", sessions.len()))
+                .at(source, sessions[MAX_SESSIONS].date.loc)
+                .help("start a new log for the patient, with the old one's last weeks"),
+        );
+        return None;
+    }
+    for goal in raw.intake.iter().flat_map(|i| i.goals.iter().flatten()) {
+        if goal.chars().count() > MAX_ID_CHARS {
+            diags.push(
+                Diagnostic::new(
+                    Code::LogInvalidValue,
+                    format!("a goal is {} characters long: expected at most {MAX_ID_CHARS}", goal.chars().count()),
+                )
+                .help(format!("`{goal}` is not a goal")),
+            );
+        }
+    }
     for (i, s) in raw.sessions.into_iter().flatten().enumerate() {
         let date = s.date.value;
         if date < start {
@@ -167,7 +195,12 @@ pub fn validate(source: SourceId, raw: RawLog, protocol: &Protocol, diags: &mut 
                     }
                     idx
                 });
-                (phase, o.note)
+                let note = o.note.map(|n| match n.char_indices().nth(MAX_NOTE_CHARS) {
+                    // A note is shown whole in the answer: a long one is cut, not refused.
+                    Some((at, _)) => format!("{}…", &n[..at]),
+                    None => n,
+                });
+                (phase, note)
             }
             None => (None, None),
         };

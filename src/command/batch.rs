@@ -53,6 +53,12 @@ pub enum Outcome {
 pub fn evaluate_item(c: &CompiledProtocol, item: &Item, opts: &EvalOptions, sources: &SourceMap) -> Outcome {
     let source = LOG_SOURCE;
     let fail = |errors: Vec<Diagnostic>| Outcome::Error { origin: item.origin.clone(), patient: input::patient_hint(&item.text), errors };
+    if let Some(problem) = &item.problem {
+        return fail(vec![
+            Diagnostic::new(crate::diagnostic::Code::LogUnreadable, format!("cannot read the log: {problem}"))
+                .help("check the file: a log is a regular, readable UTF-8 file of at most 64 MiB"),
+        ]);
+    }
     let raw = match read(source, &item.text, item.format, item.origin.line.map_or(0, |l| l - 1)) {
         Ok(raw) => raw,
         Err(d) => return fail(vec![*d]),
@@ -68,7 +74,16 @@ pub fn evaluate_item(c: &CompiledProtocol, item: &Item, opts: &EvalOptions, sour
 }
 
 pub fn run(ctx: Ctx, args: &BatchArgs) -> Result<Status, Error> {
-    let inputs = input::plan(&args.inputs)?;
+    let outputs: Vec<&std::path::Path> = args.output.iter().chain(&args.summary_json).map(|p| p.as_path()).collect();
+    if let [a, b] = outputs[..]
+        && input::identity(a).is_some_and(|id| input::identity(b) == Some(id))
+    {
+        return Err(Error::Usage(format!("`{}` is named both for the results and for the summary", a.display())));
+    }
+    let inputs = input::plan(&args.inputs, &outputs)?;
+    if let Some(path) = &args.summary_json {
+        output::check_output(path)?;
+    }
     let mut sources = SourceMap::default();
     let Some(compiled) = load_for_evaluation(ctx, &mut sources, args.protocol.protocol.as_deref())? else {
         return Ok(Status::ProtocolInvalid);

@@ -25,8 +25,16 @@ pub fn run(ctx: Ctx, args: &CheckArgs) -> Result<Status, Error> {
     let mut logs_checked = 0;
     if let Some(c) = &loaded.compiled {
         for path in &args.log {
-            let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
             let name = path.display().to_string();
+            let text = match super::batch::input::read_log_text(path, true) {
+                Ok(text) => text,
+                Err(e) if e.is_io() => return Err(Error::io(path, e.into_io())),
+                Err(e) => {
+                    diags.push(super::next::unreadable(&mut sources, &name, &e));
+                    logs_checked += 1;
+                    continue;
+                }
+            };
             let format = LogFormat::from_path(&name);
             let source = sources.add(name, text);
             match read(source, &sources.get(source).text, format, 0) {
@@ -35,7 +43,8 @@ pub fn run(ctx: Ctx, args: &CheckArgs) -> Result<Status, Error> {
                     // fails on its values (E0304) shows up here rather than in a clinic's batch.
                     if let Some(log) = validate(source, raw, &c.protocol, &mut diags) {
                         let opts = EvalOptions { timeline: true, explain: false };
-                        if let Err(e) = evaluate(c, Arc::new(log), &opts) {
+                        let budget = crate::script::engine::script_budget();
+                        if let Err(e) = crate::script::engine::with_time_budget(budget, || evaluate(c, Arc::new(log), &opts)) {
                             diags.push(eval_diagnostic(&sources, &e));
                         }
                     }

@@ -21,8 +21,16 @@ pub fn run(ctx: Ctx, args: &NextArgs) -> Result<Status, Error> {
     let Some(compiled) = load_for_evaluation(ctx, &mut sources, args.protocol.protocol.as_deref())? else {
         return Ok(Status::ProtocolInvalid);
     };
-    let text = std::fs::read_to_string(&args.log).map_err(|e| Error::io(&args.log, e))?;
     let name = args.log.display().to_string();
+    let text = match super::batch::input::read_log_text(&args.log, true) {
+        Ok(text) => text,
+        Err(e) if e.is_io() => return Err(Error::io(&args.log, e.into_io())),
+        Err(e) => {
+            let d = unreadable(&mut sources, &name, &e);
+            eprint!("{}", render(&[d], &sources, ctx.messages, ctx.color));
+            return Ok(Status::LogFailed);
+        }
+    };
     let format = LogFormat::from_path(&name);
     let source = sources.add(name, text);
 
@@ -57,6 +65,15 @@ pub fn run(ctx: Ctx, args: &NextArgs) -> Result<Status, Error> {
             Ok(Status::LogFailed)
         }
     }
+}
+
+/// A log whose bytes are not text stepwise reads (not UTF-8, too large): E0609 on its file,
+/// the same words as the batch error record.
+pub fn unreadable(sources: &mut SourceMap, name: &str, e: &super::batch::input::TextError) -> Diagnostic {
+    let source = sources.add(name, "");
+    Diagnostic::new(crate::diagnostic::Code::LogUnreadable, format!("cannot read the log: {}", e.message()))
+        .at(source, crate::source::Loc::UNKNOWN)
+        .help("check the file: a log is a regular, readable UTF-8 file of at most 64 MiB")
 }
 
 /// A failed evaluation as a diagnostic pointing into the script that failed.

@@ -72,4 +72,5 @@ codes! {
     LogSyntax = "E0606", "log-syntax", Error;
     LogUnknownField = "E0607", "log-unknown-field", Error;
     LogMissingField = "E0608", "log-missing-field", Error;
+    LogUnreadable = "E0609", "log-unreadable", Error;
 }

@@ -34,6 +34,34 @@ pub fn render(diags: &[Diagnostic], sources: &SourceMap, format: DiagnosticForma
     out
 }
 
+/// A source line or file as shown in a snippet: every control character but tabs and line
+/// breaks becomes `?` (one `?` per byte, so byte offsets and underlines stay where they were).
+/// A log holding terminal escapes cannot recolour or rewrite the terminal through a snippet.
+fn visible(text: &str, per_byte: bool) -> std::borrow::Cow<'_, str> {
+    let shown = |c: char| matches!(c, '\n' | '\t' | '\r') || !super::is_unsafe_char(c);
+    if text.chars().all(shown) {
+        return text.into();
+    }
+    text.chars()
+        .flat_map(|c| {
+            let n = if shown(c) {
+                0
+            } else if per_byte {
+                c.len_utf8()
+            } else {
+                1
+            };
+            let keep = (n == 0).then_some(c);
+            keep.into_iter().chain(std::iter::repeat_n('?', n))
+        })
+        .collect::<String>()
+        .into()
+}
+
+/// Largest file shown with miette's snippets; a larger one (a long log) is shown in the plain
+/// layout, which reads one line instead of copying the whole file for each diagnostic.
+const MAX_SNIPPET_SOURCE_BYTES: usize = 1 << 20;
+
 fn severity_word(s: Severity) -> &'static str {
     match s {
         Severity::Error => "error",
@@ -44,7 +72,8 @@ fn severity_word(s: Severity) -> &'static str {
 /// `file:line:col`, or just the file when the line is not known.
 pub fn location(d: &Diagnostic, sources: &SourceMap) -> Option<String> {
     let file = sources.get(d.source?);
-    Some(if d.loc.is_known() { format!("{}:{}:{}", file.name, d.loc.line, d.loc.col) } else { file.name.clone() })
+    let name = super::escape_controls(&file.name);
+    Some(if d.loc.is_known() { format!("{name}:{}:{}", d.loc.line, d.loc.col) } else { name.into_owned() })
 }
 
 pub fn render_plain(out: &mut String, d: &Diagnostic, sources: &SourceMap) {
@@ -63,7 +92,7 @@ pub fn render_plain(out: &mut String, d: &Diagnostic, sources: &SourceMap) {
             let width = file.text.get(d.loc.offset..d.loc.offset + d.loc.len).map(|s| s.chars().count()).unwrap_or(1);
             let carets = "^".repeat(width.clamp(1, avail));
             let _ = writeln!(out, "{pad} |");
-            let _ = writeln!(out, "{num} | {line}");
+            let _ = writeln!(out, "{num} | {}", visible(line, false));
             let label = d.label.as_deref().map(|l| format!(" {l}")).unwrap_or_default();
             let _ = writeln!(out, "{pad} | {lead}{carets}{label}");
         }
@@ -143,7 +172,11 @@ fn render_human(out: &mut String, d: &Diagnostic, sources: &SourceMap, color: bo
     let source = match d.source {
         Some(id) if d.loc.is_known() => {
             let f = sources.get(id);
-            Some(NamedSource::new(f.name.clone(), f.text.to_string()))
+            if f.text.len() > MAX_SNIPPET_SOURCE_BYTES {
+                render_plain(out, d, sources);
+                return;
+            }
+            Some(NamedSource::new(super::escape_controls(&f.name), visible(&f.text, true).into_owned()))
         }
         _ => None,
     };
@@ -157,5 +190,18 @@ fn render_human(out: &mut String, d: &Diagnostic, sources: &SourceMap, color: bo
     }
     if handler.render_report(out, &view).is_err() {
         render_plain(out, d, sources);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::visible;
+
+    #[test]
+    fn snippets_hide_control_characters_in_place() {
+        assert_eq!(visible("a\u{1b}[31mb\tc", true), "a?[31mb\tc");
+        assert_eq!(visible("x\u{202e}y", true), "x???y");
+        assert_eq!(visible("x\u{202e}y", false), "x?y");
+        assert_eq!(visible("plain: 1\n", true), "plain: 1\n");
     }
 }

@@ -213,6 +213,13 @@ pub mod limits {
     pub const MAX_MINUTES_TENTHS: u32 = 14_400;
     /// Kilograms of load, in tenths.
     pub const MAX_LOAD_TENTHS: u32 = 10_000;
+    /// Days in a protocol's timing values.
+    pub const MAX_PROTOCOL_DAYS: u32 = 365;
+    /// Characters of a `rom` or `measures` name.
+    pub const MAX_NAME_CHARS: usize = 256;
+    /// Symptoms and exercises listed in one session.
+    pub const MAX_SYMPTOMS: usize = 50;
+    pub const MAX_EXERCISES: usize = 100;
     /// Entries of a session's `rom` or `measures` map.
     pub const MAX_MAP_ENTRIES: usize = 100;
 }
@@ -243,6 +250,9 @@ impl<'de, const MIN: i64, const MAX: i64> Deserialize<'de> for InRange<MIN, MAX>
                     Err(E::custom(format_args!("{v} is out of range: expected a number from {MIN} to {MAX}")))
                 }
             }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Err(E::custom(format_args!("expected a number from {MIN} to {MAX}, found `{v}`")))
+            }
         }
         d.deserialize_any(V::<MIN, MAX>)
     }
@@ -257,6 +267,13 @@ fn ranged_map<'de, D: Deserializer<'de>, const MIN: i64, const MAX: i64>(
     };
     if map.len() > limits::MAX_MAP_ENTRIES {
         return Err(de::Error::custom(format_args!("{} entries are too many: expected at most {}", map.len(), limits::MAX_MAP_ENTRIES)));
+    }
+    if let Some(long) = map.keys().find(|k| k.chars().count() > limits::MAX_NAME_CHARS) {
+        return Err(de::Error::custom(format_args!(
+            "a name of {} characters is too long: expected at most {}",
+            long.chars().count(),
+            limits::MAX_NAME_CHARS
+        )));
     }
     Ok(Some(map.into_iter().map(|(k, v)| (k, v.0)).collect()))
 }
@@ -304,9 +321,37 @@ impl<'de, const MAX: u32> Deserialize<'de> for Count<MAX> {
                     Err(E::custom(format_args!("{v} is out of range: expected a whole number from 0 to {MAX}")))
                 }
             }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Err(E::custom(format_args!("expected a whole number from 0 to {MAX}, found `{v}`")))
+            }
         }
         d.deserialize_any(V::<MAX>)
     }
+}
+
+/// Days in a protocol (`days_between_sessions`, `rest_days`, `min_days`, `min_days_between`):
+/// at most a year, so every planned date stays a real date.
+pub fn days<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    Ok(Option::<Count<{ limits::MAX_PROTOCOL_DAYS }>>::deserialize(d)?.map(|c| c.0))
+}
+
+/// A list of at most `N` items.
+fn at_most<'de, D: Deserializer<'de>, T: Deserialize<'de>, const N: usize>(d: D) -> Result<Option<Vec<T>>, D::Error> {
+    let list = Option::<Vec<T>>::deserialize(d)?;
+    match list {
+        Some(l) if l.len() > N => Err(de::Error::custom(format_args!("{} entries are too many: expected at most {N}", l.len()))),
+        other => Ok(other),
+    }
+}
+
+/// `symptoms:` of a session: at most [`limits::MAX_SYMPTOMS`].
+pub fn symptoms<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Vec<T>>, D::Error> {
+    at_most::<D, T, { limits::MAX_SYMPTOMS }>(d)
+}
+
+/// `exercises:` of a session: at most [`limits::MAX_EXERCISES`].
+pub fn exercises<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Vec<T>>, D::Error> {
+    at_most::<D, T, { limits::MAX_EXERCISES }>(d)
 }
 
 pub fn sets<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {

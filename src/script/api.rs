@@ -121,13 +121,20 @@ impl LogView {
 
     /// Indices of the sessions within `days` days ending at the last one (both ends included).
     fn window(&self, days: i64) -> impl DoubleEndedIterator<Item = usize> + '_ {
+        self.since(days.max(0) - 1)..=self.end
+    }
+
+    /// Index of the first session at most `days_ago` days before the last one. Dates strictly
+    /// increase, so a binary search finds it: windows cost their own length, not the log's,
+    /// and a replay stays linear.
+    fn since(&self, days_ago: i64) -> usize {
         let last = self.last().date;
-        (0..=self.end).filter(move |&i| last.days_since(self.log.sessions[i].date) < days.max(0))
+        self.sessions().partition_point(|s| last.days_since(s.date) > days_ago)
     }
 
     fn minutes_between(&self, from_days_ago: i64, to_days_ago: i64) -> u32 {
         let last = self.last().date;
-        self.sessions()
+        self.sessions()[self.since(to_days_ago)..]
             .iter()
             .filter(|s| {
                 let ago = last.days_since(s.date);
@@ -306,7 +313,7 @@ fn consecutive_training_days(v: &LogView) -> i64 {
 
 fn pain_baseline(v: &LogView) -> Dynamic {
     let last = v.last().date;
-    let before: Vec<f64> = v.sessions()[..v.end]
+    let before: Vec<f64> = v.sessions()[v.since(BASELINE_WINDOW_DAYS)..v.end]
         .iter()
         .filter(|s| s.kind == SessionKind::Exercise && last.days_since(s.date) <= BASELINE_WINDOW_DAYS)
         .filter_map(|s| s.pain.before.map(|r| f64::from(r.0)))
@@ -488,7 +495,7 @@ pub fn register(engine: &mut Engine) {
     });
     engine.register_get("longest_recent_minutes", |v: &mut LogView| {
         let last = v.last().date;
-        let longest = v.sessions()[..v.end]
+        let longest = v.sessions()[v.since(LONGEST_WINDOW_DAYS).min(v.end)..v.end]
             .iter()
             .filter(|s| last.days_since(s.date) <= LONGEST_WINDOW_DAYS)
             .map(Session::minutes_tenths)

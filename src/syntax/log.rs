@@ -50,10 +50,12 @@ pub struct RawSession {
     #[serde(default, deserialize_with = "quantity::measures_map")]
     #[schemars(with = "Option<BTreeMap<String, f64>>")]
     pub measures: Option<BTreeMap<CompactString, f64>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "quantity::symptoms")]
+    #[schemars(length(max = 50))]
     pub symptoms: Option<Vec<Symptom>>,
     /// What was actually done.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "quantity::exercises")]
+    #[schemars(length(max = 100))]
     pub exercises: Option<Vec<RawExercise>>,
     /// A clinician decision the engine must respect.
     #[serde(default, rename = "override")]
@@ -75,11 +77,14 @@ pub struct RawExercise {
     #[schemars(with = "String")]
     pub id: Spanned<CompactString>,
     #[serde(default, deserialize_with = "quantity::sets")]
+    #[schemars(range(max = 100))]
     pub sets: Option<u32>,
     #[serde(default, deserialize_with = "quantity::reps")]
+    #[schemars(range(max = 1000))]
     pub reps: Option<u32>,
     /// Seconds held per repetition.
     #[serde(default, deserialize_with = "quantity::hold_s")]
+    #[schemars(range(max = 3600))]
     pub hold_s: Option<u32>,
     #[serde(default, deserialize_with = "quantity::load_kg")]
     pub load_kg: Option<Tenths>,

@@ -92,10 +92,12 @@ pub struct RawDosing {
     #[serde(default)]
     pub regress: Option<RawDoseChange>,
     /// Days between sessions when training goes on.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::model::quantity::days")]
+    #[schemars(range(max = 365))]
     pub days_between_sessions: Option<u32>,
     /// Rest days before the next session after a `rest` decision (a rule may ask for more).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::model::quantity::days")]
+    #[schemars(range(max = 365))]
     pub rest_days: Option<u32>,
     /// What a regress scales back: `all` exercises (the default), or only the `implicated`
     /// ones (stopped early, or not done without pain at the same dose in the past 14 days).
@@ -168,7 +170,8 @@ pub struct RawPhase {
     #[serde(default)]
     pub goal_exercises: std::collections::BTreeMap<String, Vec<Spanned<String>>>,
     /// Minimum days in the phase before it can be left.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::model::quantity::days")]
+    #[schemars(range(max = 365))]
     pub min_days: Option<u32>,
     /// What must hold to enter this phase (documentation; enforced by the previous exit).
     #[serde(default)]
@@ -215,7 +218,8 @@ pub struct RawTemplate {
     /// Fewest days from one session of this exercise to the next: 2 keeps a rest day between
     /// (runs are never planned on consecutive days). The planner leaves the exercise out of a
     /// session that comes sooner.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::model::quantity::days")]
+    #[schemars(range(max = 365))]
     pub min_days_between: Option<u32>,
     /// Fewest days at one level (or dose) before this exercise steps up again (e.g. 7 for
     /// weekly strength steps).
@@ -294,7 +298,8 @@ pub struct RawThen {
     #[serde(default)]
     pub dose: Option<RawDoseChange>,
     /// Rest days before the next session (for `rest`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::model::quantity::days")]
+    #[schemars(range(max = 365))]
     pub rest_days: Option<u32>,
     /// For `refer`: how soon (`urgent`: today; `routine`: before the next session; the default).
     #[serde(default)]

@@ -1,6 +1,12 @@
 //! Batch inputs: JSON Lines files, folders of logs (walked in sorted order), single log
 //! files and `-` (JSON Lines on stdin), read one log at a time.
+//!
+//! A folder walk never follows a link to a folder (a `self -> .` link cannot loop it), reads
+//! each file once however many links lead to it, leaves out the output file, and turns what it
+//! cannot read (a dangling link, a FIFO, a device, a file without permission) into an error
+//! record for that file: the other logs are still answered.
 
+use std::collections::HashSet;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -24,11 +30,125 @@ pub struct Item {
     pub format: LogFormat,
     /// Input bytes this item accounts for (drives the progress bar).
     pub bytes: u64,
+    /// Why the log could not be read as text (then `text` is empty): an error record.
+    pub problem: Option<String>,
 }
 
 enum Input {
-    Lines { name: String, path: Option<PathBuf> },
-    File { path: PathBuf, name: String },
+    Lines {
+        name: String,
+        path: Option<PathBuf>,
+    },
+    File {
+        path: PathBuf,
+        name: String,
+    },
+    /// A file that cannot be read (found by the walk): an error record.
+    Unreadable {
+        name: String,
+        problem: String,
+    },
+}
+
+/// Largest log file (or JSON Lines line) read: 64 MiB. A longer one is an error, not an
+/// out-of-memory abort.
+pub const MAX_LOG_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Why a log file cannot be read as text.
+#[derive(Debug)]
+pub enum TextError {
+    Io(std::io::Error),
+    NotRegular(&'static str),
+    TooLarge(u64),
+    NotUtf8 { line: usize, column: usize },
+}
+
+impl TextError {
+    /// The problem in words (the file is named by the caller).
+    pub fn message(&self) -> String {
+        match self {
+            TextError::Io(e) if e.kind() == std::io::ErrorKind::NotFound => "no such file (or a dangling link)".into(),
+            TextError::Io(e) => e.to_string(),
+            TextError::NotRegular(kind) => format!("not a regular file ({kind}): skipped"),
+            TextError::TooLarge(n) => format!("the log is {n} bytes: at most {MAX_LOG_BYTES} bytes (64 MiB) are read"),
+            TextError::NotUtf8 { line, column } => format!("the log is not UTF-8 text (an invalid byte on line {line}, column {column})"),
+        }
+    }
+
+    /// The problem as an I/O error (the original one when there is one).
+    pub fn into_io(self) -> std::io::Error {
+        match self {
+            TextError::Io(e) => e,
+            other => std::io::Error::other(other.message()),
+        }
+    }
+
+    /// An I/O problem (a missing or unreadable file) rather than a problem of the log's text.
+    pub fn is_io(&self) -> bool {
+        matches!(self, TextError::Io(_) | TextError::NotRegular(_))
+    }
+}
+
+fn kind_of(ft: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if ft.is_fifo() {
+        "a FIFO"
+    } else if ft.is_socket() {
+        "a socket"
+    } else if ft.is_block_device() || ft.is_char_device() {
+        "a device"
+    } else if ft.is_dir() {
+        "a folder"
+    } else {
+        "not a file"
+    }
+}
+
+/// Log text from bytes: UTF-8 (never silently replaced), a leading byte-order mark dropped.
+pub fn decode(mut bytes: Vec<u8>) -> Result<String, TextError> {
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+        let start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        let column = std::str::from_utf8(&valid[start..]).map_or(1, |t| t.chars().count() + 1);
+        TextError::NotUtf8 { line, column }
+    })
+}
+
+/// Reads a log file: at most [`MAX_LOG_BYTES`], UTF-8. The same in `next`, `check --log` and
+/// `batch`. Only a regular file is read unless `special` allows a pipe or device the user named
+/// (`next /dev/stdin`); a folder walk never does (a FIFO would block, a device never ends).
+pub fn read_log_text(path: &Path, special: bool) -> Result<String, TextError> {
+    let meta = std::fs::metadata(path).map_err(TextError::Io)?;
+    if meta.is_dir() || (!meta.is_file() && !special) {
+        return Err(TextError::NotRegular(kind_of(&meta.file_type())));
+    }
+    if meta.len() > MAX_LOG_BYTES {
+        return Err(TextError::TooLarge(meta.len()));
+    }
+    let mut bytes = Vec::with_capacity(meta.len().min(MAX_LOG_BYTES) as usize);
+    File::open(path).and_then(|f| f.take(MAX_LOG_BYTES + 1).read_to_end(&mut bytes)).map_err(TextError::Io)?;
+    if bytes.len() as u64 > MAX_LOG_BYTES {
+        return Err(TextError::TooLarge(bytes.len() as u64));
+    }
+    decode(bytes)
+}
+
+/// A path made absolute and free of links where it can be (for "each file once" and "not the
+/// output"); an output file that does not exist yet is its folder's canonical path plus its name.
+pub fn identity(path: &Path) -> Option<PathBuf> {
+    if let Ok(p) = std::fs::canonicalize(path) {
+        return Some(p);
+    }
+    let name = path.file_name()?;
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    std::fs::canonicalize(parent).ok().map(|p| p.join(name))
 }
 
 pub struct Plan {
@@ -40,15 +160,64 @@ fn is_log_file(p: &Path) -> bool {
     matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json" | "jsonl"))
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), Error> {
-    let mut entries: Vec<PathBuf> =
-        std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            walk(&p, out)?;
-        } else if is_log_file(&p) {
-            out.push(p);
+/// What a walk has taken so far: canonical paths of files and folders, and the output's.
+struct Seen {
+    files: HashSet<PathBuf>,
+    dirs: HashSet<PathBuf>,
+    outputs: Vec<PathBuf>,
+}
+
+impl Seen {
+    /// `true` the first time a file is met, `false` for a repeat or the output file.
+    fn take(&mut self, path: &Path) -> bool {
+        let Some(id) = identity(path) else { return true };
+        if self.outputs.contains(&id) {
+            return false;
+        }
+        self.files.insert(id)
+    }
+}
+
+fn walk(dir: &Path, out: &mut Vec<Input>, seen: &mut Seen) -> Result<(), Error> {
+    if let Some(id) = identity(dir)
+        && !seen.dirs.insert(id)
+    {
+        return Ok(());
+    }
+    let mut entries: Vec<(PathBuf, Option<std::fs::FileType>)> =
+        std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?.filter_map(|e| e.ok().map(|e| (e.path(), e.file_type().ok()))).collect();
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    for (p, ft) in entries {
+        let Some(ft) = ft else { continue };
+        if ft.is_dir() {
+            // A folder met through an unreadable entry is an error record, not the end of the run.
+            if let Err(e) = walk(&p, out, seen) {
+                out.push(Input::Unreadable { name: p.display().to_string(), problem: e.to_string() });
+            }
+            continue;
+        }
+        if !is_log_file(&p) {
+            continue;
+        }
+        let name = p.display().to_string();
+        if ft.is_symlink() {
+            match std::fs::metadata(&p) {
+                // A link to a folder is not followed: a `self -> .` link would loop the walk.
+                Ok(m) if m.is_dir() => continue,
+                Ok(m) if !m.is_file() => {
+                    out.push(Input::Unreadable { name, problem: TextError::NotRegular(kind_of(&m.file_type())).message() })
+                }
+                Ok(_) => {
+                    if seen.take(&p) {
+                        out.push(input_for(p));
+                    }
+                }
+                Err(e) => out.push(Input::Unreadable { name, problem: TextError::Io(e).message() }),
+            }
+        } else if !ft.is_file() {
+            out.push(Input::Unreadable { name, problem: TextError::NotRegular(kind_of(&ft)).message() });
+        } else if seen.take(&p) {
+            out.push(input_for(p));
         }
     }
     Ok(())
@@ -60,10 +229,13 @@ fn input_for(path: PathBuf) -> Input {
 }
 
 /// Resolves every input before anything is evaluated, so a missing input fails the run
-/// before it starts (exit 2) rather than half-way through.
-pub fn plan(args: &[PathBuf]) -> Result<Plan, Error> {
+/// before it starts (exit 2) rather than half-way through. Files met in folders are read once
+/// each, and never an output file (`-o`, `--summary-json`): a second run does not read the
+/// first one's results.
+pub fn plan(args: &[PathBuf], outputs: &[&Path]) -> Result<Plan, Error> {
     let mut inputs = Vec::new();
     let mut total = Some(0u64);
+    let mut seen = Seen { files: HashSet::new(), dirs: HashSet::new(), outputs: outputs.iter().filter_map(|o| identity(o)).collect() };
     for a in args {
         if a.as_os_str() == "-" {
             inputs.push(Input::Lines { name: "<stdin>".into(), path: None });
@@ -71,17 +243,28 @@ pub fn plan(args: &[PathBuf]) -> Result<Plan, Error> {
             continue;
         }
         let meta = std::fs::metadata(a).map_err(|e| Error::io(a, e))?;
-        let mut files = Vec::new();
+        let mut found = Vec::new();
         if meta.is_dir() {
-            walk(a, &mut files)?;
-        } else {
-            files.push(a.clone());
-        }
-        for f in files {
-            if let (Some(t), Ok(m)) = (total.as_mut(), std::fs::metadata(&f)) {
-                *t += m.len();
+            walk(a, &mut found, &mut seen)?;
+        } else if meta.is_file() {
+            if identity(a).is_some_and(|id| seen.outputs.contains(&id)) {
+                return Err(Error::Usage(format!("`{}` is both an input and an output: name another output file", a.display())));
             }
-            inputs.push(input_for(f));
+            seen.take(a);
+            found.push(input_for(a.clone()));
+        } else {
+            // Named on the command line, a pipe is what the user asked for (`<(zcat x.gz)`):
+            // it is read as JSON Lines, like stdin.
+            found.push(Input::Lines { name: a.display().to_string(), path: Some(a.clone()) });
+        }
+        for f in found {
+            if let (Input::File { path, .. } | Input::Lines { path: Some(path), .. }, Some(t)) = (&f, total.as_mut()) {
+                match std::fs::metadata(path) {
+                    Ok(m) if m.is_file() => *t += m.len(),
+                    _ => total = None,
+                }
+            }
+            inputs.push(f);
         }
     }
     Ok(Plan { inputs, total })
@@ -109,60 +292,103 @@ pub struct Reader {
 }
 
 impl Reader {
-    /// The next log, or `None` at the end. A line that is not UTF-8 still yields an item
-    /// (which then fails to parse and becomes an error record).
+    /// The next log, or `None` at the end. A log that cannot be read as text (not UTF-8, too
+    /// long, unreadable) yields an item with its problem, which becomes an error record.
     pub fn next_item(&mut self) -> Result<Option<Item>, Error> {
         loop {
             if let Some(cur) = &mut self.current {
                 let mut buf = Vec::new();
-                let n = cur.reader.read_until(b'\n', &mut buf).map_err(|e| Error::io(Path::new(&cur.name), e))?;
+                let read = (&mut cur.reader).take(MAX_LOG_BYTES + 1).read_until(b'\n', &mut buf);
+                let origin = Origin { file: cur.name.clone(), line: Some(cur.line + 1) };
+                let n = match read {
+                    Ok(n) => n,
+                    Err(e) => {
+                        // An input that fails part-way ends here, as an error record.
+                        self.current = None;
+                        return Ok(Some(Item::unreadable(origin, TextError::Io(e).message())));
+                    }
+                };
                 if n == 0 {
                     self.current = None;
                     continue;
                 }
                 cur.line += 1;
-                let text = String::from_utf8(buf).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+                if n as u64 > MAX_LOG_BYTES && !buf.ends_with(b"\n") {
+                    // Skip the rest of the overlong line without holding it.
+                    let mut skipped = n as u64;
+                    loop {
+                        let chunk = cur.reader.fill_buf().map_err(|e| Error::io(Path::new(&cur.name), e))?;
+                        if chunk.is_empty() {
+                            break;
+                        }
+                        let (used, end) = match chunk.iter().position(|b| *b == b'\n') {
+                            Some(i) => (i + 1, true),
+                            None => (chunk.len(), false),
+                        };
+                        cur.reader.consume(used);
+                        skipped += used as u64;
+                        if end {
+                            break;
+                        }
+                    }
+                    let mut item = Item::unreadable(origin, TextError::TooLarge(skipped).message());
+                    item.bytes = skipped;
+                    return Ok(Some(item));
+                }
+                let text = match decode(buf) {
+                    Ok(t) => t,
+                    Err(e) => return Ok(Some(Item { bytes: n as u64, ..Item::unreadable(origin, e.message()) })),
+                };
                 if text.trim().is_empty() {
                     continue;
                 }
-                return Ok(Some(Item {
-                    origin: Origin { file: cur.name.clone(), line: Some(cur.line) },
-                    text,
-                    format: LogFormat::Json,
-                    bytes: n as u64,
-                }));
+                return Ok(Some(Item { origin, text, format: LogFormat::Json, bytes: n as u64, problem: None }));
             }
             let Some(next) = self.inputs.next() else { return Ok(None) };
             match next {
                 Input::Lines { name, path } => {
                     let reader: Box<dyn BufRead + Send> = match path {
-                        Some(p) => Box::new(BufReader::with_capacity(1 << 20, File::open(&p).map_err(|e| Error::io(&p, e))?)),
+                        Some(p) => match File::open(&p) {
+                            Ok(f) => Box::new(BufReader::with_capacity(1 << 20, f)),
+                            Err(e) => return Ok(Some(Item::unreadable(Origin { file: name, line: None }, TextError::Io(e).message()))),
+                        },
                         None => Box::new(BufReader::with_capacity(1 << 20, std::io::stdin())),
                     };
                     self.current = Some(Lines { name, reader, line: 0 });
                 }
                 Input::File { path, name } => {
-                    let mut bytes = Vec::new();
-                    File::open(&path).and_then(|mut f| f.read_to_end(&mut bytes)).map_err(|e| Error::io(&path, e))?;
-                    let n = bytes.len() as u64;
-                    let text = String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-                    let format = LogFormat::from_path(&name);
-                    return Ok(Some(Item { origin: Origin { file: name, line: None }, text, format, bytes: n }));
+                    let origin = Origin { file: name.clone(), line: None };
+                    let n = std::fs::metadata(&path).map_or(0, |m| m.len());
+                    return Ok(Some(match read_log_text(&path, false) {
+                        Ok(text) => Item { origin, text, format: LogFormat::from_path(&name), bytes: n, problem: None },
+                        Err(e) => Item { bytes: n, ..Item::unreadable(origin, e.message()) },
+                    }));
+                }
+                Input::Unreadable { name, problem } => {
+                    return Ok(Some(Item::unreadable(Origin { file: name, line: None }, problem)));
                 }
             }
         }
     }
 }
 
+impl Item {
+    fn unreadable(origin: Origin, problem: String) -> Item {
+        Item { origin, text: String::new(), format: LogFormat::Json, bytes: 0, problem: Some(problem) }
+    }
+}
+
 /// The patient id of a log that failed, when it can still be found, so the error record says
 /// whose log it was: the JSON or YAML `patient` key, read leniently (the log may be cut short).
 pub fn patient_hint(text: &str) -> Option<String> {
+    // Cut like any quoted value: a broken log's id may be megabytes long.
+    let cut = |s: &str| crate::diagnostic::shorten(s).into_owned();
     if let Some(i) = text.find("\"patient\"") {
         let rest = text[i + 9..].trim_start().strip_prefix(':')?.trim_start().strip_prefix('"')?;
         let end = rest.find('"')?;
-        return Some(rest[..end].to_string()).filter(|s| !s.is_empty());
+        return Some(cut(&rest[..end])).filter(|s| !s.is_empty());
     }
-    text.lines().find_map(|l| l.strip_prefix("patient:").map(|v| v.trim().trim_matches('"').to_string())).filter(|s| !s.is_empty())
+    text.lines().find_map(|l| l.strip_prefix("patient:").map(|v| cut(v.trim().trim_matches('"')))).filter(|s| !s.is_empty())
 }
 
 #[cfg(test)]
@@ -174,5 +400,7 @@ mod tests {
         assert_eq!(patient_hint(r#"{"patient": "P-2", "start":"#).as_deref(), Some("P-2"));
         assert_eq!(patient_hint("patient: P-3\nstart: [").as_deref(), Some("P-3"));
         assert_eq!(patient_hint(r#"{"start":"#), None);
+        let long = format!(r#"{{"patient": "{}", "start":"#, "x".repeat(100_000));
+        assert_eq!(patient_hint(&long).map(|p| p.chars().count()), Some(81));
     }
 }

@@ -2,7 +2,6 @@
 //! or CSV, to stdout or to a file written under a temporary name and renamed when complete,
 //! so a killed run never leaves a file that looks whole. Also the progress bar.
 
-use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
@@ -105,14 +104,68 @@ fn csv_row(outcome: &Outcome) -> Vec<String> {
     }
 }
 
+/// The temporary output file of this run, removed by the signal handler on SIGINT or SIGTERM
+/// (a killed run leaves no `.NAME.partial-PID` file behind).
+static PARTIAL: std::sync::Mutex<Option<PathBuf>> = std::sync::Mutex::new(None);
+
+fn set_partial(path: Option<PathBuf>) {
+    if let Ok(mut p) = PARTIAL.lock() {
+        *p = path;
+    }
+}
+
+/// Installs (once) the handler that removes the temporary file and exits with 130.
+fn remove_partial_on_signal() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = ctrlc::set_handler(|| {
+            if let Ok(p) = PARTIAL.lock()
+                && let Some(path) = p.as_ref()
+            {
+                let _ = std::fs::remove_file(path);
+            }
+            std::process::exit(130);
+        });
+    });
+}
+
+/// Refuses an output path that would replace what it should not: a symbolic link (the link
+/// would be replaced by a file), a FIFO, a device or a folder. A missing or regular file is
+/// fine; results replace it only when the run completes.
+pub fn check_output(path: &Path) -> Result<(), Error> {
+    let meta = match std::fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Error::Write { path: path.to_path_buf(), source: e }),
+    };
+    let what = if meta.file_type().is_symlink() {
+        "a symbolic link"
+    } else if meta.is_dir() {
+        "a folder"
+    } else if !meta.is_file() {
+        "not a regular file (a FIFO, a socket or a device)"
+    } else {
+        return Ok(());
+    };
+    Err(Error::Usage(format!("the output `{}` is {what}: name a regular file (or leave out -o to write to stdout)", path.display())))
+}
+
 impl Sink {
     pub fn create(output: Option<&Path>, format: BatchFormat, protocol: ProtocolRef) -> Result<Sink, Error> {
         let (out, paths): (Box<dyn Write>, _) = match output {
             None => (Box::new(BufWriter::with_capacity(1 << 20, std::io::stdout())), None),
             Some(path) => {
+                check_output(path)?;
                 let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "output".into());
                 let tmp = path.with_file_name(format!(".{name}.partial-{}", std::process::id()));
-                let file = File::create(&tmp).map_err(|e| Error::Write { path: tmp.clone(), source: e })?;
+                remove_partial_on_signal();
+                // `create_new`: never write through a file or link planted under that name.
+                let file = std::fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(&tmp)
+                    .map_err(|e| Error::Write { path: tmp.clone(), source: e })?;
+                set_partial(Some(tmp.clone()));
                 (Box::new(BufWriter::with_capacity(1 << 20, file)), Some((tmp, path.to_path_buf())))
             }
         };
@@ -148,7 +201,12 @@ impl Sink {
         self.out.flush().map_err(|e| Error::Write { path: target.clone(), source: e })?;
         drop(std::mem::replace(&mut self.out, Box::new(std::io::sink())));
         if let Some((tmp, path)) = self.paths.take() {
-            std::fs::rename(&tmp, &path).map_err(|e| Error::Write { path, source: e })?;
+            let renamed = std::fs::rename(&tmp, &path).map_err(|e| Error::Write { path, source: e });
+            if renamed.is_err() {
+                let _ = std::fs::remove_file(&tmp);
+            }
+            set_partial(None);
+            renamed?;
         }
         Ok(())
     }
@@ -159,6 +217,7 @@ impl Drop for Sink {
     fn drop(&mut self) {
         if let Some((tmp, _)) = &self.paths {
             let _ = std::fs::remove_file(tmp);
+            set_partial(None);
         }
     }
 }
