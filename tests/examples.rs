@@ -246,9 +246,9 @@ const EXAMPLES: &[Expect] = &[
     Expect {
         file: "19-runner-groin-pain-refer.yaml",
         decision: "refer",
-        urgency: Some("routine"),
+        urgency: Some("urgent"),
         phase: "return",
-        fired: &["pain-limits-daily-life", "pain-above-usual"],
+        fired: &["pain-limits-daily-life", "runner-bone-stress-signs", "pain-above-usual"],
         phase_change: None,
         pinned: Some("return"),
         next_date: None,

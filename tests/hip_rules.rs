@@ -19,6 +19,7 @@ const COVERED: &[&str] = &[
     "neurological-signs",
     "giving-way",
     "pain-limits-daily-life",
+    "runner-bone-stress-signs",
     "unexplained-weight-loss",
     "swelling",
     "high-pain-at-rest",
@@ -146,7 +147,7 @@ fn shipped_rule_ids() -> Vec<String> {
 #[test]
 fn every_shipped_rule_has_a_fire_and_a_near_miss_test() {
     let ids = shipped_rule_ids();
-    assert_eq!(ids.len(), 34, "rules in the shipped protocol: {ids:?}");
+    assert_eq!(ids.len(), 35, "rules in the shipped protocol: {ids:?}");
     let missing: Vec<&String> = ids.iter().filter(|id| !COVERED.contains(&id.as_str())).collect();
     assert!(missing.is_empty(), "rules without a fire/not-fire pair in tests/hip_rules.rs: {missing:?}");
     let stale: Vec<&&str> = COVERED.iter().filter(|c| !ids.iter().any(|id| id == *c)).collect();
@@ -289,6 +290,35 @@ fn pain_limits_daily_life_fires() {
         // A session with a symptom is never clean, so no progress rule fires alongside.
         assert_eq!(refer(&l), ("refer".into(), "routine".into(), vec!["pain-limits-daily-life".to_string()]), "{symptom}");
     }
+}
+
+/// A runner in the return phase: walk-jog on 5 May, then a check-in on `date` with `symptoms`.
+fn runner_then(date: &str, symptoms: &str) -> String {
+    format!(
+        "patient: P-R\nstart: 2026-05-04\nintake: {RUNNER}\nsessions:\n  - {{ date: 2026-05-05, override: {{ phase: return }}, pain: {{ before: 1, during: 1, after: 1, next_day: 1 }}, fatigue: 4, exercises: [{{ id: walk_jog_intervals, level: 1, minutes: 21 }}] }}\n  - {{ date: {date}, kind: check_in, symptoms: [{symptoms}] }}\n"
+    )
+}
+
+#[test]
+fn runner_bone_stress_signs_fires() {
+    // Suspected femoral neck stress fracture: a runner whose pain now limits walking or wakes
+    // them at night is urgent, not routine (Robertson & Wood 2017).
+    for symptom in ["walking_limited", "night_pain", "rest_pain"] {
+        let a = answer(&runner_then("2026-05-08", symptom), &[]);
+        assert_eq!((a["decision"].as_str(), a["urgency"].as_str()), (Some("refer"), Some("urgent")), "{symptom}");
+        assert_eq!(fired(&a), ["pain-limits-daily-life", "runner-bone-stress-signs"], "{symptom}");
+    }
+}
+
+#[test]
+fn runner_bone_stress_signs_does_not_fire() {
+    // The last run was 31 days ago: routine referral for the symptom, no stress-fracture alert.
+    let a = answer(&runner_then("2026-06-05", "night_pain"), &[]);
+    assert_eq!((a["decision"].as_str(), a["urgency"].as_str()), (Some("refer"), Some("routine")));
+    assert_eq!(fired(&a), ["pain-limits-daily-life"]);
+    // A non-runner with night pain: routine.
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk_and("2026-03-04", "symptoms: [night_pain]")]);
+    assert_eq!(refer(&l), ("refer".into(), "routine".into(), vec!["pain-limits-daily-life".to_string()]));
 }
 
 #[test]

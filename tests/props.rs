@@ -24,9 +24,23 @@ fn hip() -> &'static CompiledProtocol {
 }
 
 const EXERCISES: [&str; 6] = ["walking", "bridge", "clamshell", "walk_jog_intervals", "bird_dog", "swimming"];
-const SYMPTOMS: [&str; 8] =
-    ["sharp_pain", "night_pain", "walking_limited", "daily_tasks_limited", "swelling", "giving_way", "numbness", "fever"];
-const RED_FLAGS: [&str; 7] = ["sharp_pain", "night_pain", "walking_limited", "daily_tasks_limited", "giving_way", "numbness", "fever"];
+const SYMPTOMS: [&str; 13] = [
+    "sharp_pain",
+    "night_pain",
+    "walking_limited",
+    "daily_tasks_limited",
+    "swelling",
+    "giving_way",
+    "numbness",
+    "fever",
+    "fall_or_impact",
+    "warmth_redness",
+    "rest_pain",
+    "cannot_bear_weight",
+    "weight_loss",
+];
+/// Every symptom of contract 1.1 is a red flag for the hip protocol (swelling included).
+const RED_FLAGS: [&str; 13] = SYMPTOMS;
 
 fn opt_rating() -> impl Strategy<Value = Option<u8>> {
     prop::option::weighted(0.85, 0u8..=10)
@@ -226,5 +240,46 @@ proptest! {
         prop_assert_eq!(one.status, four.status);
         prop_assert_eq!(one.stdout.lines().count(), logs.len());
         prop_assert_eq!(one.stdout, four.stdout);
+    }
+}
+
+/// Ids of the hip protocol's rules whose referral stands until a review clears it.
+fn sticky_rules() -> Vec<String> {
+    hip().protocol.rules.iter().filter(|r| r.sticky).map(|r| r.id.clone()).collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, .. ProptestConfig::default() })]
+
+    /// After a sticky referral, every later answer of the replay refers (generated logs hold no
+    /// review), and the final answer names the open referral.
+    #[test]
+    fn an_open_referral_is_never_followed_by_a_non_refer_answer(text in log_json()) {
+        let a = answer(&text);
+        let sticky = sticky_rules();
+        let mut open = false;
+        for t in a["timeline"].as_array().unwrap() {
+            if open {
+                prop_assert_eq!(&t["decision"], "refer", "an answer after an open referral: {}", t);
+            }
+            let rules: Vec<&str> = t["rules"].as_array().unwrap().iter().filter_map(|r| r.as_str()).collect();
+            if t["decision"] == "refer" && rules.iter().any(|r| sticky.iter().any(|s| s == r)) {
+                open = true;
+            }
+        }
+        prop_assert_eq!(open, a.get("open_referral").is_some());
+    }
+
+    /// A clinician's review with `cleared: true` after the last session closes any referral.
+    #[test]
+    fn a_clearing_review_closes_the_referral(text in log_json()) {
+        let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let sessions = v["sessions"].as_array_mut().unwrap();
+        let day = 200 + sessions.len() as i64;
+        let date = time::Date::from_calendar_date(2026, time::Month::January, 1).unwrap() + time::Duration::days(day);
+        sessions.push(serde_json::json!({"date": date.to_string(), "kind": "review", "review": {"by": "Dr A", "cleared": true}}));
+        let a = answer(&v.to_string());
+        prop_assert!(a.get("open_referral").is_none(), "{}", a);
+        prop_assert!(a["reasons"].as_array().unwrap().iter().all(|r| r["rule"] != "open-referral"));
     }
 }

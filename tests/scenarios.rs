@@ -545,9 +545,9 @@ sessions:
 ";
     let a = answer(log, &[]);
     assert_eq!(a["decision"], "refer");
-    assert_eq!(a["urgency"], "routine");
+    assert_eq!(a["urgency"], "urgent");
     assert_eq!(a["phase"], "return");
-    assert_eq!(fired(&a), ["pain-limits-daily-life", "pain-above-usual"]);
+    assert_eq!(fired(&a), ["pain-limits-daily-life", "runner-bone-stress-signs", "pain-above-usual"]);
     assert!(a["next_session"].is_null());
 }
 

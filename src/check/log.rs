@@ -64,6 +64,15 @@ pub const MAX_SESSIONS: usize = crate::script::engine::MAX_ARRAY_SIZE;
 /// Longest clinician override note kept for the answer; a longer one is cut with `…`.
 pub const MAX_NOTE_CHARS: usize = 2_000;
 
+/// A note is shown whole in the answer (override notes, review notes, session notes): a long
+/// one is cut with `…`, not refused.
+fn cut_note(n: String) -> String {
+    match n.char_indices().nth(MAX_NOTE_CHARS) {
+        Some((at, _)) => format!("{}…", &n[..at]),
+        None => n,
+    }
+}
+
 /// Longest id a log may hold (patient, exercise): ids are short codes, and a long one costs
 /// time in every lookup and message.
 pub const MAX_ID_CHARS: usize = 256;
@@ -195,12 +204,7 @@ pub fn validate(source: SourceId, raw: RawLog, protocol: &Protocol, diags: &mut 
                     }
                     idx
                 });
-                let note = o.note.map(|n| match n.char_indices().nth(MAX_NOTE_CHARS) {
-                    // A note is shown whole in the answer: a long one is cut, not refused.
-                    Some((at, _)) => format!("{}…", &n[..at]),
-                    None => n,
-                });
-                (phase, note)
+                (phase, o.note.map(cut_note))
             }
             None => (None, None),
         };
@@ -215,8 +219,12 @@ pub fn validate(source: SourceId, raw: RawLog, protocol: &Protocol, diags: &mut 
             exercises,
             override_phase,
             override_note,
-            review: s.review,
-            notes: s.notes,
+            review: s.review.map(|mut r| {
+                r.note = r.note.map(cut_note);
+                r.by = r.by.map(cut_note);
+                r
+            }),
+            notes: s.notes.map(cut_note),
         });
     }
     if let Some(p) = &raw.protocol

@@ -12,7 +12,7 @@
 use crate::model::decision::Decision;
 use crate::model::dose::{Dose, DoseChange, apply_steps};
 use crate::model::log::{Performed, Session, SessionKind};
-use crate::model::protocol::{Category, NextExercises, Protocol, ScaleBack, Template};
+use crate::model::protocol::{Category, Impact, NextExercises, Protocol, ScaleBack, Template};
 use crate::model::quantity::{Date, Tenths};
 
 use super::answer::{NextExercise, NextSession};
@@ -137,6 +137,17 @@ fn dose_next(t: &Template, base: Option<Base<'_>>, change: &Change, round: Optio
     let done = base.done;
     let reached = level_reached(t, done);
     match &change {
+        // "N levels" on an exercise without a ladder of its own (timed cardio): its own step
+        // N times, so a rule's `ladder: -2` shortens a walk twice.
+        Some(DoseChange::Ladder(n)) if t.ladder.len() <= 1 && own_steps(t, *n).is_some() => {
+            let mut dose = done.dose.clone();
+            if let Some(steps) = own_steps(t, *n) {
+                for _ in 0..n.unsigned_abs() {
+                    dose = apply_steps(steps, &dose);
+                }
+            }
+            exercise(t, None, round_minutes(dose, round))
+        }
         Some(DoseChange::Ladder(n)) => {
             let level = (reached as i64 + i64::from(*n)).clamp(0, t.ladder.len() as i64 - 1) as usize;
             exercise(t, Some(level), t.ladder[level].dose.clone())
@@ -146,6 +157,14 @@ fn dose_next(t: &Template, base: Option<Base<'_>>, change: &Change, round: Optio
         // exercise dosed by steps repeats what was done.
         None if t.ladder.len() > 1 && t.progress.is_none() => exercise(t, Some(reached), t.ladder[reached].dose.clone()),
         None => exercise(t, None, done.dose.clone()),
+    }
+}
+
+/// The template's own arithmetic step in the direction of `n` levels.
+fn own_steps(t: &Template, n: i32) -> Option<&crate::model::dose::Steps> {
+    match if n < 0 { &t.regress } else { &t.progress } {
+        Some(DoseChange::Steps(s)) => Some(s),
+        _ => None,
     }
 }
 
@@ -176,11 +195,13 @@ enum Component {
     Strength,
 }
 
+/// Running is the cardio component (high-impact cardio: "don't advance running in the week
+/// you upgrade strength load"); walking, cycling and swimming step on their own.
 fn component(t: &Template) -> Option<Component> {
-    match t.category {
-        Category::Cardio => Some(Component::Cardio),
-        Category::Strength | Category::Core => Some(Component::Strength),
-        Category::Mobility => None,
+    match (t.category, t.impact) {
+        (Category::Cardio, Impact::High) => Some(Component::Cardio),
+        (Category::Strength | Category::Core, _) => Some(Component::Strength),
+        _ => None,
     }
 }
 
@@ -365,19 +386,17 @@ fn pace(input: &PlanInput<'_>, ids: &[usize], change: &Change) -> Vec<Change> {
             let last_of = |c: Component| {
                 ids.iter().zip(&steps).filter(|(t, _)| component(&p.templates[**t]) == Some(c)).filter_map(|(_, s)| s.0).max()
             };
+            // Of the components with an exercise ready, the one whose last step is oldest goes
+            // first (strength on a tie), and only once the other has not stepped within the gap:
+            // the two take turns rather than one starving the other.
             let chosen = if gap == 0 {
                 None
             } else {
-                let candidates: Vec<Component> = [Component::Strength, Component::Cardio]
-                    .into_iter()
-                    .filter(|&c| {
-                        let other = if c == Component::Cardio { Component::Strength } else { Component::Cardio };
-                        let has_ready =
-                            (0..ids.len()).any(|k| component(&p.templates[ids[k]]) == Some(c) && steps[k].1.is_some() && ready(k));
-                        has_ready && last_of(other).is_none_or(|d| last.date.days_since(d) >= gap)
-                    })
-                    .collect();
-                Some(candidates.into_iter().min_by_key(|&c| last_of(c)))
+                let ready_in =
+                    |c: Component| (0..ids.len()).any(|k| component(&p.templates[ids[k]]) == Some(c) && steps[k].1.is_some() && ready(k));
+                let pick = [Component::Strength, Component::Cardio].into_iter().filter(|&c| ready_in(c)).min_by_key(|&c| last_of(c));
+                let other = |c: Component| if c == Component::Cardio { Component::Strength } else { Component::Cardio };
+                Some(pick.filter(|&c| last_of(other(c)).is_none_or(|d| last.date.days_since(d) >= gap)))
             };
             (0..ids.len())
                 .map(|k| {
