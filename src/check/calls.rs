@@ -155,7 +155,7 @@ const KEYWORD_FUNCTIONS: usize = 7;
 
 /// Properties of the log, a session and its pain ratings (`log.pain_trend`, `last.fatigue`):
 /// read without parentheses, so a call `last.fatigue()` gets a hint.
-const PROPERTIES: [&str; 36] = [
+const PROPERTIES: [&str; 37] = [
     "after",
     "before",
     "beyond_plan",
@@ -170,6 +170,7 @@ const PROPERTIES: [&str; 36] = [
     "intake",
     "kind",
     "last",
+    "last_review",
     "longest_recent_minutes",
     "measures",
     "minutes",

@@ -21,6 +21,8 @@ use super::answer::{NextExercise, NextSession};
 /// pain-free session at the same dose clears an exercise of a regress.
 const RECENT_DAYS: i64 = 28;
 const EXONERATE_DAYS: i64 = 14;
+/// How far back the planner looks for an exercise's last step up.
+const PACE_HORIZON_DAYS: i64 = 90;
 
 /// Where a dose change comes from: a rule that fired with the winning decision replaces
 /// everything; otherwise an exercise's own change (if it has one) replaces the protocol's.
@@ -168,9 +170,17 @@ fn own_steps(t: &Template, n: i32) -> Option<&crate::model::dose::Steps> {
     }
 }
 
-/// The last time the patient did this exercise, and how (with the session's index).
+/// The last time the patient did this exercise, and how (with the session's index), within
+/// the last 90 days: a dose older than that is no base for the next one (the exercise restarts
+/// at its first level), and a long log is not re-read for every session of a replay.
 fn last_performed(sessions: &[Session], template: usize) -> Option<(usize, &Performed)> {
-    sessions.iter().enumerate().rev().find_map(|(i, s)| s.exercises.iter().find(|e| e.template == template).map(|e| (i, e)))
+    let newest = sessions.last()?.date;
+    sessions
+        .iter()
+        .enumerate()
+        .rev()
+        .take_while(|(_, s)| newest.days_since(s.date) <= PACE_HORIZON_DAYS)
+        .find_map(|(i, s)| s.exercises.iter().find(|e| e.template == template).map(|e| (i, e)))
 }
 
 /// The first date this exercise may be done again (its `min_days_between` after it was last
@@ -182,7 +192,12 @@ fn due(t: &Template, sessions: &[Session], done: Option<(usize, &Performed)>) ->
 /// The rotation member after the one done most recently (the first when none was done),
 /// among those `allowed`.
 fn rotation_pick(sessions: &[Session], rotate: &[usize], allowed: impl Fn(usize) -> bool) -> Option<usize> {
-    let latest = sessions.iter().rev().find_map(|s| s.exercises.iter().rev().find_map(|e| rotate.iter().position(|&r| r == e.template)));
+    let newest = sessions.last().map(|s| s.date);
+    let latest = sessions
+        .iter()
+        .rev()
+        .take_while(|s| newest.is_some_and(|n| n.days_since(s.date) <= PACE_HORIZON_DAYS))
+        .find_map(|s| s.exercises.iter().rev().find_map(|e| rotate.iter().position(|&r| r == e.template)));
     let start = latest.map_or(0, |i| i + 1);
     (0..rotate.len()).map(|k| rotate[(start + k) % rotate.len()]).find(|&t| allowed(t))
 }
@@ -215,7 +230,9 @@ fn last_step(p: &Protocol, sessions: &[Session], template: usize) -> (Option<Dat
     let t = &p.templates[template];
     let mut later: Option<(Date, &Performed)> = None;
     let mut since = None;
-    for s in sessions.iter().rev() {
+    let Some(newest) = sessions.last() else { return (None, None) };
+    // Steps older than this are too old to pace anything (and a long log is not re-read).
+    for s in sessions.iter().rev().take_while(|s| newest.date.days_since(s.date) <= PACE_HORIZON_DAYS) {
         let Some(e) = s.exercises.iter().find(|e| e.template == template) else { continue };
         if let Some((d, after)) = later
             && stepped_up(t, e, after)

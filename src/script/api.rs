@@ -24,6 +24,8 @@ pub const LONGEST_WINDOW_DAYS: i64 = 30;
 
 type Res<T> = Result<T, Box<EvalAltResult>>;
 
+/// How far back `log.days_since(id)` looks: an exercise not done in a year reads as `()`.
+pub const DAYS_SINCE_HORIZON: i64 = 365;
 /// Days behind `log.personal_baseline`: four weeks of the patient's own settled sessions.
 pub const PERSONAL_BASELINE_DAYS: i64 = 28;
 /// At most this many settled sessions, the most recent, make the personal baseline.
@@ -371,7 +373,7 @@ fn training_spike(v: &LogView, ratio: f64) -> Dynamic {
     let sessions = v.sessions();
     let last_date = v.last().date;
     // Sessions in the 60 days before the last: enough for every reference in the window.
-    let from = sessions.iter().position(|s| last_date.days_since(s.date) <= 2 * LONGEST_WINDOW_DAYS).unwrap_or(v.end);
+    let from = sessions.partition_point(|s| last_date.days_since(s.date) > 2 * LONGEST_WINDOW_DAYS);
     let mut accepted: Vec<(crate::model::quantity::Date, u32)> = Vec::new();
     let mut result = Dynamic::UNIT;
     for s in &sessions[from..] {
@@ -485,6 +487,17 @@ pub fn register(engine: &mut Engine) {
     engine.register_get("pain_baseline", |v: &mut LogView| recorded(None, "log.pain_baseline", pain_baseline(v)));
     engine.register_get("pain_trend", |v: &mut LogView| recorded(None, "log.pain_trend", pain_trend(v)));
     engine.register_get("personal_baseline", |v: &mut LogView| recorded(None, "log.personal_baseline", personal_baseline(v)));
+    engine.register_get("last_review", |v: &mut LogView| {
+        let found = v.sessions().iter().rev().find_map(|s| s.review.as_ref());
+        let value = found.map_or(Dynamic::UNIT, |r| {
+            let mut m = Map::new();
+            m.insert("by".into(), r.by.clone().map_or(Dynamic::UNIT, Dynamic::from));
+            m.insert("note".into(), r.note.clone().map_or(Dynamic::UNIT, Dynamic::from));
+            m.insert("cleared".into(), Dynamic::from_bool(r.cleared == Some(true)));
+            Dynamic::from_map(m)
+        });
+        recorded(None, "log.last_review", value)
+    });
     engine.register_get("training_gap", |v: &mut LogView| recorded(None, "log.training_gap", training_gap(v)));
     engine.register_fn("training_spike", |v: &mut LogView, ratio: f64| recorded(None, "log.training_spike", training_spike(v, ratio)));
     engine.register_get("weekly_minutes", |v: &mut LogView| {
@@ -525,7 +538,8 @@ pub fn register(engine: &mut Engine) {
     });
     engine.register_fn("days_since", |v: &mut LogView, exercise: &str| -> Dynamic {
         let last = v.last().date;
-        let found = (0..v.end).rev().find(|&i| v.log.sessions[i].exercises.iter().any(|e| e.id == exercise));
+        // Within a year: older is "not done" (and a replay stays linear in the log's length).
+        let found = (v.since(DAYS_SINCE_HORIZON)..v.end).rev().find(|&i| v.log.sessions[i].exercises.iter().any(|e| e.id == exercise));
         found.map_or(Dynamic::UNIT, |i| int(last.days_since(v.log.sessions[i].date)))
     });
 
