@@ -182,3 +182,33 @@ fn a_gap_of_ten_days_steps_back_two_levels() {
     let a = answer(&log(&[&s("2026-03-02"), &s("2026-03-04"), &s("2026-03-10")]), &[]);
     assert!(!fired(&a).iter().any(|r| r.starts_with("training-gap")), "{:?}", fired(&a));
 }
+
+#[test]
+fn a_weekly_routine_is_no_gap_but_a_break_from_it_is() {
+    let s = |d: &str| {
+        format!(
+            "{{ date: {d}, pain: {{ before: 1, during: 1, after: 1, next_day: 1 }}, fatigue: 3, exercises: [{{ id: walking, minutes: 15 }}] }}"
+        )
+    };
+    // Once a week for four weeks: the patient's usual interval, not time off.
+    let a = answer(&log(&[&s("2026-03-02"), &s("2026-03-09"), &s("2026-03-16"), &s("2026-03-23")]), &[]);
+    assert!(!fired(&a).iter().any(|r| r.starts_with("training-gap")), "{:?}", fired(&a));
+    assert_eq!(a["decision"], "progress");
+    // Every other day, then 8 days off: a gap.
+    let a = answer(&log(&[&s("2026-03-02"), &s("2026-03-04"), &s("2026-03-06"), &s("2026-03-14")]), &[]);
+    assert_eq!(fired(&a), ["training-gap"]);
+    assert_eq!(a["next_session"]["exercises"][0]["minutes"], 11.0, "a quarter less, down to the half minute");
+}
+
+#[test]
+fn a_ten_day_gap_shortens_timed_cardio_twice() {
+    let s = |d: &str| {
+        format!(
+            "{{ date: {d}, pain: {{ before: 1, during: 1, after: 1, next_day: 1 }}, fatigue: 3, exercises: [{{ id: walking, minutes: 20 }}] }}"
+        )
+    };
+    let a = answer(&log(&[&s("2026-03-02"), &s("2026-03-04"), &s("2026-03-14")]), &[]);
+    assert_eq!(fired(&a), ["training-gap-10-days"]);
+    // 20 x 0.75 = 15, x 0.75 = 11.25, down to the half minute: 11.
+    assert_eq!(a["next_session"]["exercises"][0]["minutes"], 11.0);
+}

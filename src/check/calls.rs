@@ -155,7 +155,7 @@ const KEYWORD_FUNCTIONS: usize = 7;
 
 /// Properties of the log, a session and its pain ratings (`log.pain_trend`, `last.fatigue`):
 /// read without parentheses, so a call `last.fatigue()` gets a hint.
-const PROPERTIES: [&str; 37] = [
+const PROPERTIES: [&str; 38] = [
     "after",
     "before",
     "beyond_plan",
@@ -191,6 +191,7 @@ const PROPERTIES: [&str; 37] = [
     "symptoms",
     "training_gap",
     "training_minutes",
+    "usual_training_gap",
     "weekly_minutes",
     "worst",
 ];

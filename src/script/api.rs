@@ -359,6 +359,18 @@ fn training_gap(v: &LogView) -> Dynamic {
     }
 }
 
+/// The patient's usual days between exercise sessions: the median gap between consecutive
+/// exercise sessions in the 28 days before the second-to-last one (the last gap left out);
+/// `()` without two such gaps' worth of history.
+fn usual_training_gap(v: &LogView) -> Dynamic {
+    let dates: Vec<crate::model::quantity::Date> =
+        v.sessions().iter().rev().filter(|s| s.kind == SessionKind::Exercise).skip(1).map(|s| s.date).take(16).collect();
+    let Some(&anchor) = dates.first() else { return Dynamic::UNIT };
+    let gaps: Vec<f64> =
+        dates.windows(2).take_while(|w| anchor.days_since(w[1]) <= PERSONAL_BASELINE_DAYS).map(|w| w[0].days_since(w[1]) as f64).collect();
+    median_of(gaps).map_or(Dynamic::UNIT, number)
+}
+
 /// Training minutes (timed exercise other than mobility) of a session, in tenths.
 fn training_tenths(ctx: &Context, s: &Session) -> u32 {
     s.exercises.iter().filter(|e| ctx.is_training(e.template)).filter_map(|e| e.dose.minutes).map(|m| m.0).sum()
@@ -498,6 +510,7 @@ pub fn register(engine: &mut Engine) {
         });
         recorded(None, "log.last_review", value)
     });
+    engine.register_get("usual_training_gap", |v: &mut LogView| recorded(None, "log.usual_training_gap", usual_training_gap(v)));
     engine.register_get("training_gap", |v: &mut LogView| recorded(None, "log.training_gap", training_gap(v)));
     engine.register_fn("training_spike", |v: &mut LogView, ratio: f64| recorded(None, "log.training_spike", training_spike(v, ratio)));
     engine.register_get("weekly_minutes", |v: &mut LogView| {
