@@ -346,7 +346,10 @@ pub fn plan(input: &PlanInput<'_>) -> Option<NextSession> {
                     .take_while(|s| last.date.days_since(s.date) <= RECENT_DAYS)
                     .any(|s| s.exercises.iter().any(|e| e.template == t))
             };
-            let has_history = sessions.iter().any(|s| !s.exercises.is_empty());
+            // Nothing done recently (a programme not begun, or a long referral): the phase's
+            // programme restarts, each exercise from its last dose within 90 days or its first level.
+            let has_history =
+                sessions.iter().rev().take_while(|s| last.date.days_since(s.date) <= RECENT_DAYS).any(|s| !s.exercises.is_empty());
             // Only a progress (or a program not yet begun) adds exercises the patient has not
             // been doing; a hold, regress or resumption after rest keeps to what they do.
             let may_add = input.decision == Decision::Progress || input.phase_changed || !has_history;
@@ -388,7 +391,8 @@ fn pace(input: &PlanInput<'_>, ids: &[usize], change: &Change) -> Vec<Change> {
     match change.direction() {
         Some(Decision::Regress) if p.dosing.scale_back == ScaleBack::Implicated => {
             let hurt = implicated(p, sessions);
-            ids.iter().map(|t| if hurt.contains(t) { change.clone() } else { Change::Keep }).collect()
+            // Nothing to pin the regress on (the last entry had no exercise): scale back all.
+            ids.iter().map(|t| if hurt.is_empty() || hurt.contains(t) { change.clone() } else { Change::Keep }).collect()
         }
         Some(Decision::Progress) if !input.phase_changed => {
             let steps: Vec<(Option<Date>, Option<Date>)> = ids.iter().map(|&t| last_step(p, sessions, t)).collect();
