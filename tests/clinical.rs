@@ -212,3 +212,23 @@ fn a_ten_day_gap_shortens_timed_cardio_twice() {
     // 20 x 0.75 = 15, x 0.75 = 11.25, down to the half minute: 11.
     assert_eq!(a["next_session"]["exercises"][0]["minutes"], 11.0);
 }
+
+#[test]
+fn impact_work_outside_the_patients_programme_is_beyond_the_plan() {
+    // Return phase, no running goal: a walk-jog the programme never prescribed holds.
+    let s = |d: &str, extra: &str| {
+        format!(
+            "{{ date: {d}{extra}, pain: {{ before: 1, during: 1, after: 1, next_day: 1 }}, fatigue: 3, exercises: [{{ id: bridge, level: 3, sets: 3, reps: 10, hold_s: 3 }}, {{ id: walk_jog_intervals, level: 1, minutes: 21 }}] }}"
+        )
+    };
+    let first = "{ date: 2026-03-02, override: { phase: return }, pain: { before: 1, during: 1, after: 1, next_day: 1 }, fatigue: 3, exercises: [{ id: bridge, level: 3, sets: 3, reps: 10, hold_s: 3 }] }";
+    let a = answer(&log(&[first, &s("2026-03-04", "")]), &[]);
+    assert_eq!(a["decision"], "hold");
+    assert!(fired(&a).contains(&"beyond-prescription".to_string()), "{:?}", fired(&a));
+    let beyond = a["reasons"].as_array().unwrap().iter().find(|r| r["rule"] == "beyond-prescription").unwrap();
+    assert_eq!(beyond["inputs"]["last.beyond_plan"], serde_json::json!([{"id": "walk_jog_intervals", "what": "unplanned"}]));
+    // The same run for a patient whose goal is running is part of the programme.
+    let runner = log(&[first, &s("2026-03-04", "")]).replace("provider_cleared: true }", "provider_cleared: true, goals: [running] }");
+    let a = answer(&runner, &[]);
+    assert!(!fired(&a).contains(&"beyond-prescription".to_string()), "{:?}", fired(&a));
+}

@@ -232,18 +232,31 @@ fn push_unique(list: &mut Vec<String>, s: &str) {
 }
 
 /// How the last session went beyond the session planned after the one before it.
-fn beyond_plan(p: &crate::model::protocol::Protocol, s: &Session, plan: Option<&NextSession>, phase: usize) -> Vec<Beyond> {
+fn beyond_plan(
+    p: &crate::model::protocol::Protocol,
+    s: &Session,
+    plan: Option<&NextSession>,
+    phase: usize,
+    goals: &[String],
+) -> Vec<Beyond> {
     let Some(plan) = plan else { return Vec::new() };
+    let ph = &p.phases[phase];
+    // The patient's programme in this phase: its exercises, its rotation, and the exercises of
+    // the patient's own goals (a run is the runner's, on whichever day it falls).
+    let programme = |t: usize| {
+        ph.exercises.contains(&t)
+            || ph.rotate.contains(&t)
+            || ph.goal_exercises.iter().any(|(g, ids)| goals.contains(g) && ids.contains(&t))
+    };
     let mut out = Vec::new();
     for e in &s.exercises {
         let t = &p.templates[e.template];
         match plan.exercises.iter().find(|x| x.id == t.id) {
             Some(x) if next_session::exceeds(t, e, x) => out.push(Beyond { exercise: t.id.clone(), what: "dose" }),
             Some(_) => {}
-            // High-impact work nobody prescribed, or an exercise of a later phase.
-            None if t.impact == crate::model::protocol::Impact::High || !p.phases[phase].uses.iter().any(|(u, _)| *u == e.template) => {
-                out.push(Beyond { exercise: t.id.clone(), what: "unplanned" });
-            }
+            // Work outside the patient's programme: a later phase's, or high-impact work
+            // nobody prescribed.
+            None if !programme(e.template) => out.push(Beyond { exercise: t.id.clone(), what: "unplanned" }),
             None => {}
         }
     }
@@ -291,7 +304,7 @@ pub fn evaluate(c: &CompiledProtocol, log: Arc<PatientLog>, opts: &EvalOptions) 
             // A clinician set the programme by hand: what was planned before no longer applies.
             st.plan = None;
         }
-        let _ = ctx.beyond[idx].set(beyond_plan(p, s, st.plan.as_ref(), st.phase));
+        let _ = ctx.beyond[idx].set(beyond_plan(p, s, st.plan.as_ref(), st.phase, goals));
         let days_in_phase = s.date.days_since(st.phase_since.unwrap_or(log.start));
         let outcome = ev.session(idx, st.phase, days_in_phase)?;
         let phase_at = st.phase;
