@@ -267,3 +267,32 @@ fn inputs_include_parameters_read_by_helpers() {
     assert_eq!(inputs["params.pain_model"], "strict");
     assert_eq!(inputs["params.clean_sessions_to_progress"], 2);
 }
+
+/// A measure the log does not record reads as `()`, so `??` supplies the default (as the
+/// README's Rhai API says), for every log rather than failing at run time.
+#[test]
+fn a_missing_measure_reads_as_unit_so_a_default_applies() {
+    let t = Test::new().shipped_protocol().file(
+        "protocol/rules/60-sleep.yaml",
+        "rules:\n  - id: poor-sleep\n    description: Poor sleep.\n    when: |\n      (last.measures.sleep_quality ?? 10) < 3\n    then: { decision: hold }\n    source: test\n",
+    );
+    let out = t.file("log.yaml", CLEAN_WALKS).args(&["next", "log.yaml", "--protocol", "protocol", "--format", "json"]).run();
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let a: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(a["decision"], "progress");
+    let with_measure =
+        CLEAN_WALKS.replace("next_day: 1 }\n    fatigue: 3", "next_day: 1 }\n    measures: { sleep_quality: 2 }\n    fatigue: 3");
+    assert_ne!(with_measure, CLEAN_WALKS);
+    let out = Test::new()
+        .shipped_protocol()
+        .file(
+            "protocol/rules/60-sleep.yaml",
+            "rules:\n  - id: poor-sleep\n    description: Poor sleep.\n    when: |\n      (last.measures.sleep_quality ?? 10) < 3\n    then: { decision: hold }\n    source: test\n",
+        )
+        .file("log.yaml", &with_measure)
+        .args(&["next", "log.yaml", "--protocol", "protocol", "--format", "json"])
+        .run();
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let a: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!((a["decision"].as_str(), fired(&a)), (Some("hold"), vec!["clean-sessions-progress".to_string(), "poor-sleep".to_string()]));
+}
