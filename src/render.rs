@@ -96,7 +96,14 @@ pub fn text(a: &Answer, p: &Protocol) -> String {
     let mut o = String::new();
     let phase_title = p.phases.iter().find(|ph| ph.id == a.phase).map(|ph| ph.title.as_str()).unwrap_or("");
     let _ = writeln!(o, "Patient {}, as of {}", e(&a.patient), a.as_of);
-    let _ = writeln!(o, "Protocol {} {} ({})", e(&a.protocol.id), e(&a.protocol.version.to_string()), a.protocol.digest);
+    let _ = writeln!(
+        o,
+        "Protocol {} {} ({}), from {}",
+        e(&a.protocol.id),
+        e(&a.protocol.version.to_string()),
+        a.protocol.digest,
+        e(&a.protocol.from)
+    );
     let _ = writeln!(o);
     let _ = writeln!(o, "Decision: {}", decision_words(a.decision));
     if let Some(u) = a.urgency {

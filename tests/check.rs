@@ -7,7 +7,12 @@ use serde_json::Value;
 use crate::support::{Test, root};
 
 /// The one line `check` prints on the shipped protocol.
-const ALL_CLEAR: &str = "ok: protocol `hip-return` 1.1.0: 3 phases, 11 exercises, 36 rules\n";
+const ALL_CLEAR: &str = "ok: protocol `hip-return` 1.1.0 (embedded): 3 phases, 11 exercises, 36 rules\n";
+
+/// The all-clear line for the shipped protocol loaded from folder `from`.
+fn all_clear_from(from: &str) -> String {
+    ALL_CLEAR.replace("(embedded)", &format!("({from})"))
+}
 
 /// A rule file that adds a rule without a source: one warning, no error.
 const UNSOURCED: &str = "\
@@ -54,8 +59,31 @@ fn shipped_protocol_is_all_clear() {
 fn shipped_protocol_from_its_folder_is_all_clear_even_with_warnings_denied() {
     let root = root();
     let dir = root.to_str().expect("utf-8 path");
-    Test::new().args(&["check", "--protocol", dir, "--deny-warnings"]).expect(0, ALL_CLEAR, "");
-    Test::new().args(&["check", "--protocol", dir, "--format", "plain"]).expect(0, ALL_CLEAR, "");
+    Test::new().args(&["check", "--protocol", dir, "--deny-warnings"]).expect(0, &all_clear_from(dir), "");
+    Test::new().args(&["check", "--protocol", dir, "--format", "plain"]).expect(0, &all_clear_from(dir), "");
+}
+
+/// Like cargo and just, `check` finds the protocol in the current folder or a parent, so a CI
+/// job that forgets `--protocol .` still checks the clinic's protocol, not the embedded one;
+/// `STEPWISE_PROTOCOL` overrides, and `--protocol` overrides both.
+#[test]
+fn the_protocol_is_discovered_from_the_current_folder_and_its_parents() {
+    let t = Test::new().shipped_protocol().file("protocol/cases/readme.txt", "x");
+    let sub = t.path().join("protocol/cases");
+    let out = std::process::Command::new(crate::support::bin()).arg("check").current_dir(&sub).env("NO_COLOR", "1").output().unwrap();
+    let found = t.path().join("protocol");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), all_clear_from(&found.display().to_string()));
+    let out = std::process::Command::new(crate::support::bin())
+        .arg("check")
+        .current_dir(t.path())
+        .env("STEPWISE_PROTOCOL", &found)
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), all_clear_from(&found.display().to_string()));
+    // A broken protocol in the folder is found, and fails, instead of the embedded one passing.
+    std::fs::write(found.join("rules/60-broken.yaml"), "rules:\n  - id: x\n").unwrap();
+    let out = std::process::Command::new(crate::support::bin()).arg("check").current_dir(&sub).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
 #[test]
@@ -70,7 +98,7 @@ fn every_example_log_is_all_clear() {
         }
     }
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let expected = format!("ok: protocol `hip-return` 1.1.0: 3 phases, 11 exercises, 36 rules, {n} log(s)\n");
+    let expected = format!("ok: protocol `hip-return` 1.1.0 (embedded): 3 phases, 11 exercises, 36 rules, {n} log(s)\n");
     Test::new().args(&args).expect(0, &expected, "");
 }
 
@@ -89,7 +117,7 @@ fn warnings_pass_unless_denied() {
     let t = || Test::new().shipped_protocol().file("protocol/rules/60-extra.yaml", UNSOURCED);
     t().args(&["check", "--protocol", "protocol", "--format", "plain"]).expect(
         0,
-        "ok: protocol `hip-return` 1.1.0: 3 phases, 11 exercises, 37 rules, 1 warning(s)\n",
+        "ok: protocol `hip-return` 1.1.0 (protocol): 3 phases, 11 exercises, 37 rules, 1 warning(s)\n",
         UNSOURCED_WARNING,
     );
     t().args(&["check", "--protocol", "protocol", "--format", "plain", "--deny-warnings"]).expect(

@@ -56,7 +56,7 @@ fn text_answer_in_plain_words() {
     let out = Test::new().file("log.yaml", CLEAN_WALKS).args(&["next", "log.yaml"]).run();
     assert_eq!(out.status, 0);
     let text = mask_digest(&out.stdout);
-    assert!(text.starts_with("Patient P-0001, as of 2026-09-04\nProtocol hip-return 1.1.0 (sha256:DIGEST)\n\nDecision: PROGRESS: advance\nPhase:    reintroduce (Reintroduce movement with caution)\n"), "{text}");
+    assert!(text.starts_with("Patient P-0001, as of 2026-09-04\nProtocol hip-return 1.1.0 (sha256:DIGEST), from embedded\n\nDecision: PROGRESS: advance\nPhase:    reintroduce (Reintroduce movement with caution)\n"), "{text}");
     assert!(text.contains("Next session: 2026-09-05 (exercise)\n  - Walking (walking): 16.5 min\n"), "{text}");
     assert!(text.contains("  - Glute bridge (bridge, level 1: double-leg bridge, short hold): 2 x 8, hold 3 s\n"), "{text}");
     assert!(text.ends_with("This is a suggestion for a clinician to review, not a prescription.\n"));

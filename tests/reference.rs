@@ -47,6 +47,9 @@ fn reference_protocol_is_all_clear_but_for_the_contract_1_1_red_flags() {
     let protocol = root().join("benches/reference-protocol");
     let out = Test::new().args(&["check", "--protocol", protocol.to_str().unwrap()]).run();
     assert_eq!(out.status, 0, "{}", out.stderr);
-    assert_eq!(out.stdout, "ok: protocol `hip-return` 1.0.0-bench: 1 phase, 10 exercises, 8 rules, 1 warning(s)\n");
+    assert_eq!(
+        out.stdout,
+        format!("ok: protocol `hip-return` 1.0.0-bench ({}): 1 phase, 10 exercises, 8 rules, 1 warning(s)\n", protocol.display())
+    );
     assert!(out.stderr.contains("no rule refers on red-flag symptoms `swelling`, `fall_or_impact`, `warmth_redness`,"), "{}", out.stderr);
 }

@@ -429,5 +429,6 @@ pub fn build(sources: &SourceMap, files: &LoadedFiles, diags: &mut Diagnostics) 
         rules,
         helpers: parsed.helpers,
         digest: files.digest.clone(),
+        origin: String::from("embedded"),
     })
 }

@@ -71,9 +71,10 @@ pub fn run(ctx: Ctx, args: &CheckArgs) -> Result<Status, Error> {
                 let logs = if logs_checked > 0 { format!(", {logs_checked} log(s)") } else { String::new() };
                 let warn = if warnings > 0 { format!(", {warnings} warning(s)") } else { String::new() };
                 println!(
-                    "ok: protocol `{}` {}: {}, {}, {}{logs}{warn}",
+                    "ok: protocol `{}` {} ({}): {}, {}, {}{logs}{warn}",
                     p.manifest.id,
                     p.manifest.version,
+                    crate::diagnostic::escape_controls(&p.origin),
                     count(p.phases.len(), "phase"),
                     count(p.templates.len(), "exercise"),
                     count(p.rules.len(), "rule")

@@ -1,7 +1,7 @@
 //! Loading the protocol for a command: the embedded default or `--protocol DIR`, checked and
 //! compiled once.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::check;
 use crate::diagnostic::Diagnostic;
@@ -18,12 +18,30 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// The folder to load when `--protocol` is not given: `STEPWISE_PROTOCOL`, else the current
+/// folder or the nearest parent holding both `plans/` and `rules/` (as cargo and just look for
+/// their manifests), else none: the embedded protocol.
+pub fn discover() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("STEPWISE_PROTOCOL").filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(dir));
+    }
+    let cwd = std::env::current_dir().ok()?;
+    cwd.ancestors().find(|d| d.join("plans").is_dir() && d.join("rules").is_dir()).map(Path::to_path_buf)
+}
+
 pub fn load(sources: &mut SourceMap, dir: Option<&Path>, lints: check::Lints) -> Result<Loaded, Error> {
+    let found = if dir.is_none() { discover() } else { None };
+    let dir = dir.or(found.as_deref());
     let files = match dir {
         Some(d) => load::folder(sources, d)?,
         None => load::embedded(sources),
     };
-    let (compiled, diags) = check::protocol(sources, &files, lints);
+    let (mut compiled, diags) = check::protocol(sources, &files, lints);
+    if let (Some(c), Some(d)) = (compiled.as_mut(), dir)
+        && let Some(p) = std::sync::Arc::get_mut(&mut c.protocol)
+    {
+        p.origin = d.display().to_string();
+    }
     Ok(Loaded { compiled, diagnostics: diags.into_sorted() })
 }
 

@@ -15,12 +15,14 @@ pub struct ProtocolRef {
     pub id: String,
     pub version: String,
     pub digest: String,
+    /// Where the protocol was loaded from: `embedded`, or its folder.
+    pub from: String,
 }
 
 impl ProtocolRef {
     /// The provenance every output carries.
     pub fn of(p: &crate::model::protocol::Protocol) -> ProtocolRef {
-        ProtocolRef { id: p.manifest.id.clone(), version: p.manifest.version.clone(), digest: p.digest.clone() }
+        ProtocolRef { id: p.manifest.id.clone(), version: p.manifest.version.clone(), digest: p.digest.clone(), from: p.origin.clone() }
     }
 }
 

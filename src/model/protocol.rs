@@ -226,6 +226,8 @@ pub struct Protocol {
     pub helpers: Vec<Helper>,
     /// `sha256:` over the protocol's files (see `load::digest`).
     pub digest: String,
+    /// Where it was loaded from: `embedded`, or the folder.
+    pub origin: String,
 }
 
 impl Protocol {
