@@ -69,6 +69,15 @@ pub enum Command {
     #[command(after_help = "Example:\n  stepwise schema rule > rule.schema.json\n\n\
         Then start a rule file with\n  # yaml-language-server: $schema=rule.schema.json")]
     Schema(SchemaArgs),
+    /// List the protocol's rules, parameters, exercises or phases
+    #[command(after_help = "Examples:\n  stepwise list rules\n  stepwise list params --protocol clinic-protocol/")]
+    List(ListArgs),
+    /// Print the documentation of a diagnostic code (like `rustc --explain`)
+    #[command(after_help = "Example:\n  stepwise explain E0203")]
+    Explain {
+        /// A code such as E0203 or W0508 (or its name, e.g. unknown-parameter)
+        code: String,
+    },
     /// Print shell completions
     #[command(after_help = "Example:\n  stepwise completions bash > ~/.local/share/bash-completion/completions/stepwise")]
     Completions {
@@ -165,6 +174,27 @@ pub enum SchemaKind {
     Rule,
     /// A patient log
     Log,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListKind {
+    /// Rules in evaluation order, with their decision, phases and urgency
+    Rules,
+    /// Parameters with value, unit and grade
+    Params,
+    /// Exercise templates with category, impact and ladder levels
+    Exercises,
+    /// Phases in order, with minimum days and exercises
+    Phases,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// What to list
+    #[arg(value_enum)]
+    pub kind: ListKind,
+    #[command(flatten)]
+    pub protocol: ProtocolArg,
 }
 
 #[derive(Debug, Args)]

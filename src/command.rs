@@ -3,6 +3,8 @@
 
 pub mod batch;
 pub mod check;
+pub mod explain;
+pub mod list;
 pub mod next;
 pub mod protocol;
 pub mod schema;
@@ -37,6 +39,8 @@ pub fn dispatch(cli: Cli) -> Status {
         Command::Batch(args) => batch::run(ctx, &args),
         Command::Check(args) => check::run(ctx, &args),
         Command::Schema(args) => schema::run(&args),
+        Command::List(args) => list::run(ctx, &args),
+        Command::Explain { code } => Ok(explain::run(&code)),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut cmd, "stepwise", &mut std::io::stdout());
