@@ -296,3 +296,24 @@ fn a_missing_measure_reads_as_unit_so_a_default_applies() {
     let a: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!((a["decision"].as_str(), fired(&a)), (Some("hold"), vec!["clean-sessions-progress".to_string(), "poor-sleep".to_string()]));
 }
+
+/// `-` reads the log from standard input, in `next` and in `check --log`, YAML or JSON.
+#[test]
+fn a_log_on_stdin_is_answered_and_checked() {
+    let out = Test::new().stdin(CLEAN_WALKS).args(&["next", "-", "--format", "json"]).run();
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let a: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!((a["patient"].as_str(), a["decision"].as_str()), (Some("P-0001"), Some("progress")));
+    let json = r#"{"patient":"P-9","start":"2026-09-01","intake":{"provider_cleared":false},"sessions":[]}"#;
+    let out = Test::new().stdin(json).args(&["next", "-", "--format", "json"]).run();
+    assert!(out.stdout.contains("\"decision\":\"refer\""), "{}", out.stdout);
+    Test::new().stdin(CLEAN_WALKS).args(&["check", "--log", "-"]).expect(
+        0,
+        "ok: protocol `hip-return` 1.1.0 (embedded): 3 phases, 11 exercises, 36 rules, 1 log(s)\n",
+        "",
+    );
+    let bad = CLEAN_WALKS.replace("during: 2, after: 2, next_day: 1", "during: 12, after: 2, next_day: 1");
+    let out = Test::new().stdin(&bad).args(&["next", "-", "--message-format", "plain"]).run();
+    assert_eq!(out.status, 4);
+    assert!(out.stderr.contains("--> -:11:32"), "{}", out.stderr);
+}

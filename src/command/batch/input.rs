@@ -122,6 +122,15 @@ pub fn decode(mut bytes: Vec<u8>) -> Result<String, TextError> {
 /// `batch`. Only a regular file is read unless `special` allows a pipe or device the user named
 /// (`next /dev/stdin`); a folder walk never does (a FIFO would block, a device never ends).
 pub fn read_log_text(path: &Path, special: bool) -> Result<String, TextError> {
+    // `-` is standard input (YAML or JSON: the YAML reader reads both), with the same limit.
+    if special && path.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin().lock().take(MAX_LOG_BYTES + 1).read_to_end(&mut bytes).map_err(TextError::Io)?;
+        if bytes.len() as u64 > MAX_LOG_BYTES {
+            return Err(TextError::TooLarge(bytes.len() as u64));
+        }
+        return decode(bytes);
+    }
     let meta = std::fs::metadata(path).map_err(TextError::Io)?;
     if meta.is_dir() || (!meta.is_file() && !special) {
         return Err(TextError::NotRegular(kind_of(&meta.file_type())));
