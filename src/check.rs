@@ -9,6 +9,7 @@ pub mod lex;
 pub mod library;
 pub mod lint;
 pub mod log;
+pub mod names;
 pub mod scripts;
 #[cfg(test)]
 pub mod testing;

@@ -200,7 +200,17 @@ const PROPERTIES: [&str; 38] = [
 /// as a method (`xs.values("pain.after")`); as a plain call it is one later.
 const FIELD_FUNCTIONS: [&str; 4] = ["values", "all_have", "slope", "previous_values"];
 
-pub(crate) fn is_builtin(name: &str) -> bool {
+/// A property of the API's values (`last.fatigue`, `log.pain_trend`).
+pub(crate) fn is_property(name: &str) -> bool {
+    PROPERTIES.contains(&name)
+}
+
+/// Every property of the API's values, for did-you-mean.
+pub(crate) fn properties() -> impl Iterator<Item = &'static str> {
+    PROPERTIES.into_iter()
+}
+
+pub fn is_builtin(name: &str) -> bool {
     FUNCTIONS.contains(&name) || RHAI_BUILTINS.contains(&name)
 }
 

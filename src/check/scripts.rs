@@ -168,6 +168,18 @@ fn compile_one(engine: &Engine, sources: &SourceMap, script: &Script, name: &str
 /// strings, and conditions that cannot yield true or false (see `calls` and `yields`).
 fn analyse(sources: &SourceMap, protocol: &Protocol, diags: &mut Diagnostics) {
     let lib = Library::new(&protocol.helpers);
+    let all = || {
+        protocol
+            .helpers
+            .iter()
+            .map(|h| &h.script)
+            .chain(protocol.rules.iter().flat_map(|r| r.scripts()))
+            .chain(protocol.phases.iter().filter_map(|ph| ph.exit.as_ref().map(|e| &e.script)))
+    };
+    let literal = super::names::literal_keys(all());
+    for script in all() {
+        super::names::check(sources, protocol, script, &literal, diags);
+    }
     let others: Vec<&Script> =
         protocol.rules.iter().map(|r| &r.when).chain(protocol.phases.iter().filter_map(|p| p.exit.as_ref().map(|e| &e.script))).collect();
     super::library::check_definitions(sources, &protocol.helpers, &others, diags);
