@@ -82,7 +82,7 @@ pub fn check(sources: &SourceMap, protocol: &Protocol, script: &Script, literal:
             Diagnostic::new(Code::UnknownLogField, format!("unknown property `{}`", t.text))
                 .at(script.source, script_offset_loc(sources, script, t.offset, t.text.len()))
                 .label("no value of the API has this property")
-                .help_opt(help_for(t.text, "properties", candidates.into_iter())),
+                .help_opt(help_for(t.text, "properties", candidates)),
         );
     }
     for call in calls(&toks) {
