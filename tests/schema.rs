@@ -127,3 +127,24 @@ fn schemas_accept_the_corpus_files_that_are_only_semantically_wrong() {
         assert_eq!(errors(&validator(kind), &path), Vec::<String>::new(), "{case}/{file}");
     }
 }
+
+/// A second validator, Python's jsonschema (check-jsonschema, pre-commit), accepts every
+/// shipped file: decimals such as `minutes: 18.2` pass (no `multipleOf: 0.1`, which fails in
+/// binary floating point). `.ci/run` installs jsonschema and PyYAML and sets
+/// `STEPWISE_REQUIRE_PYTHON_SCHEMA=1`; elsewhere the test says plainly when they are missing.
+#[test]
+fn python_jsonschema_accepts_every_shipped_file() {
+    let root = crate::support::root();
+    let have = std::process::Command::new("python3").args(["-c", "import jsonschema, yaml"]).output().is_ok_and(|o| o.status.success());
+    if !have {
+        assert!(
+            std::env::var_os("STEPWISE_REQUIRE_PYTHON_SCHEMA").is_none(),
+            "python3 with jsonschema and PyYAML is required here (pip install jsonschema pyyaml)"
+        );
+        eprintln!("skipped: python3 with jsonschema and PyYAML is not installed (pip install jsonschema pyyaml)");
+        return;
+    }
+    let out = std::process::Command::new("python3").arg(root.join("tests/python_schema_check.py")).arg(&root).output().unwrap();
+    assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "0 error(s)\n");
+}

@@ -193,7 +193,14 @@ impl schemars::JsonSchema for Tenths {
         "Decimal".into()
     }
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({"type": "number", "minimum": 0, "multipleOf": 0.1})
+        // No `multipleOf: 0.1`: in binary floating point 18.2 is not a multiple of 0.1, and
+        // Python's jsonschema (check-jsonschema, pre-commit) rejects it. stepwise itself
+        // refuses a second decimal place, at the value's line.
+        schemars::json_schema!({
+            "type": "number",
+            "minimum": 0,
+            "description": "A decimal with at most one decimal place (e.g. 18.5)."
+        })
     }
 }
 
