@@ -254,16 +254,12 @@ fn implicated(p: &Protocol, sessions: &[Session]) -> Vec<usize> {
     if !stopped.is_empty() {
         return stopped;
     }
-    let pain_free = |s: &Session| {
-        let Some(before) = s.pain.before else { return false };
-        s.pain.next_day.is_some() && [s.pain.during, s.pain.after, s.pain.next_day].into_iter().flatten().all(|r| r <= before)
-    };
     let earlier = &sessions[..sessions.len() - 1];
     let cleared = |e: &Performed| {
         let t = &p.templates[e.template];
         earlier.iter().rev().take_while(|s| last.date.days_since(s.date) <= EXONERATE_DAYS).any(|s| {
             s.kind == SessionKind::Exercise
-                && pain_free(s)
+                && crate::script::api::settled(s).is_some()
                 && s.exercises.iter().any(|o| o.template == e.template && o.completed && !stepped_up(t, o, e))
         })
     };

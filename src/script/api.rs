@@ -328,7 +328,7 @@ fn pain_baseline(v: &LogView) -> Dynamic {
 
 /// Settled: every rating given after exercise (during, after, next morning) stayed at or
 /// below the session's own pre-exercise pain, and the next morning was rated.
-fn settled(s: &Session) -> Option<u8> {
+pub fn settled(s: &Session) -> Option<u8> {
     let before = s.pain.before?.0;
     s.pain.next_day?;
     [s.pain.during, s.pain.after, s.pain.next_day].into_iter().flatten().all(|r| r.0 <= before).then_some(before)
@@ -448,6 +448,15 @@ fn intake_map(v: &LogView) -> Dynamic {
     Dynamic::from_map(m)
 }
 
+/// A clinician's review as scripts see it: `{by, note, cleared}`.
+fn review_map(r: &crate::model::log::Review) -> Dynamic {
+    let mut m = Map::new();
+    m.insert("by".into(), r.by.clone().map_or(Dynamic::UNIT, Dynamic::from));
+    m.insert("note".into(), r.note.clone().map_or(Dynamic::UNIT, Dynamic::from));
+    m.insert("cleared".into(), Dynamic::from_bool(r.cleared == Some(true)));
+    Dynamic::from_map(m)
+}
+
 fn exercise_map(ctx: &Context, e: &crate::model::log::Performed) -> Dynamic {
     let mut m = Map::new();
     m.insert("id".into(), Dynamic::from(e.id.to_string()));
@@ -501,14 +510,7 @@ pub fn register(engine: &mut Engine) {
     engine.register_get("personal_baseline", |v: &mut LogView| recorded(None, "log.personal_baseline", personal_baseline(v)));
     engine.register_get("last_review", |v: &mut LogView| {
         let found = v.sessions().iter().rev().find_map(|s| s.review.as_ref());
-        let value = found.map_or(Dynamic::UNIT, |r| {
-            let mut m = Map::new();
-            m.insert("by".into(), r.by.clone().map_or(Dynamic::UNIT, Dynamic::from));
-            m.insert("note".into(), r.note.clone().map_or(Dynamic::UNIT, Dynamic::from));
-            m.insert("cleared".into(), Dynamic::from_bool(r.cleared == Some(true)));
-            Dynamic::from_map(m)
-        });
-        recorded(None, "log.last_review", value)
+        recorded(None, "log.last_review", found.map_or(Dynamic::UNIT, review_map))
     });
     engine.register_get("usual_training_gap", |v: &mut LogView| recorded(None, "log.usual_training_gap", usual_training_gap(v)));
     engine.register_get("training_gap", |v: &mut LogView| recorded(None, "log.training_gap", training_gap(v)));
@@ -599,12 +601,8 @@ pub fn register(engine: &mut Engine) {
         a
     });
     engine.register_get("review", |v: &mut SessionView| {
-        let Some(r) = &sess(v).review else { return Dynamic::UNIT };
-        let mut m = Map::new();
-        m.insert("by".into(), r.by.clone().map_or(Dynamic::UNIT, Dynamic::from));
-        m.insert("note".into(), r.note.clone().map_or(Dynamic::UNIT, Dynamic::from));
-        m.insert("cleared".into(), Dynamic::from_bool(r.cleared == Some(true)));
-        recorded(Some(v.idx), "review", Dynamic::from_map(m))
+        // Only a review that is there is an input worth showing.
+        sess(v).review.as_ref().map_or(Dynamic::UNIT, |r| recorded(Some(v.idx), "review", review_map(r)))
     });
     engine.register_get("stopped", |v: &mut SessionView| {
         recorded(Some(v.idx), "stopped", Dynamic::from_bool(sess(v).exercises.iter().any(|e| !e.completed)))
