@@ -1,25 +1,20 @@
 //! Micro-benchmarks of one log's evaluation (`cargo bench`): the embedded hip protocol on an
-//! example log, and the benchmark's reference protocol on a cohort-shaped log, each split into
-//! read, check and evaluate so a regression shows where it is.
+//! example log, and the benchmark's reference protocol on a cohort-shaped log, through the
+//! library API as every caller uses it, with and without the timeline and trace.
 
 use std::hint::black_box;
-use std::sync::Arc;
 
-use stepwise::check::log::{LogFormat, read, validate};
-use stepwise::diagnostic::Diagnostics;
-use stepwise::eval::{EvalOptions, evaluate};
-use stepwise::script::CompiledProtocol;
-use stepwise::source::{SourceId, SourceMap};
+use stepwise::{Options, Protocol};
 
 fn main() {
     divan::main();
 }
 
-fn protocol(dir: Option<&str>) -> CompiledProtocol {
-    let mut sources = SourceMap::default();
-    let path = dir.map(|d| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(d));
-    let loaded = stepwise::command::protocol::load(&mut sources, path.as_deref(), stepwise::check::Lints::Skip).expect("protocol files");
-    loaded.compiled.expect("protocol is valid")
+fn protocol(dir: Option<&str>) -> Protocol {
+    match dir {
+        Some(d) => Protocol::from_folder(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(d)).expect("protocol is valid"),
+        None => Protocol::embedded().expect("protocol is valid"),
+    }
 }
 
 fn example() -> String {
@@ -44,38 +39,23 @@ fn cohort_log() -> String {
 }
 
 #[divan::bench]
-fn hip_example_read_check_evaluate(b: divan::Bencher) {
-    let c = protocol(None);
+fn hip_example_answer(b: divan::Bencher) {
+    let p = protocol(None);
     let text = example();
-    b.bench(|| {
-        let raw = read(SourceId(0), black_box(&text), LogFormat::Yaml, 0).expect("valid log");
-        let log = validate(SourceId(0), raw, &c.protocol, &mut Diagnostics::default()).expect("valid log");
-        evaluate(&c, Arc::new(log), &EvalOptions::default()).expect("evaluates")
-    });
+    b.bench(|| p.answer_text("example.yaml", black_box(&text), &Options::default()).expect("answers"));
 }
 
 #[divan::bench]
-fn reference_read_json(b: divan::Bencher) {
+fn reference_answer(b: divan::Bencher) {
+    let p = protocol(Some("benches/reference-protocol"));
     let text = cohort_log();
-    b.bench(|| read(SourceId(0), black_box(&text), LogFormat::Json, 0).expect("valid log"));
+    b.bench(|| p.answer_text("log.json", black_box(&text), &Options::default()).expect("answers"));
 }
 
 #[divan::bench]
-fn reference_read_check_evaluate(b: divan::Bencher) {
-    let c = protocol(Some("benches/reference-protocol"));
+fn reference_answer_with_timeline_and_trace(b: divan::Bencher) {
+    let p = protocol(Some("benches/reference-protocol"));
     let text = cohort_log();
-    b.bench(|| {
-        let raw = read(SourceId(0), black_box(&text), LogFormat::Json, 0).expect("valid log");
-        let log = validate(SourceId(0), raw, &c.protocol, &mut Diagnostics::default()).expect("valid log");
-        evaluate(&c, Arc::new(log), &EvalOptions::default()).expect("evaluates")
-    });
-}
-
-#[divan::bench]
-fn reference_evaluate_only(b: divan::Bencher) {
-    let c = protocol(Some("benches/reference-protocol"));
-    let text = cohort_log();
-    let raw = read(SourceId(0), &text, LogFormat::Json, 0).expect("valid log");
-    let log = Arc::new(validate(SourceId(0), raw, &c.protocol, &mut Diagnostics::default()).expect("valid log"));
-    b.bench(|| evaluate(&c, black_box(log.clone()), &EvalOptions::default()).expect("evaluates"));
+    let opts = Options { timeline: true, explain: true };
+    b.bench(|| p.answer_text("log.json", black_box(&text), &opts).expect("answers"));
 }

@@ -86,15 +86,7 @@ pub enum Command {
     },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum AnswerFormat {
-    /// Plain words for a therapist
-    Text,
-    /// The data contract's JSON
-    Json,
-    /// The same as YAML
-    Yaml,
-}
+pub use crate::engine::AnswerFormat;
 
 #[derive(Debug, Args)]
 pub struct NextArgs {

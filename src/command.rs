@@ -52,3 +52,17 @@ pub fn dispatch(cli: Cli) -> Status {
         Status::Usage
     })
 }
+
+/// Writes a command's output to stdout. A closed pipe (`stepwise next log | head -1`) ends
+/// quietly: the reader has what it wanted. Any other failure, such as a full disk behind a
+/// redirect, is an error: output is never silently lost.
+pub fn write_stdout(bytes: &[u8]) -> Result<(), crate::error::Error> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(crate::error::Error::Write { path: std::path::PathBuf::from("<stdout>"), source: e })
+        }
+        _ => Ok(()),
+    }
+}

@@ -9,6 +9,7 @@ pub mod check;
 pub mod cli;
 pub mod command;
 pub mod diagnostic;
+pub mod engine;
 pub mod error;
 pub mod eval;
 pub mod exit;
@@ -18,6 +19,10 @@ pub mod render;
 pub mod script;
 pub mod source;
 pub mod syntax;
+
+pub use diagnostic::render::DiagnosticFormat;
+pub use engine::{AnswerFormat, Checked, LoadError, LogError, Options, Protocol, ProtocolSource};
+pub use eval::Answer;
 
 use std::ffi::OsString;
 use std::process::ExitCode;

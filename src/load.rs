@@ -81,8 +81,8 @@ fn register(sources: &mut SourceMap, mut entries: Vec<(String, String, String)>)
     LoadedFiles { files, digest }
 }
 
-/// The embedded default protocol.
-pub fn embedded(sources: &mut SourceMap) -> LoadedFiles {
+/// The embedded default protocol's files: (relative path, text), sorted.
+pub fn embedded_files() -> Vec<(String, String)> {
     let mut entries = Vec::new();
     for (sub, dir) in [("plans", &EMBEDDED_PLANS), ("rules", &EMBEDDED_RULES)] {
         for file in dir.files() {
@@ -90,10 +90,24 @@ pub fn embedded(sources: &mut SourceMap) -> LoadedFiles {
             if kind_of(&relative).is_some()
                 && let Some(text) = file.contents_utf8()
             {
-                entries.push((relative.clone(), format!("embedded:{relative}"), text.to_string()));
+                entries.push((relative, text.to_string()));
             }
         }
     }
+    entries.sort();
+    entries
+}
+
+/// The embedded default protocol.
+pub fn embedded(sources: &mut SourceMap) -> LoadedFiles {
+    in_memory(sources, "embedded", embedded_files())
+}
+
+/// A protocol held in memory (read from a git revision, built by a test or a binding): each
+/// file as (path relative to the protocol root, text), shown as `PREFIX:path`. Paths that are
+/// not a plan, rule or helper file are left out, as in a folder.
+pub fn in_memory(sources: &mut SourceMap, prefix: &str, files: Vec<(String, String)>) -> LoadedFiles {
+    let entries = files.into_iter().map(|(relative, text)| (relative.clone(), format!("{prefix}:{relative}"), text)).collect();
     register(sources, entries)
 }
 

@@ -36,7 +36,7 @@ pub struct Place {
 }
 
 /// One loaded file: the path as the user named it (or an `embedded:` name) and its text.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct SourceFile {
     pub name: String,
     pub text: Arc<str>,
@@ -109,7 +109,7 @@ fn token_len(text: &str) -> usize {
 }
 
 /// Every file of one run. Files are only added, never removed, so a [`SourceId`] stays valid.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct SourceMap {
     files: Vec<SourceFile>,
 }
@@ -120,8 +120,11 @@ impl SourceMap {
         SourceId((self.files.len() - 1) as u32)
     }
 
+    /// The file of an id; an id from another map (such as the placeholder a log's diagnostics
+    /// carry before the log is added) reads as an empty, unnamed file rather than a panic.
     pub fn get(&self, id: SourceId) -> &SourceFile {
-        &self.files[id.0 as usize]
+        static UNKNOWN: std::sync::LazyLock<SourceFile> = std::sync::LazyLock::new(|| SourceFile::new("<log>", ""));
+        self.files.get(id.0 as usize).unwrap_or(&UNKNOWN)
     }
 
     pub fn files(&self) -> impl Iterator<Item = (SourceId, &SourceFile)> {

@@ -10,6 +10,7 @@ mod examples;
 mod fuzz_regressions;
 mod hardening;
 mod hip_rules;
+mod library;
 mod list;
 mod next;
 mod props;

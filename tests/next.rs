@@ -317,3 +317,67 @@ fn a_log_on_stdin_is_answered_and_checked() {
     assert_eq!(out.status, 4);
     assert!(out.stderr.contains("--> -:11:32"), "{}", out.stderr);
 }
+
+#[test]
+fn a_bad_log_with_format_json_prints_the_error_record_on_stdout() {
+    let log = CLEAN_WALKS.replace(
+        "fatigue: 3\n    exercises:\n      - { id: walking, minutes: 15 }\n  - date: 2026-09-04",
+        "fatigue: 13\n    exercises:\n      - { id: walkin, minutes: 15 }\n  - date: 2026-09-04",
+    );
+    let out = Test::new().file("log.yaml", &log).args(&["next", "log.yaml", "--format", "json"]).run();
+    assert_eq!(out.status, 4, "{}", out.stderr);
+    let record: serde_json::Value = serde_json::from_str(&out.stdout).expect("one JSON object on stdout");
+    assert_eq!(record["patient"], "P-0001");
+    assert_eq!(record["source"]["file"], "log.yaml");
+    assert_eq!(record["protocol"]["id"], "hip-return");
+    let errors = record["errors"].as_array().expect("errors");
+    // Each problem in the one diagnostic shape.
+    let found: Vec<(&str, u64)> = errors.iter().map(|e| (e["code"].as_str().unwrap_or(""), e["line"].as_u64().unwrap_or(0))).collect();
+    assert_eq!(found, [("E0601", 7)], "{errors:?}");
+    for e in errors {
+        for key in ["code", "name", "severity", "message", "file", "line", "column", "help"] {
+            assert!(e.get(key).is_some(), "{key} missing in {e}");
+        }
+    }
+    assert_eq!(record["error"], errors[0]["message"]);
+    // The readable errors still go to stderr.
+    assert!(out.stderr.contains("log.yaml:7:"), "{}", out.stderr);
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let t = Test::new().file("log.yaml", CLEAN_WALKS);
+    let mut child = Command::new(crate::support::bin())
+        .args(["schema", "plan"])
+        .current_dir(t.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    // Close the reading end at once: the writer meets a closed pipe.
+    drop(child.stdout.take());
+    let status = child.wait().expect("wait");
+    let mut stderr = String::new();
+    child.stderr.take().expect("stderr").read_to_string(&mut stderr).expect("read");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(status.code(), Some(0), "{stderr}");
+}
+
+#[test]
+fn a_full_disk_is_an_error_not_silence() {
+    if !std::path::Path::new("/dev/full").exists() {
+        return;
+    }
+    let t = Test::new().file("log.yaml", CLEAN_WALKS);
+    let out = std::process::Command::new(crate::support::bin())
+        .args(["next", "log.yaml"])
+        .current_dir(t.path())
+        .stdout(std::fs::File::create("/dev/full").expect("/dev/full"))
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cannot write `<stdout>`"), "{stderr}");
+}

@@ -3,24 +3,17 @@
 //! more pain is never less conservative, every `batch` record equals the `next` answer for the
 //! same log, and batch output does not depend on the thread count.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use proptest::prelude::*;
 
-use stepwise::check::log::{LogFormat, read, validate};
-use stepwise::diagnostic::Diagnostics;
-use stepwise::eval::{EvalOptions, evaluate};
-use stepwise::script::CompiledProtocol;
-use stepwise::source::{SourceId, SourceMap};
+use stepwise::{Options, Protocol};
 
 use crate::support::Test;
 
-fn hip() -> &'static CompiledProtocol {
-    static P: OnceLock<CompiledProtocol> = OnceLock::new();
-    P.get_or_init(|| {
-        let mut sources = SourceMap::default();
-        stepwise::command::protocol::load(&mut sources, None, stepwise::check::Lints::Skip).expect("files").compiled.expect("valid")
-    })
+fn hip() -> &'static Protocol {
+    static P: OnceLock<Protocol> = OnceLock::new();
+    P.get_or_init(|| Protocol::embedded().expect("the embedded protocol is valid"))
 }
 
 const EXERCISES: [&str; 6] = ["walking", "bridge", "clamshell", "walk_jog_intervals", "bird_dog", "swimming"];
@@ -118,10 +111,9 @@ fn log_json() -> impl Strategy<Value = String> {
 }
 
 fn answer(text: &str) -> serde_json::Value {
-    let c = hip();
-    let raw = read(SourceId(0), text, LogFormat::Json, 0).expect("generated logs are well formed");
-    let log = validate(SourceId(0), raw, &c.protocol, &mut Diagnostics::default()).expect("generated logs are valid");
-    let a = evaluate(c, Arc::new(log), &EvalOptions { timeline: true, explain: true }).expect("the hip protocol evaluates every log");
+    let a = hip()
+        .answer_text("prop.json", text, &Options { timeline: true, explain: true })
+        .expect("generated logs are valid and the hip protocol evaluates every log");
     serde_json::to_value(&a).expect("serialises")
 }
 
@@ -245,7 +237,7 @@ proptest! {
 
 /// Ids of the hip protocol's rules whose referral stands until a review clears it.
 fn sticky_rules() -> Vec<String> {
-    hip().protocol.rules.iter().filter(|r| r.sticky).map(|r| r.id.clone()).collect()
+    hip().model().rules.iter().filter(|r| r.sticky).map(|r| r.id.clone()).collect()
 }
 
 proptest! {

@@ -1,35 +1,25 @@
 //! Evaluation: any log the reader accepts is evaluated by the hip protocol (with timeline and
-//! explanation) and rendered as text and JSON. It must never panic; a script error is a result.
+//! explanation) and rendered as text, JSON and YAML, through the library API. It must never
+//! panic; a bad log or a script error is a result.
 #![no_main]
 
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use stepwise::check::log::{LogFormat, read, validate};
-use stepwise::diagnostic::Diagnostics;
-use stepwise::eval::{EvalOptions, evaluate};
-use stepwise::script::CompiledProtocol;
-use stepwise::source::SourceMap;
+use stepwise::{AnswerFormat, Options, Protocol};
 
-fn hip() -> &'static CompiledProtocol {
-    static P: OnceLock<CompiledProtocol> = OnceLock::new();
-    P.get_or_init(|| {
-        let mut sources = SourceMap::default();
-        stepwise::command::protocol::load(&mut sources, None, stepwise::check::Lints::Skip).expect("embedded").compiled.expect("valid")
-    })
+fn hip() -> &'static Protocol {
+    static P: OnceLock<Protocol> = OnceLock::new();
+    P.get_or_init(|| Protocol::embedded().expect("the embedded protocol is valid"))
 }
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
-    let format = if text.trim_start().starts_with('{') { LogFormat::Json } else { LogFormat::Yaml };
-    let mut sources = SourceMap::default();
-    let source = sources.add("log", text);
-    let Ok(raw) = read(source, text, format, 0) else { return };
-    let Some(log) = validate(source, raw, &hip().protocol, &mut Diagnostics::default()) else { return };
-    let opts = EvalOptions { timeline: true, explain: true };
-    let budget = std::time::Duration::from_secs(2);
-    if let Ok(answer) = stepwise::script::engine::with_time_budget(budget, || evaluate(hip(), Arc::new(log), &opts)) {
-        let _ = stepwise::render::text(&answer, &hip().protocol);
-        let _ = stepwise::render::json_line(&answer);
+    let name = if text.trim_start().starts_with('{') { "log.json" } else { "log.yaml" };
+    let opts = Options { timeline: true, explain: true };
+    if let Ok(answer) = hip().answer_text(name, text, &opts) {
+        for f in [AnswerFormat::Text, AnswerFormat::Json, AnswerFormat::Yaml] {
+            let _ = hip().render_answer(&answer, f);
+        }
     }
 });

@@ -5,35 +5,21 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use stepwise::check::log::{LogFormat, read, validate};
-use stepwise::diagnostic::Diagnostics;
-use stepwise::diagnostic::render::{DiagnosticFormat, render};
-use stepwise::script::CompiledProtocol;
-use stepwise::source::SourceMap;
+use stepwise::diagnostic::render::DiagnosticFormat;
+use stepwise::{Options, Protocol};
 
-fn hip() -> &'static CompiledProtocol {
-    static P: OnceLock<CompiledProtocol> = OnceLock::new();
-    P.get_or_init(|| {
-        let mut sources = SourceMap::default();
-        stepwise::command::protocol::load(&mut sources, None, stepwise::check::Lints::Skip).expect("embedded").compiled.expect("valid")
-    })
+fn hip() -> &'static Protocol {
+    static P: OnceLock<Protocol> = OnceLock::new();
+    P.get_or_init(|| Protocol::embedded().expect("the embedded protocol is valid"))
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = stepwise::command::batch::input::decode(data.to_vec()) else { return };
-    for format in [LogFormat::Yaml, LogFormat::Json] {
-        let mut sources = SourceMap::default();
-        let source = sources.add("log", text.clone());
-        let mut diags = Diagnostics::default();
-        match read(source, &text, format, 0) {
-            Ok(raw) => {
-                let _ = validate(source, raw, &hip().protocol, &mut diags);
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    for name in ["log.yaml", "log.json"] {
+        if let Err(e) = hip().answer_text(name, text, &Options::default()) {
+            for f in [DiagnosticFormat::Human, DiagnosticFormat::Plain, DiagnosticFormat::Json] {
+                let _ = hip().render_log_error(&e, f, false);
             }
-            Err(d) => diags.push(*d),
-        }
-        let sorted = diags.into_sorted();
-        for f in [DiagnosticFormat::Human, DiagnosticFormat::Plain, DiagnosticFormat::Json] {
-            let _ = render(&sorted, &sources, f, false);
         }
     }
 });

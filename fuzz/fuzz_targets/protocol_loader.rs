@@ -4,25 +4,21 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use stepwise::diagnostic::render::{DiagnosticFormat, render};
-use stepwise::load::{FileKind, ProtocolFile};
-use stepwise::source::SourceMap;
+use stepwise::diagnostic::render::DiagnosticFormat;
+use stepwise::{Checked, ProtocolSource};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&which, rest)) = data.split_first() else { return };
     let Ok(text) = std::str::from_utf8(rest) else { return };
-    let mut sources = SourceMap::default();
-    let mut files = stepwise::load::embedded(&mut sources);
-    let (relative, kind) = match which % 3 {
-        0 => ("rules/zz.yaml", FileKind::Rules),
-        1 => ("plans/zz.yaml", FileKind::Plan),
-        _ => ("rules/zz.rhai", FileKind::Helper),
+    let relative = match which % 3 {
+        0 => "rules/zz.yaml",
+        1 => "plans/zz.yaml",
+        _ => "rules/zz.rhai",
     };
-    let source = sources.add(relative, text);
-    files.files.push(ProtocolFile { relative: relative.into(), kind, source });
-    let (_, diags) = stepwise::check::protocol(&sources, &files, stepwise::check::Lints::Run);
-    let sorted = diags.into_sorted();
+    let mut files = ProtocolSource::embedded_files();
+    files.push((relative.to_string(), text.to_string()));
+    let Ok(checked) = Checked::load(&ProtocolSource::Files { name: "fuzz".into(), files }, true) else { return };
     for f in [DiagnosticFormat::Human, DiagnosticFormat::Plain, DiagnosticFormat::Json] {
-        let _ = render(&sorted, &sources, f, false);
+        let _ = checked.render(checked.diagnostics(), f, false);
     }
 });

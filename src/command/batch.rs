@@ -7,19 +7,14 @@ pub mod input;
 pub mod output;
 pub mod summary;
 
-use std::sync::Arc;
-
 use rayon::prelude::*;
 
-use crate::check::log::{read, validate};
 use crate::cli::BatchArgs;
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::Diagnostic;
+use crate::engine::{LogError, Options, Protocol};
 use crate::error::Error;
-use crate::eval::answer::ProtocolRef;
-use crate::eval::{Answer, EvalOptions, evaluate};
+use crate::eval::Answer;
 use crate::exit::Status;
-use crate::script::CompiledProtocol;
-use crate::source::{SourceId, SourceMap};
 
 use super::Ctx;
 use super::protocol::load_for_evaluation;
@@ -39,37 +34,31 @@ fn max_jobs(cores: usize) -> usize {
     cores.max(1).saturating_mul(JOBS_PER_CORE)
 }
 
-/// Stands for "the log being evaluated" in its diagnostics: batch logs are not kept in the
-/// source map (that would hold every log in memory); their records name the origin instead.
-pub const LOG_SOURCE: SourceId = SourceId(u32::MAX);
-
 /// The result for one input log.
 pub enum Outcome {
     Answer(Box<Answer>),
-    Error { origin: Origin, patient: Option<String>, errors: Vec<Diagnostic> },
+    Error { origin: Origin, patient: Option<String>, error: Box<LogError> },
 }
 
-/// Evaluates one log: the very same read → validate → evaluate as `next`.
-pub fn evaluate_item(c: &CompiledProtocol, item: &Item, opts: &EvalOptions, sources: &SourceMap) -> Outcome {
-    let source = LOG_SOURCE;
-    let fail = |errors: Vec<Diagnostic>| Outcome::Error { origin: item.origin.clone(), patient: input::patient_hint(&item.text), errors };
-    if let Some(problem) = &item.problem {
-        return fail(vec![
-            Diagnostic::new(crate::diagnostic::Code::LogUnreadable, format!("cannot read the log: {problem}"))
-                .help("check the file: a log is a regular, readable UTF-8 file of at most 64 MiB"),
-        ]);
-    }
-    let raw = match read(source, &item.text, item.format, item.origin.line.map_or(0, |l| l - 1)) {
-        Ok(raw) => raw,
-        Err(d) => return fail(vec![*d]),
+/// Evaluates one log: the very same library call as `next`.
+pub fn evaluate_item(protocol: &Protocol, item: &Item, opts: &Options) -> Outcome {
+    let name = item.origin.file.as_str();
+    let result = match &item.problem {
+        Some(problem) => Err(LogError {
+            name: name.to_string(),
+            text: "".into(),
+            line_offset: 0,
+            diagnostics: vec![
+                Diagnostic::new(crate::diagnostic::Code::LogUnreadable, format!("cannot read the log: {problem}"))
+                    .at(LogError::LOG, crate::source::Loc::UNKNOWN)
+                    .help("check the file: a log is a regular, readable UTF-8 file of at most 64 MiB"),
+            ],
+        }),
+        None => protocol.answer_in(name, &item.text, item.format, item.origin.line.map_or(0, |l| l - 1), opts),
     };
-    let mut diags = Diagnostics::default();
-    let Some(log) = validate(source, raw, &c.protocol, &mut diags) else {
-        return fail(diags.into_sorted());
-    };
-    match crate::script::engine::with_time_budget(crate::script::engine::script_budget(), || evaluate(c, Arc::new(log), opts)) {
+    match result {
         Ok(a) => Outcome::Answer(Box::new(a)),
-        Err(e) => fail(vec![super::next::eval_diagnostic(sources, &e)]),
+        Err(e) => Outcome::Error { origin: item.origin.clone(), patient: input::patient_hint(&item.text), error: Box::new(e) },
     }
 }
 
@@ -84,8 +73,7 @@ pub fn run(ctx: Ctx, args: &BatchArgs) -> Result<Status, Error> {
     if let Some(path) = &args.summary_json {
         output::check_output(path)?;
     }
-    let mut sources = SourceMap::default();
-    let Some(compiled) = load_for_evaluation(ctx, &mut sources, args.protocol.protocol.as_deref())? else {
+    let Some(protocol) = load_for_evaluation(ctx, args.protocol.protocol.as_deref())? else {
         return Ok(Status::ProtocolInvalid);
     };
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -97,8 +85,7 @@ pub fn run(ctx: Ctx, args: &BatchArgs) -> Result<Status, Error> {
         .num_threads(jobs)
         .build()
         .map_err(|e| Error::Usage(format!("cannot start {jobs} worker threads: {e}")))?;
-    let opts = EvalOptions { timeline: args.timeline, explain: args.explain };
-    let protocol = ProtocolRef::of(&compiled.protocol);
+    let opts = Options { timeline: args.timeline, explain: args.explain };
     let mut sink = Sink::create(args.output.as_deref(), args.format, protocol.clone())?;
     let progress = output::progress_bar(args.quiet, inputs.total_bytes());
     let mut summary = Summary::default();
@@ -132,10 +119,10 @@ pub fn run(ctx: Ctx, args: &BatchArgs) -> Result<Status, Error> {
         for chunk in rx {
             let chunk = chunk?;
             let outcomes: Vec<(Outcome, u64)> =
-                pool.install(|| chunk.par_iter().map(|item| (evaluate_item(&compiled, item, &opts, &sources), item.bytes)).collect());
+                pool.install(|| chunk.par_iter().map(|item| (evaluate_item(&protocol, item, &opts), item.bytes)).collect());
             for (outcome, bytes) in &outcomes {
                 summary.add(outcome);
-                sink.write(outcome, &sources)?;
+                sink.write(outcome)?;
                 progress.inc(*bytes);
             }
             progress.set_message(format!("{} logs", summary.read));
@@ -146,7 +133,7 @@ pub fn run(ctx: Ctx, args: &BatchArgs) -> Result<Status, Error> {
     progress.finish_and_clear();
     sink.finish()?;
     if let Some(path) = &args.summary_json {
-        let text = serde_json::to_string_pretty(&summary.to_json(&protocol)).unwrap_or_default() + "\n";
+        let text = serde_json::to_string_pretty(&summary.to_json(&protocol.reference())).unwrap_or_default() + "\n";
         std::fs::write(path, text).map_err(|e| Error::Write { path: path.clone(), source: e })?;
     }
     if !args.quiet {

@@ -27,7 +27,10 @@ pub fn page(code: &str) -> Option<&'static str> {
 pub fn run(code: &str) -> Status {
     match page(code) {
         Some(text) => {
-            println!("{text}");
+            if let Err(e) = super::write_stdout(format!("{text}\n").as_bytes()) {
+                eprintln!("error: {e}");
+                return Status::Usage;
+            }
             Status::Ok
         }
         None => {

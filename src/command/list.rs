@@ -8,18 +8,16 @@ use crate::diagnostic::escape_controls as e;
 use crate::error::Error;
 use crate::exit::Status;
 use crate::model::protocol::Protocol;
-use crate::source::SourceMap;
 use crate::syntax::protocol::ParamValue;
 
 use super::Ctx;
 use super::protocol::load_for_evaluation;
 
 pub fn run(ctx: Ctx, args: &ListArgs) -> Result<Status, Error> {
-    let mut sources = SourceMap::default();
-    let Some(compiled) = load_for_evaluation(ctx, &mut sources, args.protocol.protocol.as_deref())? else {
+    let Some(protocol) = load_for_evaluation(ctx, args.protocol.protocol.as_deref())? else {
         return Ok(Status::ProtocolInvalid);
     };
-    print!("{}", listing(&compiled.protocol, args.kind));
+    super::write_stdout(listing(protocol.model(), args.kind).as_bytes())?;
     Ok(Status::Ok)
 }
 

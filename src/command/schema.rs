@@ -1,8 +1,6 @@
 //! `stepwise schema plan|rule|log`: JSON Schema (draft-07, which the YAML language server
 //! understands) generated from the very types the loader reads, so it cannot drift.
 
-use std::io::Write;
-
 use crate::cli::{SchemaArgs, SchemaKind};
 use crate::error::Error;
 use crate::exit::Status;
@@ -20,6 +18,6 @@ pub fn schema_for(kind: SchemaKind) -> serde_json::Value {
 pub fn run(args: &SchemaArgs) -> Result<Status, Error> {
     let text = serde_json::to_string_pretty(&schema_for(args.kind)).unwrap_or_default();
     // A closed pipe (`stepwise schema rule | head`) is not an error worth a panic.
-    let _ = writeln!(std::io::stdout().lock(), "{text}");
+    super::write_stdout(format!("{text}\n").as_bytes())?;
     Ok(Status::Ok)
 }

@@ -9,9 +9,10 @@ use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
 use super::{Diagnostic, Severity};
 use crate::source::SourceMap;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum DiagnosticFormat {
     /// Snippets with underlines, coloured on a terminal
+    #[default]
     Human,
     /// The same without colour or box drawing (rustc's layout)
     Plain,

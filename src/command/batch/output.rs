@@ -7,12 +7,11 @@ use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::{LOG_SOURCE, Outcome};
+use super::Outcome;
+use super::input::Origin;
 use crate::cli::BatchFormat;
-use crate::diagnostic::Diagnostic;
+use crate::engine::{LogError, Protocol};
 use crate::error::Error;
-use crate::eval::answer::ProtocolRef;
-use crate::source::SourceMap;
 
 pub struct Sink {
     out: Box<dyn Write>,
@@ -20,42 +19,43 @@ pub struct Sink {
     /// (temporary path, final path) when writing a file.
     paths: Option<(PathBuf, PathBuf)>,
     csv_header_done: bool,
-    protocol: ProtocolRef,
+    protocol: Protocol,
 }
 
-/// An error record's view of one diagnostic.
-/// A problem with no position of its own inside a JSON Lines record is placed on its line.
-pub fn diagnostic_json(d: &Diagnostic, sources: &SourceMap, origin: &super::input::Origin) -> serde_json::Value {
-    let (file, line) = match d.source {
-        Some(id) if id != LOG_SOURCE => (sources.get(id).name.clone(), d.loc.is_known().then_some(d.loc.line)),
-        _ => (origin.file.clone(), if d.loc.is_known() { Some(d.loc.line) } else { origin.line }),
-    };
-    serde_json::json!({
-        "code": d.code.id(),
-        "message": d.message,
-        "file": file,
-        "line": line,
-        "column": d.loc.is_known().then_some(d.loc.col),
-        "help": d.help,
-    })
+/// The error record of a log that could not be answered: its patient (when it can be told),
+/// the protocol, where the log came from, the first problem in words and every problem in the
+/// one JSON shape of a diagnostic (`check --message-format json` prints the same). A problem
+/// with no line of its own inside a JSON Lines record is placed on the record's line.
+pub fn error_record(protocol: &Protocol, origin: &Origin, patient: Option<&str>, e: &LogError) -> String {
+    let errors: Vec<serde_json::Value> = protocol
+        .log_error_json(e)
+        .into_iter()
+        .map(|mut d| {
+            if d["line"].is_null()
+                && d["file"] == origin.file.as_str()
+                && let Some(line) = origin.line
+            {
+                d["line"] = line.into();
+            }
+            d
+        })
+        .collect();
+    let v = serde_json::json!({
+        "patient": patient,
+        "protocol": protocol.reference(),
+        "source": origin,
+        "error": e.message(),
+        "errors": errors,
+    });
+    v.to_string() + "\n"
 }
 
 /// The JSON Lines record of an outcome (with a final newline). Error records carry the
 /// protocol too, like every answer.
-pub fn record(outcome: &Outcome, sources: &SourceMap, protocol: &ProtocolRef) -> String {
+pub fn record(outcome: &Outcome, protocol: &Protocol) -> String {
     match outcome {
         Outcome::Answer(a) => crate::render::json_line(a),
-        Outcome::Error { origin, patient, errors } => {
-            let first = errors.first().map(|d| d.message.clone()).unwrap_or_default();
-            let v = serde_json::json!({
-                "patient": patient,
-                "protocol": protocol,
-                "source": origin,
-                "error": first,
-                "errors": errors.iter().map(|d| diagnostic_json(d, sources, origin)).collect::<Vec<_>>(),
-            });
-            v.to_string() + "\n"
-        }
+        Outcome::Error { origin, patient, error } => error_record(protocol, origin, patient.as_deref(), error),
     }
 }
 
@@ -88,9 +88,9 @@ fn csv_row(outcome: &Outcome) -> Vec<String> {
                 String::new(),
             ]
         }
-        Outcome::Error { origin, patient, errors } => {
+        Outcome::Error { origin, patient, error } => {
             let at = origin.line.map(|l| format!("{}:{l}", origin.file)).unwrap_or_else(|| origin.file.clone());
-            let msg = errors.first().map(|d| d.message.as_str()).unwrap_or("");
+            let msg = error.message();
             vec![
                 patient.clone().unwrap_or_default(),
                 String::new(),
@@ -151,7 +151,7 @@ pub fn check_output(path: &Path) -> Result<(), Error> {
 }
 
 impl Sink {
-    pub fn create(output: Option<&Path>, format: BatchFormat, protocol: ProtocolRef) -> Result<Sink, Error> {
+    pub fn create(output: Option<&Path>, format: BatchFormat, protocol: Protocol) -> Result<Sink, Error> {
         let (out, paths): (Box<dyn Write>, _) = match output {
             None => (Box::new(BufWriter::with_capacity(1 << 20, std::io::stdout())), None),
             Some(path) => {
@@ -176,9 +176,9 @@ impl Sink {
         self.paths.as_ref().map_or_else(|| PathBuf::from("<stdout>"), |(_, p)| p.clone())
     }
 
-    pub fn write(&mut self, outcome: &Outcome, sources: &SourceMap) -> Result<(), Error> {
+    pub fn write(&mut self, outcome: &Outcome) -> Result<(), Error> {
         let text = match self.format {
-            BatchFormat::Jsonl => record(outcome, sources, &self.protocol),
+            BatchFormat::Jsonl => record(outcome, &self.protocol),
             BatchFormat::Csv => {
                 let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
                 if !self.csv_header_done {
@@ -186,7 +186,8 @@ impl Sink {
                     self.csv_header_done = true;
                 }
                 let mut row = csv_row(outcome);
-                row.push(format!("{} {} {}", self.protocol.id, self.protocol.version, self.protocol.digest));
+                let p = self.protocol.reference();
+                row.push(format!("{} {} {}", p.id, p.version, p.digest));
                 let _ = w.write_record(row.into_iter().map(csv_safe));
                 String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
             }

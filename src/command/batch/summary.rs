@@ -16,7 +16,23 @@ pub struct Summary {
     pub decisions: BTreeMap<Decision, u64>,
     pub phases: BTreeMap<String, u64>,
     pub review: BTreeMap<Decision, Vec<String>>,
-    pub failed: Vec<String>,
+    pub failed: Vec<Failed>,
+}
+
+/// A log that could not be answered, as the summary lists it.
+#[derive(Debug, serde::Serialize)]
+pub struct Failed {
+    pub patient: Option<String>,
+    pub source: super::input::Origin,
+    pub error: String,
+}
+
+impl Failed {
+    /// `p1 (logs.jsonl:3)`, or the place alone when the patient is unknown.
+    fn words(&self) -> String {
+        let at = self.source.line.map(|l| format!("{}:{l}", self.source.file)).unwrap_or_else(|| self.source.file.clone());
+        self.patient.as_ref().map_or(at.clone(), |p| format!("{p} ({at})"))
+    }
 }
 
 impl Summary {
@@ -31,10 +47,9 @@ impl Summary {
                     self.review.entry(a.decision).or_default().push(a.patient.clone());
                 }
             }
-            Outcome::Error { origin, patient, .. } => {
+            Outcome::Error { origin, patient, error } => {
                 self.errors += 1;
-                let at = origin.line.map(|l| format!("{}:{l}", origin.file)).unwrap_or_else(|| origin.file.clone());
-                self.failed.push(patient.clone().map_or(at.clone(), |p| format!("{p} ({at})")));
+                self.failed.push(Failed { patient: patient.clone(), source: origin.clone(), error: error.message() });
             }
         }
     }
@@ -73,7 +88,7 @@ impl Summary {
             let _ = writeln!(o, "review ({d}): {}{more}", e(&shown.join(", ")));
         }
         if !self.failed.is_empty() {
-            let shown: Vec<&str> = self.failed.iter().take(20).map(String::as_str).collect();
+            let shown: Vec<String> = self.failed.iter().take(20).map(Failed::words).collect();
             let more = if self.failed.len() > 20 { format!(" and {} more", self.failed.len() - 20) } else { String::new() };
             let _ = writeln!(o, "errors: {}{more}", e(&shown.join(", ")));
         }
