@@ -56,6 +56,6 @@ fn reference_answer(b: divan::Bencher) {
 fn reference_answer_with_timeline_and_trace(b: divan::Bencher) {
     let p = protocol(Some("benches/reference-protocol"));
     let text = cohort_log();
-    let opts = Options { timeline: true, explain: true };
+    let opts = Options { timeline: true, explain: true, max_errors: None };
     b.bench(|| p.answer_text("log.json", black_box(&text), &opts).expect("answers"));
 }

@@ -5,6 +5,7 @@
 pub mod build;
 pub mod calls;
 pub mod dose;
+pub mod every_error;
 pub mod lex;
 pub mod library;
 pub mod lint;

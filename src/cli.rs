@@ -103,6 +103,9 @@ pub struct NextArgs {
     /// Also give the decision after each session of the log
     #[arg(long)]
     pub timeline: bool,
+    /// Report at most N errors of a bad log [default: every one]
+    #[arg(long, value_name = "N")]
+    pub max_errors: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -141,6 +144,9 @@ pub struct BatchArgs {
     /// Include each answer's trace
     #[arg(long)]
     pub explain: bool,
+    /// Report at most N errors of a bad log [default: every one]
+    #[arg(long, value_name = "N")]
+    pub max_errors: Option<usize>,
 }
 
 #[derive(Debug, Args)]
@@ -150,12 +156,15 @@ pub struct CheckArgs {
     /// Also check these patient logs against the protocol
     #[arg(long, value_name = "FILE", num_args = 1..)]
     pub log: Vec<PathBuf>,
-    /// Diagnostic format
-    #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
-    pub format: DiagnosticFormat,
+    /// Diagnostic format [default: --message-format, else human]
+    #[arg(long, value_enum)]
+    pub format: Option<DiagnosticFormat>,
     /// Fail on warnings too
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Report at most N errors of a bad log [default: every one]
+    #[arg(long, value_name = "N")]
+    pub max_errors: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

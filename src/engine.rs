@@ -16,9 +16,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::check;
-use crate::check::log::{LogFormat, read, validate};
+use crate::check::log::LogFormat;
 use crate::diagnostic::render::{DiagnosticFormat, render};
-use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::error::Error;
 use crate::eval::answer::ProtocolRef;
 use crate::eval::{Answer, EvalError, EvalOptions, evaluate};
@@ -183,11 +183,9 @@ impl Protocol {
     pub fn answer_in(&self, name: &str, text: &str, format: LogFormat, line_offset: u32, options: &Options) -> Result<Answer, LogError> {
         let source = LogError::LOG;
         let fail = |diagnostics: Vec<Diagnostic>| LogError { name: name.to_string(), text: text.into(), line_offset, diagnostics };
-        let raw = read(source, text, format, line_offset).map_err(|d| fail(vec![*d]))?;
-        let mut diags = Diagnostics::default();
-        let Some(log) = validate(source, raw, &self.compiled.protocol, &mut diags) else {
-            return Err(fail(diags.into_sorted()));
-        };
+        let log =
+            crate::check::every_error::read_and_validate(source, text, format, line_offset, &self.compiled.protocol, options.max_errors)
+                .map_err(fail)?;
         let budget = crate::script::engine::script_budget();
         crate::script::engine::with_time_budget(budget, || evaluate(&self.compiled, Arc::new(log), options))
             .map_err(|e| fail(vec![self.eval_diagnostic(&e)]))
@@ -244,7 +242,11 @@ impl Protocol {
     /// The protocol's files plus the log, with the log's diagnostics pointed at it.
     fn log_sources(&self, e: &LogError) -> (SourceMap, Vec<Diagnostic>) {
         let mut sources = self.sources.as_ref().clone();
-        let id = sources.add(e.name.clone(), e.text.clone());
+        // A JSON Lines record is shown on its line of the file: blank lines before it keep the
+        // line numbers (and byte offsets, moved by as many bytes) true.
+        let pad = e.line_offset as usize;
+        let text: Arc<str> = if pad == 0 { e.text.clone() } else { format!("{}{}", "\n".repeat(pad), e.text).into() };
+        let id = sources.add(e.name.clone(), text);
         let diagnostics = e
             .diagnostics
             .iter()
@@ -252,6 +254,9 @@ impl Protocol {
             .map(|mut d| {
                 if d.source == Some(LogError::LOG) {
                     d.source = Some(id);
+                    if d.loc.is_known() {
+                        d.loc.offset += pad;
+                    }
                 }
                 d
             })

@@ -213,7 +213,14 @@ error[E0601]: 11 is out of range: expected a whole number from 0 to 10
 5 |     pain: { before: 1, after: 11 }
   |                               ^^
 
-error: found 1 error(s) and 0 warning(s)
+error[E0602]: session 2 is dated `2026-03-02`, not after the session before it (`2026-03-03`)
+  --> bad.yaml:6:11
+  |
+6 |   - date: 2026-03-02
+  |           ^^^^^^^^^^ dates must strictly increase
+  = help: list sessions oldest first, one entry per date
+
+error: found 2 error(s) and 0 warning(s)
 ",
     );
 }
@@ -282,4 +289,47 @@ fn a_missing_protocol_folder_is_a_usage_error() {
     assert_eq!(out.status, 2);
     assert_eq!(out.stdout, "");
     assert!(out.stderr.starts_with("error: "), "{}", out.stderr);
+}
+
+#[test]
+fn max_errors_caps_the_list_and_json_lines_logs_are_checked_record_by_record() {
+    Test::new().file("bad.yaml", BAD_LOG).args(&["check", "--log", "bad.yaml", "--format", "plain", "--max-errors", "1"]).expect(
+        1,
+        "",
+        "\
+error[E0601]: 11 is out of range: expected a whole number from 0 to 10
+  --> bad.yaml:5:31
+  |
+5 |     pain: { before: 1, after: 11 }
+  |                               ^^
+
+error: found 1 error(s) and 0 warning(s)
+",
+    );
+    let jsonl = "{\"patient\":\"a\",\"start\":\"2026-01-01\",\"sessions\":[]}\n\n\
+        {\"patient\":\"b\",\"start\":\"2026-01-01\",\"sessions\":[{\"date\":\"2026-01-02\",\"exercises\":[{\"id\":\"brige\"}]}]}\n";
+    Test::new().file("cohort.jsonl", jsonl).args(&["check", "--log", "cohort.jsonl", "--format", "plain"]).expect(
+        1,
+        "",
+        "\
+error[E0603]: unknown exercise `brige`
+  --> cohort.jsonl:3:89
+  |
+3 | {\"patient\":\"b\",\"start\":\"2026-01-01\",\"sessions\":[{\"date\":\"2026-01-02\",\"exercises\":[{\"id\":\"brige\"}]}]}
+  |                                                                                         ^^^^^^^ the protocol defines no such exercise
+  = help: did you mean `bridge`?
+  = note: in session 1 (2026-01-02)
+
+error: found 1 error(s) and 0 warning(s)
+",
+    );
+}
+
+#[test]
+fn check_honours_the_global_message_format() {
+    let out = Test::new().file("bad.yaml", BAD_LOG).args(&["--message-format", "json", "check", "--log", "bad.yaml"]).run();
+    assert_eq!(out.status, 1);
+    let lines: Vec<Value> = out.stdout.lines().map(|l| serde_json::from_str(l).expect("a JSON diagnostic per line")).collect();
+    assert_eq!(lines.len(), 2, "{}", out.stdout);
+    assert_eq!(lines[1]["code"], "E0602");
 }

@@ -94,6 +94,12 @@ fn check_id_length(source: SourceId, what: &str, id: &crate::syntax::Spanned<imp
     false
 }
 
+/// The note that says which session a problem is in: a JSON log's values carry no position,
+/// and a long YAML log is easier to fix with the date at hand.
+pub fn in_session(index: usize, date: crate::model::quantity::Date) -> String {
+    format!("in session {} ({date})", index + 1)
+}
+
 /// Checks a raw log against the protocol and builds the model; every problem is reported.
 pub fn validate(source: SourceId, raw: RawLog, protocol: &Protocol, diags: &mut Diagnostics) -> Option<PatientLog> {
     let errors_before = diags.error_count();
@@ -155,7 +161,8 @@ pub fn validate(source: SourceId, raw: RawLog, protocol: &Protocol, diags: &mut 
                     Diagnostic::new(Code::LogUnknownExercise, format!("unknown exercise `{}`", e.id.value))
                         .at(source, e.id.loc)
                         .label("the protocol defines no such exercise")
-                        .help_opt(help_for(&e.id.value, "the protocol's exercises", protocol.templates.iter().map(|t| t.id.as_str()))),
+                        .help_opt(help_for(&e.id.value, "the protocol's exercises", protocol.templates.iter().map(|t| t.id.as_str())))
+                        .note(in_session(i, date)),
                 );
                 continue;
             };
@@ -165,7 +172,8 @@ pub fn validate(source: SourceId, raw: RawLog, protocol: &Protocol, diags: &mut 
                     diags.push(
                         Diagnostic::new(Code::LogInvalidValue, format!("exercise `{}` has level 0", e.id.value))
                             .at(source, e.id.loc)
-                            .help(format!("levels count from 1; this exercise has levels 1 to {ladder_len}")),
+                            .help(format!("levels count from 1; this exercise has levels 1 to {ladder_len}"))
+                            .note(in_session(i, date)),
                     );
                     None
                 }
@@ -176,7 +184,8 @@ pub fn validate(source: SourceId, raw: RawLog, protocol: &Protocol, diags: &mut 
                             format!("exercise `{}` has level {l}, but its ladder has {ladder_len}", e.id.value),
                         )
                         .at(source, e.id.loc)
-                        .help(format!("use a level from 1 to {ladder_len}")),
+                        .help(format!("use a level from 1 to {ladder_len}"))
+                        .note(in_session(i, date)),
                     );
                     None
                 }
@@ -199,7 +208,8 @@ pub fn validate(source: SourceId, raw: RawLog, protocol: &Protocol, diags: &mut 
                         diags.push(
                             Diagnostic::new(Code::LogUnknownPhase, format!("unknown phase `{}` in the override", p.value))
                                 .at(source, p.loc)
-                                .help_opt(help_for(&p.value, "the protocol's phases", protocol.phases.iter().map(|p| p.id.as_str()))),
+                                .help_opt(help_for(&p.value, "the protocol's phases", protocol.phases.iter().map(|p| p.id.as_str())))
+                                .note(in_session(i, date)),
                         );
                     }
                     idx

@@ -85,7 +85,7 @@ pub fn run(ctx: Ctx, args: &BatchArgs) -> Result<Status, Error> {
         .num_threads(jobs)
         .build()
         .map_err(|e| Error::Usage(format!("cannot start {jobs} worker threads: {e}")))?;
-    let opts = Options { timeline: args.timeline, explain: args.explain };
+    let opts = Options { timeline: args.timeline, explain: args.explain, max_errors: args.max_errors };
     let mut sink = Sink::create(args.output.as_deref(), args.format, protocol.clone())?;
     let progress = output::progress_bar(args.quiet, inputs.total_bytes());
     let mut summary = Summary::default();

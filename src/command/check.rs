@@ -11,37 +11,53 @@ use crate::exit::Status;
 use super::Ctx;
 
 pub fn run(ctx: Ctx, args: &CheckArgs) -> Result<Status, Error> {
+    let format = args.format.unwrap_or(ctx.messages);
     let checked = Checked::load(&ProtocolSource::from_option(args.protocol.protocol.as_deref()), true)?;
     let mut errors = checked.error_count();
     let mut warnings = checked.diagnostics().len() - errors;
-    let mut rendered = checked.render(checked.diagnostics(), args.format, ctx.color);
+    let mut rendered = checked.render(checked.diagnostics(), format, ctx.color);
     let mut logs_checked = 0;
     if let Some(protocol) = checked.protocol() {
         // A valid log is also evaluated, session by session, so that a script that fails on
         // its values (E0304) shows up here rather than in a clinic's batch.
-        let opts = crate::Options { timeline: true, explain: false };
+        let opts = crate::Options { timeline: true, explain: false, max_errors: args.max_errors };
         for path in &args.log {
             let name = path.display().to_string();
-            let result = match super::batch::input::read_log_text(path, true) {
-                Ok(text) => protocol.answer_text(&name, &text, &opts).map(drop),
+            let text = match super::batch::input::read_log_text(path, true) {
+                Ok(text) => text,
                 Err(e) if e.is_io() => return Err(Error::io(path, e.into_io())),
-                Err(e) => Err(LogError { name, text: "".into(), line_offset: 0, diagnostics: vec![super::next::unreadable(&e)] }),
+                Err(e) => {
+                    let e = LogError { name, text: "".into(), line_offset: 0, diagnostics: vec![super::next::unreadable(&e)] };
+                    errors += e.diagnostics.len();
+                    rendered += &protocol.render_log_error(&e, format, ctx.color);
+                    logs_checked += 1;
+                    continue;
+                }
             };
-            if let Err(e) = result {
-                errors += e.diagnostics.iter().filter(|d| d.is_error()).count();
-                warnings += e.diagnostics.iter().filter(|d| !d.is_error()).count();
-                rendered += &protocol.render_log_error(&e, args.format, ctx.color);
+            // A JSON Lines file holds one log per line, each checked on its own.
+            let records: Vec<(u32, &str)> = if name.ends_with(".jsonl") {
+                text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()).map(|(i, l)| (i as u32, l)).collect()
+            } else {
+                vec![(0, text.as_str())]
+            };
+            for (line_offset, record) in records {
+                let format_of = crate::check::log::LogFormat::from_path(&name);
+                if let Err(e) = protocol.answer_in(&name, record, format_of, line_offset, &opts) {
+                    errors += e.diagnostics.iter().filter(|d| d.is_error()).count();
+                    warnings += e.diagnostics.iter().filter(|d| !d.is_error()).count();
+                    rendered += &protocol.render_log_error(&e, format, ctx.color);
+                }
+                logs_checked += 1;
             }
-            logs_checked += 1;
         }
     }
-    if args.format == DiagnosticFormat::Json {
+    if format == DiagnosticFormat::Json {
         super::write_stdout(rendered.as_bytes())?;
     } else {
         eprint!("{rendered}");
     }
     let failed = errors > 0 || (args.deny_warnings && warnings > 0);
-    if args.format != DiagnosticFormat::Json {
+    if format != DiagnosticFormat::Json {
         match checked.protocol() {
             Some(protocol) if !failed => {
                 let p = protocol.model();

@@ -18,7 +18,11 @@ pub fn run(ctx: Ctx, args: &NextArgs) -> Result<Status, Error> {
     };
     let name = args.log.display().to_string();
     let result = match super::batch::input::read_log_text(&args.log, true) {
-        Ok(text) => protocol.answer_text(&name, &text, &crate::Options { timeline: args.timeline, explain: args.explain }),
+        Ok(text) => protocol.answer_text(
+            &name,
+            &text,
+            &crate::Options { timeline: args.timeline, explain: args.explain, max_errors: args.max_errors },
+        ),
         Err(e) if e.is_io() => return Err(Error::io(&args.log, e.into_io())),
         Err(e) => Err(LogError { name: name.clone(), text: "".into(), line_offset: 0, diagnostics: vec![unreadable(&e)] }),
     };

@@ -28,6 +28,8 @@ pub struct EvalOptions {
     pub timeline: bool,
     /// Include every rule considered for the last session and the values it read.
     pub explain: bool,
+    /// Report at most this many errors of a bad log (`None`: every one).
+    pub max_errors: Option<usize>,
 }
 
 /// A script failed while evaluating one log (a runtime error, a runaway, a non-boolean
