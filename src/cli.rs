@@ -18,8 +18,12 @@ Exit codes: 0 ok · 1 check found problems · 2 usage or I/O error · 3 protocol
 4 a patient log is invalid or could not be evaluated.
 Every answer is a suggestion for a clinician to review.";
 
+/// `stepwise --version`: the engine's version and the embedded protocol it answers with when no
+/// other is found (stamped at build time by build.rs).
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (embedded protocol ", env!("STEPWISE_EMBEDDED_PROTOCOL"), ")");
+
 #[derive(Debug, Parser)]
-#[command(name = "stepwise", version, about = "Rule engine for rehabilitation exercise progression: reads a patient's exercise log and suggests the next step", after_help = AFTER_HELP)]
+#[command(name = "stepwise", version = VERSION, about = "Rule engine for rehabilitation exercise progression: reads a patient's exercise log and suggests the next step", after_help = AFTER_HELP)]
 pub struct Cli {
     /// When to colour diagnostics
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]

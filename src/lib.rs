@@ -9,6 +9,7 @@ pub mod check;
 pub mod cli;
 pub mod command;
 pub mod diagnostic;
+pub mod digest;
 pub mod engine;
 pub mod error;
 pub mod eval;

@@ -3,8 +3,6 @@
 
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
-
 use crate::error::Error;
 use crate::source::{SourceId, SourceMap};
 
@@ -48,24 +46,7 @@ fn kind_of(relative: &str) -> Option<FileKind> {
     }
 }
 
-/// `sha256:` over the files sorted by relative path, each as path, NUL, length and content
-/// with line endings normalised to `\n`: the same on every machine and whatever order the
-/// disk lists the files in.
-pub fn digest<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
-    let mut files: Vec<(&str, &str)> = files.into_iter().collect();
-    files.sort();
-    let mut h = Sha256::new();
-    for (path, text) in files {
-        let text = text.replace("\r\n", "\n");
-        h.update(path.as_bytes());
-        h.update([0]);
-        h.update((text.len() as u64).to_le_bytes());
-        h.update(text.as_bytes());
-    }
-    let out = h.finalize();
-    let hex: String = out.iter().map(|b| format!("{b:02x}")).collect();
-    format!("sha256:{hex}")
-}
+pub use crate::digest::digest;
 
 fn register(sources: &mut SourceMap, mut entries: Vec<(String, String, String)>) -> LoadedFiles {
     entries.sort();

@@ -62,3 +62,11 @@ fn an_in_memory_protocol_reports_its_errors_by_name() {
     assert_eq!(fine.reference().from, "rev:HEAD");
     assert_eq!(fine.reference().digest, Protocol::embedded().expect("valid").reference().digest);
 }
+
+#[test]
+fn version_names_the_embedded_protocol_exactly() {
+    let p = Protocol::embedded().expect("valid").reference();
+    let out = Test::new().args(&["--version"]).run();
+    assert_eq!(out.status, 0);
+    assert_eq!(out.stdout, format!("stepwise {} (embedded protocol {} {} {})\n", env!("CARGO_PKG_VERSION"), p.id, p.version, p.digest));
+}
