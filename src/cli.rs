@@ -148,6 +148,9 @@ pub struct BatchArgs {
     /// Include each answer's trace
     #[arg(long)]
     pub explain: bool,
+    /// Add the log's `source` (file, and line for JSON Lines) to every answer record too
+    #[arg(long)]
+    pub source: bool,
     /// Report at most N errors of a bad log [default: every one]
     #[arg(long, value_name = "N")]
     pub max_errors: Option<usize>,

@@ -88,6 +88,34 @@ fn summary_json_holds_the_counts() {
     assert_eq!(s["errors"], 4);
     assert_eq!(s["decisions"]["progress"], 1);
     assert_eq!(s["needs_review"], serde_json::json!([{"patient": "P-6", "decision": "regress"}]));
+    assert_eq!(s["phases"], serde_json::json!([["reintroduce", 2]]));
+    assert_eq!(
+        s["failed"][0],
+        serde_json::json!({"patient": "P-2", "source": {"file": "in.jsonl", "line": 2}, "error": s["failed"][0]["error"]})
+    );
+    assert_eq!(s["failed"][1]["error"], "12 is out of range: expected a whole number from 0 to 10");
+}
+
+#[test]
+fn csv_refuses_a_trace_or_timeline_rather_than_drop_it() {
+    for flag in ["--timeline", "--explain"] {
+        Test::new().file("in.jsonl", &mixed_input()).args(&["batch", "in.jsonl", "--format", "csv", flag]).expect(
+            2,
+            "",
+            "error: --explain and --timeline need --format jsonl: a CSV row has no room for a trace or a timeline\n",
+        );
+    }
+}
+
+#[test]
+fn source_adds_where_each_answer_came_from() {
+    let out = Test::new().file("in.jsonl", &mixed_input()).args(&["batch", "in.jsonl", "--source", "--quiet"]).run();
+    let r = records(&out.stdout);
+    assert_eq!(r[0]["source"], serde_json::json!({"file": "in.jsonl", "line": 1}));
+    assert_eq!(r[5]["source"], serde_json::json!({"file": "in.jsonl", "line": 6}));
+    // Without --source an answer record is exactly the `next` answer (no source key).
+    let plain = Test::new().file("in.jsonl", &mixed_input()).args(&["batch", "in.jsonl", "--quiet"]).run();
+    assert!(records(&plain.stdout)[0].get("source").is_none());
 }
 
 #[test]
@@ -151,9 +179,15 @@ fn output_file_is_written_whole_and_csv_is_flat() {
     assert_eq!(out.stdout, "");
     let csv = std::fs::read_to_string(t.path().join("out.csv")).unwrap();
     let rows: Vec<&str> = csv.lines().collect();
-    assert_eq!(rows[0], "patient,decision,phase,rules_fired,next_date,flags,error,protocol");
-    assert!(rows[1].starts_with("P-1,progress,reintroduce,clean-sessions-progress,2026-09-05,,,hip-return 1.1.0 sha256:"), "{}", rows[1]);
-    assert!(rows[2].starts_with("P-2,,,,,error,in.jsonl:2: "), "{}", rows[2]);
+    assert_eq!(rows[0], "patient,as_of,decision,urgency,phase,rules_fired,next_date,next_exercises,flags,source,error,protocol");
+    assert!(
+        rows[1].starts_with(
+            "P-1,2026-09-04,progress,,reintroduce,clean-sessions-progress,2026-09-05,\"walking 16.5 min; hip_mobility 10 min; bridge 2 x 8, hold 3 s; clamshell 2 x 10; side_lying_leg_lift 2 x 5, hold 5 s; band_walk 2 x 10\",,in.jsonl:1,,hip-return 1.1.0 sha256:"
+        ),
+        "{}",
+        rows[1]
+    );
+    assert!(rows[2].starts_with("P-2,,,,,,,,error,in.jsonl:2,"), "{}", rows[2]);
     assert_eq!(rows.len(), 7);
     let leftovers: Vec<_> = std::fs::read_dir(t.path())
         .unwrap()
@@ -179,4 +213,22 @@ fn broken_protocol_fails_before_evaluation() {
     let out = t.args(&["batch", "in.jsonl", "--protocol", "protocol", "--message-format", "plain"]).run();
     assert_eq!(out.status, 3, "{}", out.stderr);
     assert_eq!(out.stdout, "");
+}
+
+#[test]
+fn the_summary_lists_phases_in_protocol_order_and_phase_changes_for_review() {
+    let t = Test::new();
+    let examples = crate::support::root().join("examples");
+    let out = t.args(&["batch", examples.to_str().expect("utf-8 path")]).run();
+    assert_eq!(out.status, 0);
+    assert_eq!(
+        out.stderr,
+        "read 21 log(s): 21 answered, 0 error(s)\n\
+         decisions: refer 4, rest 3, regress 3, hold 5, progress 6\n\
+         phases: reintroduce 7, strengthen 7, return 7\n\
+         review (refer): P-1005, P-1006, P-1007, P-1019\n\
+         review (rest): P-1008, P-1014, P-1017\n\
+         review (regress): P-1002, P-1015, P-1020\n\
+         review (phase change): P-1009 (reintroduce -> strengthen), P-1012 (strengthen -> return)\n"
+    );
 }

@@ -36,7 +36,7 @@ fn max_jobs(cores: usize) -> usize {
 
 /// The result for one input log.
 pub enum Outcome {
-    Answer(Box<Answer>),
+    Answer { answer: Box<Answer>, origin: Origin },
     Error { origin: Origin, patient: Option<String>, error: Box<LogError> },
 }
 
@@ -57,7 +57,7 @@ pub fn evaluate_item(protocol: &Protocol, item: &Item, opts: &Options) -> Outcom
         None => protocol.answer_in(name, &item.text, item.format, item.origin.line.map_or(0, |l| l - 1), opts),
     };
     match result {
-        Ok(a) => Outcome::Answer(Box::new(a)),
+        Ok(a) => Outcome::Answer { answer: Box::new(a), origin: item.origin.clone() },
         Err(e) => Outcome::Error { origin: item.origin.clone(), patient: input::patient_hint(&item.text), error: Box::new(e) },
     }
 }
@@ -68,6 +68,9 @@ pub fn run(ctx: Ctx, args: &BatchArgs) -> Result<Status, Error> {
         && input::identity(a).is_some_and(|id| input::identity(b) == Some(id))
     {
         return Err(Error::Usage(format!("`{}` is named both for the results and for the summary", a.display())));
+    }
+    if args.format == crate::cli::BatchFormat::Csv && (args.explain || args.timeline) {
+        return Err(Error::Usage("--explain and --timeline need --format jsonl: a CSV row has no room for a trace or a timeline".into()));
     }
     let inputs = input::plan(&args.inputs, &outputs)?;
     if let Some(path) = &args.summary_json {
@@ -86,9 +89,9 @@ pub fn run(ctx: Ctx, args: &BatchArgs) -> Result<Status, Error> {
         .build()
         .map_err(|e| Error::Usage(format!("cannot start {jobs} worker threads: {e}")))?;
     let opts = Options { timeline: args.timeline, explain: args.explain, max_errors: args.max_errors };
-    let mut sink = Sink::create(args.output.as_deref(), args.format, protocol.clone())?;
+    let mut sink = Sink::create(args.output.as_deref(), args.format, protocol.clone(), args.source)?;
     let progress = output::progress_bar(args.quiet, inputs.total_bytes());
-    let mut summary = Summary::default();
+    let mut summary = Summary::new(protocol.model().phases.iter().map(|p| p.id.clone()).collect());
 
     // A reader thread fills the next chunk while the pool evaluates this one: reading and
     // evaluating overlap, and at most two chunks are in memory.

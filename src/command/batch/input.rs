@@ -24,6 +24,13 @@ pub struct Origin {
     pub line: Option<u32>,
 }
 
+impl Origin {
+    /// `file`, or `file:line` for a JSON Lines record.
+    pub fn place(&self) -> String {
+        self.line.map_or_else(|| self.file.clone(), |l| format!("{}:{l}", self.file))
+    }
+}
+
 pub struct Item {
     pub origin: Origin,
     pub text: String,

@@ -20,6 +20,8 @@ pub struct Sink {
     paths: Option<(PathBuf, PathBuf)>,
     csv_header_done: bool,
     protocol: Protocol,
+    /// Add `source` to answer records (`--source`).
+    with_source: bool,
 }
 
 /// The error record of a log that could not be answered: its patient (when it can be told),
@@ -50,11 +52,21 @@ pub fn error_record(protocol: &Protocol, origin: &Origin, patient: Option<&str>,
     v.to_string() + "\n"
 }
 
-/// The JSON Lines record of an outcome (with a final newline). Error records carry the
-/// protocol too, like every answer.
-pub fn record(outcome: &Outcome, protocol: &Protocol) -> String {
+/// The JSON Lines record of an outcome (with a final newline). An answer is byte for byte the
+/// `next --format json` answer; with `with_source` it also names where the log came from.
+/// Error records always carry the protocol and the source.
+pub fn record(outcome: &Outcome, protocol: &Protocol, with_source: bool) -> String {
     match outcome {
-        Outcome::Answer(a) => crate::render::json_line(a),
+        Outcome::Answer { answer, origin } if with_source => {
+            let line = crate::render::json_line(answer);
+            let source = serde_json::to_string(origin).unwrap_or_default();
+            // The answer is one JSON object: add the key before its closing brace.
+            match line.trim_end().strip_suffix('}') {
+                Some(body) => format!("{body},\"source\":{source}}}\n"),
+                None => line,
+            }
+        }
+        Outcome::Answer { answer, .. } => crate::render::json_line(answer),
         Outcome::Error { origin, patient, error } => error_record(protocol, origin, patient.as_deref(), error),
     }
 }
@@ -68,9 +80,25 @@ pub fn csv_safe(cell: String) -> String {
     if risky && !number { format!("'{cell}") } else { cell }
 }
 
+/// The CSV columns, in order.
+pub const CSV_HEADER: [&str; 12] = [
+    "patient",
+    "as_of",
+    "decision",
+    "urgency",
+    "phase",
+    "rules_fired",
+    "next_date",
+    "next_exercises",
+    "flags",
+    "source",
+    "error",
+    "protocol",
+];
+
 fn csv_row(outcome: &Outcome) -> Vec<String> {
     match outcome {
-        Outcome::Answer(a) => {
+        Outcome::Answer { answer: a, origin } => {
             let mut flags = Vec::new();
             if a.phase_change.is_some() {
                 flags.push("phase_change");
@@ -78,28 +106,32 @@ fn csv_row(outcome: &Outcome) -> Vec<String> {
             if a.override_.is_some() {
                 flags.push("override");
             }
+            if a.open_referral.is_some() {
+                flags.push("open_referral");
+            }
+            let exercises: Vec<String> =
+                a.next_session.iter().flat_map(|n| &n.exercises).map(|e| format!("{} {}", e.id, crate::render::dose_words(e))).collect();
             vec![
                 a.patient.clone(),
+                a.as_of.to_string(),
                 a.decision.to_string(),
+                a.urgency.map(|u| u.as_str().to_string()).unwrap_or_default(),
                 a.phase.clone(),
                 a.reasons.iter().map(|r| r.rule.as_str()).collect::<Vec<_>>().join(" "),
                 a.next_session.as_ref().map(|n| n.date.to_string()).unwrap_or_default(),
+                exercises.join("; "),
                 flags.join(" "),
+                origin.place(),
                 String::new(),
             ]
         }
         Outcome::Error { origin, patient, error } => {
-            let at = origin.line.map(|l| format!("{}:{l}", origin.file)).unwrap_or_else(|| origin.file.clone());
-            let msg = error.message();
-            vec![
-                patient.clone().unwrap_or_default(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                "error".into(),
-                format!("{at}: {msg}"),
-            ]
+            let mut row = vec![String::new(); CSV_HEADER.len() - 1];
+            row[0] = patient.clone().unwrap_or_default();
+            row[8] = "error".into();
+            row[9] = origin.place();
+            row[10] = error.message();
+            row
         }
     }
 }
@@ -151,7 +183,7 @@ pub fn check_output(path: &Path) -> Result<(), Error> {
 }
 
 impl Sink {
-    pub fn create(output: Option<&Path>, format: BatchFormat, protocol: Protocol) -> Result<Sink, Error> {
+    pub fn create(output: Option<&Path>, format: BatchFormat, protocol: Protocol, with_source: bool) -> Result<Sink, Error> {
         let (out, paths): (Box<dyn Write>, _) = match output {
             None => (Box::new(BufWriter::with_capacity(1 << 20, std::io::stdout())), None),
             Some(path) => {
@@ -169,7 +201,7 @@ impl Sink {
                 (Box::new(BufWriter::with_capacity(1 << 20, file)), Some((tmp, path.to_path_buf())))
             }
         };
-        Ok(Sink { out, format, paths, csv_header_done: false, protocol })
+        Ok(Sink { out, format, paths, csv_header_done: false, protocol, with_source })
     }
 
     fn target(&self) -> PathBuf {
@@ -178,11 +210,11 @@ impl Sink {
 
     pub fn write(&mut self, outcome: &Outcome) -> Result<(), Error> {
         let text = match self.format {
-            BatchFormat::Jsonl => record(outcome, &self.protocol),
+            BatchFormat::Jsonl => record(outcome, &self.protocol, self.with_source),
             BatchFormat::Csv => {
                 let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
                 if !self.csv_header_done {
-                    let _ = w.write_record(["patient", "decision", "phase", "rules_fired", "next_date", "flags", "error", "protocol"]);
+                    let _ = w.write_record(CSV_HEADER);
                     self.csv_header_done = true;
                 }
                 let mut row = csv_row(outcome);

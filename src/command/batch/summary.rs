@@ -16,7 +16,11 @@ pub struct Summary {
     pub decisions: BTreeMap<Decision, u64>,
     pub phases: BTreeMap<String, u64>,
     pub review: BTreeMap<Decision, Vec<String>>,
+    /// Patients whose answer moves them to another phase: a step a clinician signs off.
+    pub phase_changes: Vec<(String, String, String)>,
     pub failed: Vec<Failed>,
+    /// The protocol's phases in order, to list phase counts in that order.
+    pub phase_order: Vec<String>,
 }
 
 /// A log that could not be answered, as the summary lists it.
@@ -30,17 +34,32 @@ pub struct Failed {
 impl Failed {
     /// `p1 (logs.jsonl:3)`, or the place alone when the patient is unknown.
     fn words(&self) -> String {
-        let at = self.source.line.map(|l| format!("{}:{l}", self.source.file)).unwrap_or_else(|| self.source.file.clone());
+        let at = self.source.place();
         self.patient.as_ref().map_or(at.clone(), |p| format!("{p} ({at})"))
     }
 }
 
 impl Summary {
+    /// An empty summary for a protocol with these phases, in order.
+    pub fn new(phase_order: Vec<String>) -> Summary {
+        Summary { phase_order, ..Summary::default() }
+    }
+
+    /// Phase counts in the protocol's order (a phase the protocol lacks, last).
+    fn phases_in_order(&self) -> Vec<(&str, u64)> {
+        let mut v: Vec<(&str, u64)> = self.phases.iter().map(|(p, n)| (p.as_str(), *n)).collect();
+        v.sort_by_key(|(p, _)| self.phase_order.iter().position(|o| o == p).unwrap_or(usize::MAX));
+        v
+    }
+
     pub fn add(&mut self, o: &Outcome) {
         self.read += 1;
         match o {
-            Outcome::Answer(a) => {
+            Outcome::Answer { answer: a, .. } => {
                 self.answered += 1;
+                if let Some(c) = &a.phase_change {
+                    self.phase_changes.push((a.patient.clone(), c.from.clone(), c.to.clone()));
+                }
                 *self.decisions.entry(a.decision).or_default() += 1;
                 *self.phases.entry(a.phase.clone()).or_default() += 1;
                 if matches!(a.decision, Decision::Refer | Decision::Rest | Decision::Regress) {
@@ -57,15 +76,22 @@ impl Summary {
     pub fn to_json(&self, protocol: &crate::eval::answer::ProtocolRef) -> serde_json::Value {
         let decisions: BTreeMap<&str, u64> =
             Decision::ALL.iter().map(|d| (d.as_str(), self.decisions.get(d).copied().unwrap_or(0))).collect();
-        let review: Vec<serde_json::Value> =
+        let mut review: Vec<serde_json::Value> =
             self.review.iter().flat_map(|(d, ids)| ids.iter().map(move |id| serde_json::json!({"patient": id, "decision": d}))).collect();
+        review.extend(
+            self.phase_changes
+                .iter()
+                .map(|(id, from, to)| serde_json::json!({"patient": id, "decision": "progress", "phase_change": {"from": from, "to": to}})),
+        );
+        // An ordered list of [phase, count] pairs: a JSON object's keys have no order.
+        let phases: Vec<serde_json::Value> = self.phases_in_order().into_iter().map(|(p, n)| serde_json::json!([p, n])).collect();
         serde_json::json!({
             "protocol": protocol,
             "read": self.read,
             "answered": self.answered,
             "errors": self.errors,
             "decisions": decisions,
-            "phases": self.phases,
+            "phases": phases,
             "needs_review": review,
             "failed": self.failed,
         })
@@ -79,13 +105,19 @@ impl Summary {
             Decision::ALL.iter().map(|d| format!("{} {}", d, self.decisions.get(d).copied().unwrap_or(0))).collect();
         let _ = writeln!(o, "decisions: {}", decisions.join(", "));
         if !self.phases.is_empty() {
-            let phases: Vec<String> = self.phases.iter().map(|(p, n)| format!("{} {n}", e(p))).collect();
+            let phases: Vec<String> = self.phases_in_order().into_iter().map(|(p, n)| format!("{} {n}", e(p))).collect();
             let _ = writeln!(o, "phases: {}", phases.join(", "));
         }
         for (d, ids) in &self.review {
             let shown: Vec<&str> = ids.iter().take(20).map(String::as_str).collect();
             let more = if ids.len() > 20 { format!(" and {} more", ids.len() - 20) } else { String::new() };
             let _ = writeln!(o, "review ({d}): {}{more}", e(&shown.join(", ")));
+        }
+        if !self.phase_changes.is_empty() {
+            let shown: Vec<String> = self.phase_changes.iter().take(20).map(|(id, from, to)| format!("{id} ({from} -> {to})")).collect();
+            let n = self.phase_changes.len();
+            let more = if n > 20 { format!(" and {} more", n - 20) } else { String::new() };
+            let _ = writeln!(o, "review (phase change): {}{more}", e(&shown.join(", ")));
         }
         if !self.failed.is_empty() {
             let shown: Vec<String> = self.failed.iter().take(20).map(Failed::words).collect();
