@@ -356,12 +356,17 @@ pub fn build(sources: &SourceMap, files: &LoadedFiles, diags: &mut Diagnostics) 
     }
     parameters.sort_by(|a, b| a.id.cmp(&b.id));
 
+    // A file that could not be read leaves its ids undefined: references to them would each
+    // be a follow-on error of that one mistake, so unknown phases and exercises are not
+    // reported then (the model is not built either; fixing the file shows any that remain).
+    let mut unreported = Diagnostics::default();
     let mut phase_ids = Ids::new("phase");
     let mut phases = Vec::new();
     for (src, plan) in &parsed.plans {
         for p in plan.phases.iter().flatten() {
             if phase_ids.insert(*src, &p.id, sources, diags) {
-                phases.push(phase(sources, *src, p, &templates, diags));
+                let refs = if parsed.failed { &mut unreported } else { &mut *diags };
+                phases.push(phase(sources, *src, p, &templates, refs));
             }
         }
     }
@@ -410,10 +415,14 @@ pub fn build(sources: &SourceMap, files: &LoadedFiles, diags: &mut Diagnostics) 
     for (src, file) in &parsed.rules {
         for r in &file.rules {
             if rule_ids.insert(*src, &r.id, sources, diags) {
-                rules.push(rule(sources, *src, r, &phases, diags));
+                let refs = if parsed.failed { &mut unreported } else { &mut *diags };
+                rules.push(rule(sources, *src, r, &phases, refs));
             }
         }
     }
+
+    // Of what was set aside, only the unknown references were follow-ons.
+    diags.extend(unreported.into_sorted().into_iter().filter(|d| !matches!(d.code, Code::UnknownPhase | Code::UnknownExercise)));
 
     // A model with unresolved references is still built (they are left out), so that the
     // scripts are checked in the same run; a file that could not be read leaves too much out.

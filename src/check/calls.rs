@@ -241,8 +241,9 @@ pub fn check(sources: &SourceMap, script: &Script, lib: &Library<'_>, diags: &mu
     let variables = variables(&toks);
     for call in calls(&toks) {
         let name = call.name.text;
-        if name == "eval" || variables.contains(&name) {
-            // `eval` is disabled in the engine, and Rhai's compiler reports it (E0301); a
+        if matches!(name, "eval" | "and" | "or" | "not") || variables.contains(&name) {
+            // `eval` is disabled in the engine, and Rhai's compiler reports it (E0301), as it
+            // reports `a and (b)` (with a hint to write `&&`): neither is a second mistake. A
             // variable may hold a function pointer, which Rhai lets a script call by name.
             continue;
         }

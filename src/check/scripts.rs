@@ -66,6 +66,34 @@ fn within_script(text: &str, line: usize, col: usize) -> (usize, usize) {
     }
 }
 
+/// What a protocol author most likely meant, for the mistakes people bring from other
+/// languages: `and`/`or`/`not` (Rhai writes `&&`, `||`, `!`) and a statement left without its
+/// `;` before the next line.
+fn syntax_hint(script: &Script, pos: rhai::Position) -> Option<String> {
+    let (line, col) = (pos.line()?, pos.position().unwrap_or(1));
+    let lines: Vec<&str> = script.text.lines().collect();
+    let here = lines.get(line - 1)?;
+    let word: String = here.chars().skip(col.saturating_sub(1)).take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+    let symbol = match word.as_str() {
+        "and" => Some(("and", "&&")),
+        "or" => Some(("or", "||")),
+        "not" => Some(("not", "!")),
+        _ => None,
+    };
+    if let Some((word, symbol)) = symbol {
+        return Some(format!("Rhai writes `{word}` as `{symbol}`"));
+    }
+    // Only an error at the start of a line says the statement before it did not end.
+    let indent = here.chars().take_while(|c| c.is_whitespace()).count();
+    let punctuation = here.chars().skip(indent).take_while(|c| matches!(c, '!' | '-' | '(')).count();
+    if col > indent + punctuation + 1 {
+        return None;
+    }
+    let previous = lines.iter().take(line - 1).rev().map(|l| l.trim()).find(|l| !l.is_empty() && !l.starts_with("//"))?;
+    let ends_open = previous.ends_with([';', '{', '}', '(', '[', ',', '|', '&', '+', '-', '*', '/', '=', '<', '>', '!']);
+    (!ends_open).then(|| format!("the line before (`{}`) may be missing a `;` at its end", crate::diagnostic::shorten(previous)))
+}
+
 fn parse_diagnostic(sources: &SourceMap, script: &Script, err: &ParseError) -> Diagnostic {
     let loc = map_position(sources, script, err.position());
     let (code, message, help) = match err.err_type() {
@@ -82,7 +110,7 @@ fn parse_diagnostic(sources: &SourceMap, script: &Script, err: &ParseError) -> D
             let text = backticks(&other.to_string());
             let mut m = text.chars();
             let first = m.next().map(|c| c.to_lowercase().collect::<String>()).unwrap_or_default();
-            (Code::ScriptSyntax, format!("{first}{}", m.as_str()).trim_end_matches('.').to_string(), None)
+            (Code::ScriptSyntax, format!("{first}{}", m.as_str()).trim_end_matches('.').to_string(), syntax_hint(script, err.position()))
         }
     };
     let mut loc = loc;
@@ -188,16 +216,13 @@ fn analyse(sources: &SourceMap, protocol: &Protocol, diags: &mut Diagnostics) {
     }
     for rule in &protocol.rules {
         calls::check(sources, &rule.when, &lib, diags);
-        yields::check(sources, &rule.when, &format!("the condition of rule `{}`", rule.id), diags);
         for c in &rule.criteria {
             calls::check(sources, &c.script, &lib, diags);
-            yields::check(sources, &c.script, &format!("criterion `{}` of rule `{}`", c.id, rule.id), diags);
         }
     }
     for phase in &protocol.phases {
         if let Some(exit) = &phase.exit {
             calls::check(sources, &exit.script, &lib, diags);
-            yields::check(sources, &exit.script, &format!("the exit gate of phase `{}`", phase.id), diags);
         }
     }
 }
@@ -224,13 +249,17 @@ pub fn compile(sources: &SourceMap, protocol: Protocol, diags: &mut Diagnostics)
     let mut criteria = Vec::new();
     for rule in &protocol.rules {
         check_params(sources, &protocol, &rule.when, diags);
+        // Whether a script yields a boolean is asked only of a script that parses: a syntax
+        // error's follow-on (a `let` left last by a missing `;`) is not a second mistake.
         if let Some(ast) = compile_one(&engine, sources, &rule.when, &rule.id, &lib, diags) {
+            yields::check(sources, &rule.when, &format!("the condition of rule `{}`", rule.id), diags);
             rules.push(ast);
         }
         let mut asts = Vec::new();
         for c in &rule.criteria {
             check_params(sources, &protocol, &c.script, diags);
             if let Some(ast) = compile_one(&engine, sources, &c.script, &format!("{} {}", rule.id, c.id), &lib, diags) {
+                yields::check(sources, &c.script, &format!("criterion `{}` of rule `{}`", c.id, rule.id), diags);
                 asts.push(ast);
             }
         }
@@ -240,7 +269,11 @@ pub fn compile(sources: &SourceMap, protocol: Protocol, diags: &mut Diagnostics)
     for phase in &protocol.phases {
         let ast = phase.exit.as_ref().and_then(|exit| {
             check_params(sources, &protocol, &exit.script, diags);
-            compile_one(&engine, sources, &exit.script, &format!("phase {} exit", phase.id), &lib, diags)
+            let ast = compile_one(&engine, sources, &exit.script, &format!("phase {} exit", phase.id), &lib, diags);
+            if ast.is_some() {
+                yields::check(sources, &exit.script, &format!("the exit gate of phase `{}`", phase.id), diags);
+            }
+            ast
         });
         exits.push(ast);
     }
