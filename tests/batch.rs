@@ -223,9 +223,9 @@ fn the_summary_lists_phases_in_protocol_order_and_phase_changes_for_review() {
     assert_eq!(out.status, 0);
     assert_eq!(
         out.stderr,
-        "read 21 log(s): 21 answered, 0 error(s)\n\
-         decisions: refer 4, rest 3, regress 3, hold 5, progress 6\n\
-         phases: reintroduce 7, strengthen 7, return 7\n\
+        "read 22 log(s): 22 answered, 0 error(s)\n\
+         decisions: refer 4, rest 3, regress 3, hold 5, progress 7\n\
+         phases: reintroduce 8, strengthen 7, return 7\n\
          review (refer): P-1005, P-1006, P-1007, P-1019\n\
          review (rest): P-1008, P-1014, P-1017\n\
          review (regress): P-1002, P-1015, P-1020\n\

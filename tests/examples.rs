@@ -277,6 +277,17 @@ const EXAMPLES: &[Expect] = &[
         next_date: Some("2026-04-17"),
         next: &[("bird_dog", "level", 3.0), ("bird_dog", "hold_s", 10.0), ("dead_bug", "level", 3.0)],
     },
+    Expect {
+        file: "22-poor-sleep-progress.yaml",
+        decision: "progress",
+        urgency: None,
+        phase: "reintroduce",
+        fired: &["clean-sessions-progress"],
+        phase_change: None,
+        pinned: None,
+        next_date: Some("2026-03-07"),
+        next: &[("walking", "minutes", 16.5)],
+    },
 ];
 
 fn example_files() -> BTreeSet<String> {
