@@ -14,7 +14,7 @@ Examples:
   stepwise check --protocol my-clinic-protocol/
   stepwise batch logs/ -o results.jsonl
 
-Exit codes: 0 ok · 1 check found problems · 2 usage or I/O error · 3 protocol invalid ·
+Exit codes: 0 ok · 1 check found problems or a test case failed · 2 usage or I/O error · 3 protocol invalid ·
 4 a patient log is invalid or could not be evaluated.
 Every answer is a suggestion for a clinician to review.";
 
@@ -65,6 +65,13 @@ pub enum Command {
         after_help = "Examples:\n  stepwise check\n  stepwise check --protocol clinic-protocol/ --deny-warnings\n  stepwise check --log patient.yaml --format json"
     )]
     Check(CheckArgs),
+    /// Run the protocol's test cases (cases/ beside plans/ and rules/)
+    #[command(
+        after_help = "Examples:\n  stepwise test\n  stepwise test flare --protocol clinic-protocol/\n  stepwise test --coverage --min-coverage 100\n\n\
+        Each case in cases/*.yaml names a patient log and what the answer must say (docs/cases.md).\n\
+        Exit code 1 when a case fails or coverage is below --min-coverage."
+    )]
+    Test(TestArgs),
     /// Print the JSON Schema of a file kind, for editor completion
     #[command(after_help = "Example:\n  stepwise schema rule > rule.schema.json\n\n\
         Then start a rule file with\n  # yaml-language-server: $schema=rule.schema.json")]
@@ -166,6 +173,33 @@ pub enum SchemaKind {
     Rule,
     /// A patient log
     Log,
+    /// A test case file under cases/
+    Case,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TestFormat {
+    /// Like cargo test
+    Text,
+    /// One JSON object
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Run only the cases whose name contains this text
+    pub filter: Option<String>,
+    #[command(flatten)]
+    pub protocol: ProtocolArg,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = TestFormat::Text)]
+    pub format: TestFormat,
+    /// Also report which cases fire each rule and pass each phase gate
+    #[arg(long)]
+    pub coverage: bool,
+    /// Fail (exit 1) when the cases cover less than PCT percent of rules and phase gates
+    #[arg(long, value_name = "PCT")]
+    pub min_coverage: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -8,6 +8,7 @@ pub mod list;
 pub mod next;
 pub mod protocol;
 pub mod schema;
+pub mod test;
 
 use std::io::IsTerminal;
 
@@ -39,6 +40,7 @@ pub fn dispatch(cli: Cli) -> Status {
         Command::Batch(args) => batch::run(ctx, &args),
         Command::Check(args) => check::run(ctx, &args),
         Command::Schema(args) => schema::run(&args),
+        Command::Test(args) => test::run(ctx, &args),
         Command::List(args) => list::run(ctx, &args),
         Command::Explain { code } => Ok(explain::run(&code)),
         Command::Completions { shell } => {

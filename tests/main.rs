@@ -14,6 +14,7 @@ mod library;
 mod list;
 mod next;
 mod props;
+mod protocol_cases;
 mod readme;
 mod reference;
 mod scenarios;
