@@ -72,6 +72,15 @@ pub enum Command {
         Exit code 1 when a case fails or coverage is below --min-coverage."
     )]
     Test(TestArgs),
+    /// Compare what two protocols answer for the same patient logs
+    #[command(
+        after_help = "Examples:\n  stepwise diff old-protocol/ new-protocol/ logs/\n  stepwise diff HEAD~1 HEAD cohort.jsonl --format markdown\n  stepwise diff --base main logs/ --fail-on-change\n\n\
+        OLD and NEW are protocol folders or git revisions of the repository holding the protocol\n\
+        (--protocol DIR, else the one found from here). Every patient whose decision, phase, rules\n\
+        fired or next session changes is listed, then a summary. Exit code 1 with --fail-on-change\n\
+        when anything changed."
+    )]
+    Diff(DiffArgs),
     /// Print the JSON Schema of a file kind, for editor completion
     #[command(after_help = "Example:\n  stepwise schema rule > rule.schema.json\n\n\
         Then start a rule file with\n  # yaml-language-server: $schema=rule.schema.json")]
@@ -175,6 +184,35 @@ pub enum SchemaKind {
     Log,
     /// A test case file under cases/
     Case,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// Per patient, then a summary
+    Text,
+    /// One JSON object
+    Json,
+    /// Tables for a pull request comment
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// OLD and NEW (protocol folders or git revisions), then logs as `batch` takes them; with --base, only the logs
+    #[arg(required = true, value_name = "OLD NEW LOGS")]
+    pub args: Vec<PathBuf>,
+    /// Compare the working tree's protocol (NEW) with this git revision (OLD)
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
+    /// The protocol folder (its git repository holds the revisions) [default: the one found from here]
+    #[command(flatten)]
+    pub protocol: ProtocolArg,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+    /// Exit 1 when any patient's answer changed
+    #[arg(long)]
+    pub fail_on_change: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

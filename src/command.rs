@@ -3,6 +3,7 @@
 
 pub mod batch;
 pub mod check;
+pub mod diff;
 pub mod explain;
 pub mod list;
 pub mod next;
@@ -41,6 +42,7 @@ pub fn dispatch(cli: Cli) -> Status {
         Command::Check(args) => check::run(ctx, &args),
         Command::Schema(args) => schema::run(&args),
         Command::Test(args) => test::run(ctx, &args),
+        Command::Diff(args) => diff::run(ctx, &args),
         Command::List(args) => list::run(ctx, &args),
         Command::Explain { code } => Ok(explain::run(&code)),
         Command::Completions { shell } => {

@@ -6,6 +6,7 @@ mod batch;
 mod check;
 mod clinical;
 mod diagnostics;
+mod diff;
 mod examples;
 mod fuzz_regressions;
 mod hardening;
