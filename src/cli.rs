@@ -81,6 +81,11 @@ pub enum Command {
         when anything changed."
     )]
     Diff(DiffArgs),
+    /// Start a protocol repository: a copy of the default protocol with its test cases
+    #[command(after_help = "Example:\n  stepwise init clinic-protocol\n\n\
+        Writes plans/, rules/, cases/, examples/, docs/schema/, a README for clinicians, a\n\
+        .gitignore and a CI workflow (.github/workflows/protocol.yml). DIR must be new or empty.")]
+    Init(InitArgs),
     /// Print the JSON Schema of a file kind, for editor completion
     #[command(after_help = "Example:\n  stepwise schema rule > rule.schema.json\n\n\
         Then start a rule file with\n  # yaml-language-server: $schema=rule.schema.json")]
@@ -184,6 +189,12 @@ pub enum SchemaKind {
     Log,
     /// A test case file under cases/
     Case,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to create (new or empty)
+    pub dir: PathBuf,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

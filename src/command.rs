@@ -5,6 +5,7 @@ pub mod batch;
 pub mod check;
 pub mod diff;
 pub mod explain;
+pub mod init;
 pub mod list;
 pub mod next;
 pub mod protocol;
@@ -43,6 +44,7 @@ pub fn dispatch(cli: Cli) -> Status {
         Command::Schema(args) => schema::run(&args),
         Command::Test(args) => test::run(ctx, &args),
         Command::Diff(args) => diff::run(ctx, &args),
+        Command::Init(args) => init::run(&args),
         Command::List(args) => list::run(ctx, &args),
         Command::Explain { code } => Ok(explain::run(&code)),
         Command::Completions { shell } => {

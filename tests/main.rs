@@ -11,6 +11,7 @@ mod examples;
 mod fuzz_regressions;
 mod hardening;
 mod hip_rules;
+mod init;
 mod library;
 mod list;
 mod next;
