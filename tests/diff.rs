@@ -44,7 +44,7 @@ new: protocol hip-return 1.1.0 (sha256:DIGEST), from changed
 
 P-1 (logs/a.yaml)
   decision: progress -> hold
-  rules fired: no longer clean-sessions-progress; now none
+  rules fired: no longer clean-sessions-progress
   walking: 16.5 min -> 15 min
   hip_mobility: level 1: 10 min -> not listed
   bridge: level 1: 2 x 8, hold 3 s -> not listed

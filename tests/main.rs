@@ -18,6 +18,7 @@ mod next;
 mod props;
 mod protocol_cases;
 mod readme;
+mod readme_walkthrough;
 mod reference;
 mod scenarios;
 mod schema;

@@ -93,10 +93,15 @@ fn origin(o: &Origin) -> String {
     }
 }
 
-/// A change in words: `rules` lists the rules no longer and newly firing.
+/// A change in words: `rules` lists the rules no longer and newly firing (`none` when a side
+/// has none).
 fn change_words(c: &Change) -> String {
     match c.what.as_str() {
-        "rules" => format!("rules fired: no longer {}; now {}", c.old, c.new),
+        "rules" => match (c.old.as_str(), c.new.as_str()) {
+            ("none", newly) => format!("rules fired: newly {newly}"),
+            (gone, "none") => format!("rules fired: no longer {gone}"),
+            (gone, newly) => format!("rules fired: no longer {gone}; newly {newly}"),
+        },
         "decision" => format!("decision: {} -> {}", c.old, c.new),
         "phase" => format!("phase: {} -> {}", c.old, c.new),
         "error" => format!("error: {} -> {}", c.old, c.new),
@@ -160,7 +165,7 @@ pub fn markdown(old: &ProtocolRef, new: &ProtocolRef, diffs: &[PatientDiff], sum
     for d in diffs {
         for c in &d.changes {
             let (what, a, b) = match c.what.as_str() {
-                "rules" => ("rules fired".to_string(), format!("no longer: {}", c.old), format!("now: {}", c.new)),
+                "rules" => ("rules fired".to_string(), format!("no longer: {}", c.old), format!("newly: {}", c.new)),
                 "next.date" => ("next session".to_string(), c.old.clone(), c.new.clone()),
                 w => (w.trim_start_matches("next.").to_string(), c.old.clone(), c.new.clone()),
             };
