@@ -234,6 +234,14 @@ pub enum TestFormat {
     Json,
 }
 
+/// A percentage from 0 to 100.
+fn percent(s: &str) -> Result<f64, String> {
+    match s.trim_end_matches('%').parse::<f64>() {
+        Ok(p) if (0.0..=100.0).contains(&p) => Ok(p),
+        _ => Err(format!("expected a percentage from 0 to 100, got `{s}`")),
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct TestArgs {
     /// Run only the cases whose name contains this text
@@ -247,7 +255,7 @@ pub struct TestArgs {
     #[arg(long)]
     pub coverage: bool,
     /// Fail (exit 1) when the cases cover less than PCT percent of rules and phase gates
-    #[arg(long, value_name = "PCT")]
+    #[arg(long, value_name = "PCT", value_parser = percent)]
     pub min_coverage: Option<f64>,
 }
 

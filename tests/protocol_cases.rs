@@ -212,3 +212,31 @@ fn the_case_schema_accepts_every_shipped_case_file_and_rejects_a_typo() {
     assert!(!v.is_valid(&read("- name: typo\n  log_file: x.yaml\n  expect: { decison: hold }\n")));
     assert!(!v.is_valid(&read("- name: bad\n  log_file: x.yaml\n  expect: { decision: maybe }\n")));
 }
+
+#[test]
+fn outside_a_protocol_folder_the_embedded_protocol_runs_its_own_cases() {
+    let out = Test::new().args(&["test", "--coverage", "--min-coverage", "100%"]).run();
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let text = mask_digest(&out.stdout);
+    assert!(
+        text.starts_with(
+            "running 174 cases (protocol hip-return 1.1.0 (sha256:DIGEST), from embedded)\ncase example-01-walking-progress ... ok\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.ends_with(
+            "  36 of 36 rules fired, 2 of 2 phase changes seen: 100% covered\n\ntest result: ok. 174 passed, 0 failed, 0 filtered out\n"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn min_coverage_is_a_percentage() {
+    Test::new().args(&["test", "--min-coverage", "101"]).expect(
+        2,
+        "",
+        "error: invalid value '101' for '--min-coverage <PCT>': expected a percentage from 0 to 100, got `101`\n\nFor more information, try '--help'.\n",
+    );
+}
