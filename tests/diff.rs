@@ -165,3 +165,14 @@ fn an_unknown_revision_is_a_usage_error() {
         "error: `no-such-branch` is neither a protocol folder nor a git revision of `protocol`\n",
     );
 }
+
+#[test]
+fn a_log_both_protocols_refuse_alike_is_no_change_and_markdown_says_so() {
+    let t =
+        two_folders().file("bad/typo.yaml", "patient: P-3\nstart: 2026-03-02\nsessions:\n  - { date: 2026-03-02, pian: { before: 2 } }\n");
+    t.args(&["diff", "protocol", "changed", "bad", "--format", "markdown", "--fail-on-change"]).expect(
+        0,
+        "## Protocol diff\n\n| | protocol | version | digest | from |\n|---|---|---|---|---|\n| old | hip-return | 1.1.0 | `sha256:DIGEST` | protocol |\n| new | hip-return | 1.1.0 | `sha256:DIGEST` | changed |\n\nNo changes: the patient gets the same answer.\n",
+        "",
+    );
+}

@@ -110,6 +110,14 @@ fn change_words(c: &Change) -> String {
     }
 }
 
+/// The line said when no answer changed.
+fn no_changes(patients: usize) -> String {
+    match patients {
+        1 => "\nNo changes: the patient gets the same answer.\n".into(),
+        n => format!("\nNo changes: all {n} patients get the same answer.\n"),
+    }
+}
+
 pub fn text(old: &ProtocolRef, new: &ProtocolRef, diffs: &[PatientDiff], summary: &Summary) -> String {
     let mut out = format!("old: {}\nnew: {}\n", reference(old), reference(new));
     for d in diffs {
@@ -119,7 +127,7 @@ pub fn text(old: &ProtocolRef, new: &ProtocolRef, diffs: &[PatientDiff], summary
         }
     }
     if summary.changed == 0 {
-        out.push_str(&format!("\nNo changes: all {} patients get the same answer.\n", summary.patients));
+        out.push_str(&no_changes(summary.patients));
         return out;
     }
     out.push_str(&format!("\nSummary: {} of {} patients changed\n", summary.changed, summary.patients));
@@ -151,7 +159,7 @@ pub fn markdown(old: &ProtocolRef, new: &ProtocolRef, diffs: &[PatientDiff], sum
         out.push_str(&format!("| {side} | {} | {} | `{}` | {} |\n", cell(&r.id), cell(&r.version), r.digest, cell(&r.from)));
     }
     if summary.changed == 0 {
-        out.push_str(&format!("\nNo changes: all {} patients get the same answer.\n", summary.patients));
+        out.push_str(&no_changes(summary.patients));
         return out;
     }
     out.push_str(&format!(
