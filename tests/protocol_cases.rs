@@ -171,11 +171,16 @@ fn coverage_lists_the_cases_firing_each_rule_and_min_coverage_fails_below_the_ba
 }
 
 #[test]
-fn a_protocol_without_cases_is_a_usage_error() {
+fn a_protocol_without_cases_and_a_folder_that_is_no_protocol_are_usage_errors() {
     Test::new().shipped_protocol().args(&["test", "--protocol", "protocol"]).expect(
         2,
         "",
         "error: `protocol` has no cases: a protocol's test cases live in cases/ beside plans/ and rules/ (docs/cases.md)\n",
+    );
+    Test::new().args(&["test", "--protocol", "missing"]).expect(
+        2,
+        "",
+        "error: `missing` is not a protocol folder: expected a folder holding plans/ and rules/ with .yaml files\n",
     );
 }
 

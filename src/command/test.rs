@@ -21,15 +21,16 @@ use super::protocol::load_for_evaluation;
 pub fn run(ctx: Ctx, args: &TestArgs) -> Result<Status, Error> {
     let (protocol, suite) = match protocol_dir(args) {
         Some(dir) => {
+            // The protocol first: a folder that is no protocol at all says so, not "no cases".
+            let Some(protocol) = load_for_evaluation(ctx, Some(&dir))? else {
+                return Ok(Status::ProtocolInvalid);
+            };
             if !dir.join("cases").is_dir() {
                 return Err(Error::Usage(format!(
                     "`{}` has no cases: a protocol's test cases live in cases/ beside plans/ and rules/ (docs/cases.md)",
                     dir.display()
                 )));
             }
-            let Some(protocol) = load_for_evaluation(ctx, Some(&dir))? else {
-                return Ok(Status::ProtocolInvalid);
-            };
             (protocol, load_suite(&dir))
         }
         // No protocol folder here: the embedded protocol and its own embedded cases.
