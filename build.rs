@@ -1,5 +1,5 @@
-//! Build script: rebuild when the embedded default protocol changes (include_dir cannot tell
-//! cargo itself), and stamp the embedded protocol's id, version and digest into the binary for
+//! Build script: rebuild when the embedded default protocol, or the cases and examples
+//! `stepwise init` copies, change (include_dir cannot tell cargo itself), and stamp the embedded protocol's id, version and digest into the binary for
 //! `stepwise --version` (a test checks the stamp equals the loaded protocol's provenance).
 
 #[path = "src/digest.rs"]
@@ -8,6 +8,8 @@ mod digest;
 fn main() {
     println!("cargo:rerun-if-changed=plans");
     println!("cargo:rerun-if-changed=rules");
+    println!("cargo:rerun-if-changed=cases");
+    println!("cargo:rerun-if-changed=examples");
     let mut files: Vec<(String, String)> = Vec::new();
     for sub in ["plans", "rules"] {
         let Ok(entries) = std::fs::read_dir(sub) else { continue };

@@ -14,7 +14,7 @@ Examples:
   stepwise check --protocol my-clinic-protocol/
   stepwise batch logs/ -o results.jsonl
 
-Exit codes: 0 ok · 1 check found problems · 2 usage or I/O error · 3 protocol invalid ·
+Exit codes: 0 ok · 1 check found problems or a test case failed · 2 usage or I/O error · 3 protocol invalid ·
 4 a patient log is invalid or could not be evaluated.
 Every answer is a suggestion for a clinician to review.";
 
@@ -69,6 +69,27 @@ pub enum Command {
         after_help = "Examples:\n  stepwise check\n  stepwise check --protocol clinic-protocol/ --deny-warnings\n  stepwise check --log patient.yaml --format json"
     )]
     Check(CheckArgs),
+    /// Run the protocol's test cases (cases/ beside plans/ and rules/)
+    #[command(
+        after_help = "Examples:\n  stepwise test\n  stepwise test flare --protocol clinic-protocol/\n  stepwise test --coverage --min-coverage 100\n\n\
+        Each case in cases/*.yaml names a patient log and what the answer must say (docs/cases.md).\n\
+        Exit code 1 when a case fails or coverage is below --min-coverage."
+    )]
+    Test(TestArgs),
+    /// Compare what two protocols answer for the same patient logs
+    #[command(
+        after_help = "Examples:\n  stepwise diff old-protocol/ new-protocol/ logs/\n  stepwise diff HEAD~1 HEAD cohort.jsonl --format markdown\n  stepwise diff --base main logs/ --fail-on-change\n\n\
+        OLD and NEW are protocol folders or git revisions of the repository holding the protocol\n\
+        (--protocol DIR, else the one found from here). Every patient whose decision, phase, rules\n\
+        fired or next session changes is listed, then a summary. Exit code 1 with --fail-on-change\n\
+        when anything changed."
+    )]
+    Diff(DiffArgs),
+    /// Start a protocol repository: a copy of the default protocol with its test cases
+    #[command(after_help = "Example:\n  stepwise init clinic-protocol\n\n\
+        Writes plans/, rules/, cases/, examples/, docs/schema/, a README for clinicians, a\n\
+        .gitignore and a CI workflow (.github/workflows/protocol.yml). DIR must be new or empty.")]
+    Init(InitArgs),
     /// Print the JSON Schema of a file kind, for editor completion
     #[command(after_help = "Example:\n  stepwise schema rule > rule.schema.json\n\n\
         Then start a rule file with\n  # yaml-language-server: $schema=rule.schema.json")]
@@ -182,6 +203,76 @@ pub enum SchemaKind {
     Rule,
     /// A patient log
     Log,
+    /// A test case file under cases/
+    Case,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to create (new or empty)
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// Per patient, then a summary
+    Text,
+    /// One JSON object
+    Json,
+    /// Tables for a pull request comment
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// OLD and NEW (protocol folders or git revisions), then logs as `batch` takes them; with --base, only the logs
+    #[arg(required = true, value_name = "OLD NEW LOGS")]
+    pub args: Vec<PathBuf>,
+    /// Compare the working tree's protocol (NEW) with this git revision (OLD)
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
+    /// The protocol folder (its git repository holds the revisions) [default: the one found from here]
+    #[command(flatten)]
+    pub protocol: ProtocolArg,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+    /// Exit 1 when any patient's answer changed
+    #[arg(long)]
+    pub fail_on_change: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TestFormat {
+    /// Like cargo test
+    Text,
+    /// One JSON object
+    Json,
+}
+
+/// A percentage from 0 to 100.
+fn percent(s: &str) -> Result<f64, String> {
+    match s.trim_end_matches('%').parse::<f64>() {
+        Ok(p) if (0.0..=100.0).contains(&p) => Ok(p),
+        _ => Err(format!("expected a percentage from 0 to 100, got `{s}`")),
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Run only the cases whose name contains this text
+    pub filter: Option<String>,
+    #[command(flatten)]
+    pub protocol: ProtocolArg,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = TestFormat::Text)]
+    pub format: TestFormat,
+    /// Also report which cases fire each rule and pass each phase gate
+    #[arg(long)]
+    pub coverage: bool,
+    /// Fail (exit 1) when the cases cover less than PCT percent of rules and phase gates
+    #[arg(long, value_name = "PCT", value_parser = percent)]
+    pub min_coverage: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -3,11 +3,14 @@
 
 pub mod batch;
 pub mod check;
+pub mod diff;
 pub mod explain;
+pub mod init;
 pub mod list;
 pub mod next;
 pub mod protocol;
 pub mod schema;
+pub mod test;
 
 use std::io::IsTerminal;
 
@@ -39,6 +42,9 @@ pub fn dispatch(cli: Cli) -> Status {
         Command::Batch(args) => batch::run(ctx, &args),
         Command::Check(args) => check::run(ctx, &args),
         Command::Schema(args) => schema::run(&args),
+        Command::Test(args) => test::run(ctx, &args),
+        Command::Diff(args) => diff::run(ctx, &args),
+        Command::Init(args) => init::run(&args),
         Command::List(args) => list::run(ctx, &args),
         Command::Explain { code } => Ok(explain::run(&code)),
         Command::Completions { shell } => {

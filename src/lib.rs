@@ -5,6 +5,7 @@
 //! [`model`] and compiles the [`script`]s, [`eval`] answers one log, [`render`] writes the
 //! answer. Commands are in [`command`]; `main` only calls [`run`].
 
+pub mod cases;
 pub mod check;
 pub mod cli;
 pub mod command;

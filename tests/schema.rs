@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::support::{bin, root};
 
-const KINDS: [&str; 3] = ["plan", "rule", "log"];
+const KINDS: [&str; 4] = ["plan", "rule", "log", "case"];
 
 fn schema_output(kind: &str) -> String {
     let out = Command::new(bin()).args(["schema", kind]).output().expect("run stepwise schema");

@@ -11,6 +11,7 @@ pub fn schema_for(kind: SchemaKind) -> serde_json::Value {
         SchemaKind::Plan => generator.into_root_schema_for::<crate::syntax::protocol::PlanFile>(),
         SchemaKind::Rule => generator.into_root_schema_for::<crate::syntax::protocol::RuleFile>(),
         SchemaKind::Log => generator.into_root_schema_for::<crate::syntax::log::RawLog>(),
+        SchemaKind::Case => generator.into_root_schema_for::<crate::cases::spec::CaseFile>(),
     };
     schema.to_value()
 }

@@ -1,0 +1,52 @@
+//! A protocol as it was at a git revision, read with the `git` command (`ls-tree`, `show`)
+//! without touching the working tree, and held in memory as [`ProtocolSource::Files`].
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::engine::ProtocolSource;
+use crate::error::Error;
+use crate::load::MAX_PROTOCOL_FILE_BYTES;
+
+/// Runs `git -C dir ARGS` and returns its stdout; git's own message when it fails.
+fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, Error> {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .map_err(|e| Error::Usage(format!("cannot run `git` to read a revision: {e} (is git installed?)")))?;
+    if !out.status.success() {
+        let msg = String::from_utf8_lossy(&out.stderr);
+        return Err(Error::Usage(format!("`git {}` failed in `{}`: {}", args.join(" "), dir.display(), msg.trim())));
+    }
+    Ok(out.stdout)
+}
+
+/// The protocol files (`plans/`, `rules/`) of the folder `dir` as they were at `rev`, named
+/// `git:REV`. `dir` is the protocol folder inside a git working tree (the repository root or
+/// a subfolder); paths are read relative to it.
+pub fn protocol_at(dir: &Path, rev: &str) -> Result<ProtocolSource, Error> {
+    // A revision is never an option: `--output=x` must not reach git as one.
+    if rev.starts_with('-') || rev.is_empty() {
+        return Err(Error::Usage(format!("`{rev}` is not a folder or a git revision")));
+    }
+    let commit = format!("{rev}^{{commit}}");
+    git(dir, &["rev-parse", "--verify", "--quiet", &commit])
+        .map_err(|_| Error::Usage(format!("`{rev}` is neither a protocol folder nor a git revision of `{}`", dir.display())))?;
+    let listing = git(dir, &["ls-tree", "-r", "--name-only", rev, "--", "plans", "rules"])?;
+    let listing = String::from_utf8_lossy(&listing).into_owned();
+    let mut files = Vec::new();
+    for path in listing.lines().filter(|l| !l.is_empty()) {
+        let bytes = git(dir, &["show", &format!("{rev}:./{path}")])?;
+        if bytes.len() as u64 > MAX_PROTOCOL_FILE_BYTES {
+            return Err(Error::Usage(format!("`{path}` at {rev} is larger than a protocol file may be (16 MiB)")));
+        }
+        let text = String::from_utf8(bytes).map_err(|_| Error::Usage(format!("`{path}` at {rev} is not UTF-8 text")))?;
+        files.push((path.to_string(), text));
+    }
+    if files.is_empty() {
+        return Err(Error::Usage(format!("`{}` at {rev} has no plans/ or rules/: not a protocol at that revision", dir.display())));
+    }
+    Ok(ProtocolSource::Files { name: format!("git:{rev}"), files })
+}

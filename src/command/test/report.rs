@@ -1,0 +1,104 @@
+//! How `stepwise test` prints its results: like `cargo test` (one line per case, then each
+//! failure with what was expected, what the answer said and the rules' trace, then the
+//! count), or one JSON object.
+
+use serde_json::{Value, json};
+
+use crate::cases::coverage::Coverage;
+use crate::eval::answer::ProtocolRef;
+
+use super::runner::CaseResult;
+
+/// The text report.
+pub fn text(protocol: &ProtocolRef, results: &[CaseResult], filtered: usize, coverage: Option<&Coverage>) -> String {
+    let mut out = format!(
+        "running {} case{} (protocol {} {} ({}), from {})\n",
+        results.len(),
+        if results.len() == 1 { "" } else { "s" },
+        protocol.id,
+        protocol.version,
+        protocol.digest,
+        protocol.from
+    );
+    for r in results {
+        out.push_str(&format!("case {} ... {}\n", r.name, if r.passed() { "ok" } else { "FAILED" }));
+    }
+    let failures: Vec<&CaseResult> = results.iter().filter(|r| !r.passed()).collect();
+    if !failures.is_empty() {
+        out.push_str("\nfailures:\n");
+        for r in &failures {
+            out.push_str(&format!("\n---- {} ({}) ----\n", r.name, r.place));
+            if let Some(e) = &r.error {
+                for line in e.lines() {
+                    out.push_str(&format!("  {line}\n"));
+                }
+            }
+            for m in &r.mismatches {
+                out.push_str(&format!("  {}: expected {}, got {}\n", m.what, m.expected, m.got));
+            }
+            if let Some(trace) = &r.trace {
+                out.push_str(&trace_text(trace));
+            }
+        }
+        out.push_str("\nfailures:\n");
+        for r in &failures {
+            out.push_str(&format!("    {}\n", r.name));
+        }
+    }
+    if let Some(c) = coverage {
+        out.push_str(&c.render_text());
+    }
+    let passed = results.len() - failures.len();
+    out.push_str(&format!(
+        "\ntest result: {}. {passed} passed, {} failed, {filtered} filtered out\n",
+        if failures.is_empty() { "ok" } else { "FAILED" },
+        failures.len()
+    ));
+    out
+}
+
+/// The rules considered for the last session: fired and not fired ones (out of phase ones
+/// counted), with the values a fired rule read from the last session and the parameters.
+fn trace_text(trace: &Value) -> String {
+    let entries: Vec<&Value> = trace.as_array().map(|t| t.iter().collect()).unwrap_or_default();
+    let considered: Vec<&&Value> = entries.iter().filter(|e| e["outcome"] != "out of phase").collect();
+    let width = considered.iter().filter_map(|e| e["rule"].as_str()).map(str::len).max().unwrap_or(0);
+    let mut out = String::from("  trace (the rules considered for the last session):\n");
+    for e in &considered {
+        let rule = e["rule"].as_str().unwrap_or_default();
+        let outcome = e["outcome"].as_str().unwrap_or_default();
+        let decision = e["decision"].as_str().unwrap_or_default();
+        out.push_str(&format!("    {rule:width$}  {outcome:9}  {decision}"));
+        if outcome == "fired"
+            && let Some(inputs) = e["inputs"].as_object()
+        {
+            // The last session's values and the parameters; earlier sessions' values are in
+            // `next --explain` (a streak rule reads every session of its streak).
+            let values: Vec<String> = inputs.iter().filter(|(k, _)| !k.starts_with("session ")).map(|(k, v)| format!("{k} {v}")).collect();
+            out.push_str(&format!("  ({})", values.join("; ")));
+        }
+        out.push('\n');
+    }
+    let out_of_phase = entries.len() - considered.len();
+    if out_of_phase > 0 {
+        out.push_str(&format!("    ({out_of_phase} rule(s) out of phase)\n"));
+    }
+    out
+}
+
+/// The JSON report: one object on one line.
+pub fn json(protocol: &ProtocolRef, results: &[CaseResult], filtered: usize, coverage: Option<&Coverage>) -> String {
+    let failed = results.iter().filter(|r| !r.passed()).count();
+    let mut v = json!({
+        "protocol": protocol,
+        "stepwise": env!("CARGO_PKG_VERSION"),
+        "cases": results,
+        "passed": results.len() - failed,
+        "failed": failed,
+        "filtered_out": filtered,
+    });
+    if let Some(c) = coverage {
+        v["coverage"] = json!(c);
+    }
+    format!("{v}\n")
+}
