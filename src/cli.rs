@@ -65,6 +65,14 @@ pub enum Command {
         after_help = "Examples:\n  stepwise check\n  stepwise check --protocol clinic-protocol/ --deny-warnings\n  stepwise check --log patient.yaml --format json"
     )]
     Check(CheckArgs),
+    /// Write an HTML report: one patient's course and handout, or a cohort page
+    #[command(
+        after_help = "Examples:\n  stepwise report patient.yaml -o report.html\n  stepwise report logs/ cohort.jsonl -o cohort.html\n\n\
+        One log file gives the patient's page (header, charts, handout, clinician section); several\n\
+        logs, a folder or JSON Lines give a cohort page with one row per patient. The page is one\n\
+        self-contained HTML file: nothing is fetched from the network."
+    )]
+    Report(ReportArgs),
     /// Print the JSON Schema of a file kind, for editor completion
     #[command(after_help = "Example:\n  stepwise schema rule > rule.schema.json\n\n\
         Then start a rule file with\n  # yaml-language-server: $schema=rule.schema.json")]
@@ -141,6 +149,21 @@ pub struct BatchArgs {
     /// Include each answer's trace
     #[arg(long)]
     pub explain: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// A patient log, or for a cohort: JSON Lines files, folders of logs, logs, or - for stdin
+    #[arg(required = true)]
+    pub logs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub protocol: ProtocolArg,
+    /// Write the HTML here (atomically: a temporary name, renamed when complete) [default: stdout]
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// A cohort page even for a single log
+    #[arg(long)]
+    pub cohort: bool,
 }
 
 #[derive(Debug, Args)]

@@ -7,6 +7,7 @@ pub mod explain;
 pub mod list;
 pub mod next;
 pub mod protocol;
+pub mod report;
 pub mod schema;
 
 use std::io::IsTerminal;
@@ -38,6 +39,7 @@ pub fn dispatch(cli: Cli) -> Status {
         Command::Next(args) => next::run(ctx, &args),
         Command::Batch(args) => batch::run(ctx, &args),
         Command::Check(args) => check::run(ctx, &args),
+        Command::Report(args) => report::run(ctx, &args),
         Command::Schema(args) => schema::run(&args),
         Command::List(args) => list::run(ctx, &args),
         Command::Explain { code } => Ok(explain::run(&code)),

@@ -16,5 +16,6 @@ mod next;
 mod props;
 mod readme;
 mod reference;
+mod report;
 mod scenarios;
 mod schema;
