@@ -17,5 +17,6 @@ mod props;
 mod readme;
 mod reference;
 mod report;
+mod report_browser;
 mod scenarios;
 mod schema;

@@ -374,12 +374,13 @@ fn handout(out: &mut String, a: &Answer, protocol: &Protocol) {
     }
     let _ = write!(
         out,
-        "<div class=\"when-stop\"><h3>How much pain is all right</h3><ul>\
+        "<div class=\"when-stop\"><div><h3>How much pain is all right</h3><ul>\
          <li><strong>0 to {s}</strong> out of 10: fine, carry on.</li>\
          <li><strong>{a1} to {a2}</strong> out of 10: go easier, do less, and write it down.</li>\
          <li><strong>{st} or more</strong> out of 10, or pain that is worse the next morning: stop the session and tell the clinic.</li></ul>\
-         <h3>Stop and call the clinic today if</h3><ul>{today}</ul>\
-         <h3>Tell the clinic before your next session if</h3><ul>{soon}</ul></div>\n",
+         <p class=\"small\">Write down your pain before, during and after each session, and the next morning.</p></div>\
+         <div><h3>Stop and call the clinic today if</h3><ul>{today}</ul></div>\
+         <div><h3>Tell the clinic before your next session if</h3><ul>{soon}</ul></div></div>\n",
         s = num(safe),
         a1 = num(safe + 1.0),
         a2 = num(stop - 1.0),
@@ -387,7 +388,7 @@ fn handout(out: &mut String, a: &Answer, protocol: &Protocol) {
         today = CALL_TODAY.iter().map(|t| format!("<li>{t}</li>")).collect::<String>(),
         soon = CALL_SOON.iter().map(|t| format!("<li>{t}</li>")).collect::<String>(),
     );
-    out.push_str("<p class=\"small\">Write down your pain before, during and after each session, and the next morning.</p>\n</section>\n");
+    out.push_str("</section>\n");
 }
 
 fn inputs_words(inputs: &std::collections::BTreeMap<String, serde_json::Value>) -> String {

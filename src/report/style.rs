@@ -87,7 +87,9 @@ tr.outvoted { color: var(--muted); }
 .exercise .dose { margin: 0.1rem 0; font-size: 1.3rem; font-weight: 700; }
 .cues { margin: 0.1rem 0; }
 .stop-box { border: 3px solid var(--refer); padding: 0.6rem 0.9rem; font-size: 1.2rem; }
-.when-stop { border-top: 2px dashed var(--line); margin-top: 0.8rem; break-inside: avoid; page-break-inside: avoid; }
+.when-stop { border-top: 2px dashed var(--line); margin-top: 0.8rem; break-inside: avoid; page-break-inside: avoid;
+  display: grid; grid-template-columns: repeat(auto-fit, minmax(15rem, 1fr)); gap: 0 1.2rem; }
+.when-stop ul { padding-left: 1.1rem; margin: 0.2rem 0; }
 .messages p { font-style: italic; }
 .small { font-size: 0.9rem; color: var(--muted); }
 .trace summary { cursor: pointer; font-weight: 600; }
@@ -111,7 +113,19 @@ footer { margin-top: 2rem; border-top: 1px solid var(--line); font-size: 0.82rem
   body { max-width: none; padding: 0; font-size: 10.5pt; }
   .no-print, .controls, .back { display: none !important; }
   details.data { display: none; }
-  .handout { break-before: page; page-break-before: always; }
+  .handout { break-before: page; page-break-before: always; font-size: 10pt; padding: 0 4mm 2mm; }
+  .exercises { columns: 2; column-gap: 8mm; margin: 0.3rem 0; }
+  .exercise { margin: 0 0 0.5rem; }
+  .exercise .dose { font-size: 12.5pt; }
+  .cues { padding-left: 0; list-style: none; font-size: 9.5pt; }
+  .cues li { display: inline; }
+  .cues li + li::before { content: " · "; }
+  .when-stop { grid-template-columns: repeat(3, 1fr); font-size: 9.5pt; }
+  .fig { margin: 0.2rem 0 0.5rem; }
+  .fig h3 { margin: 0.2rem 0 0; }
+  svg.chart { max-height: 62mm; }
+  h2 { margin-top: 0.8rem; }
+  footer { margin-top: 3mm; }
   .clinician { break-before: page; page-break-before: always; }
   .patient { break-before: page; page-break-before: always; border-top: 0; }
   main > .patient:first-child { break-before: auto; page-break-before: auto; }
