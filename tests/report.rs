@@ -231,3 +231,20 @@ fn cohort_page_orders_the_most_urgent_first_and_keeps_failed_logs() {
     assert!(html.contains("<svg class=\"spark\""));
     assert_self_contained(&html);
 }
+
+#[test]
+fn control_characters_and_bidi_overrides_never_reach_the_page() {
+    let html = report("patient: \"P\\u001b[31m-\\u202eX\"\nstart: 2026-01-05\nsessions: []\n");
+    assert!(!html.contains('\u{1b}') && !html.contains('\u{202e}'));
+    assert!(html.contains("<span class=\"pid\">P\\u{1b}[31m-\\u{202e}X</span>"));
+}
+
+#[test]
+fn a_log_without_sessions_is_a_page_with_empty_charts() {
+    let html = report("patient: P-0\nstart: 2026-01-05\nintake: { provider_cleared: true }\nsessions: []\n");
+    assert!(html.contains("<dd data-as-of=\"2026-01-05\">2026-01-05</dd>"));
+    assert_eq!(html.matches("<svg class=\"chart\"").count(), 4, "no range of motion recorded: no chart for it");
+    assert!(!html.contains("data-value="), "no points");
+    assert!(html.contains("data-week=\"1\" data-minutes=\"0\""));
+    assert_self_contained(&html);
+}

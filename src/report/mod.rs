@@ -21,13 +21,15 @@ use crate::engine::Protocol;
 use crate::eval::Answer;
 
 /// Escapes text for HTML content and for quoted attribute values (`&`, `<`, `>`, `"`, `'`,
-/// `/`), with control characters shown as `\u{..}` escapes so that none reaches the page.
+/// `/`), with control characters and bidirectional overrides written as escapes (`\u{1b}`,
+/// `\u{202e}`, as in the text answer) so that none reaches the page; line breaks and tabs stay
+/// (HTML shows them as spaces).
 pub fn esc(s: &str) -> String {
-    let visible: String = if s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-        s.chars().map(|c| if c.is_control() && c != '\n' && c != '\t' { c.escape_unicode().to_string() } else { c.to_string() }).collect()
-    } else {
-        s.to_string()
-    };
+    let unsafe_char = |c: char| c != '\n' && c != '\t' && crate::diagnostic::is_unsafe_char(c);
+    if !s.chars().any(unsafe_char) {
+        return html_escape::encode_safe(s).into_owned();
+    }
+    let visible: String = s.chars().map(|c| if unsafe_char(c) { format!("\\u{{{:x}}}", c as u32) } else { c.to_string() }).collect();
     html_escape::encode_safe(&visible).into_owned()
 }
 

@@ -103,6 +103,7 @@ main > .patient:first-child { border-top: 0; margin-top: 0; }
 .cohort-table th[aria-sort="ascending"] button::after { content: " ▲"; }
 .cohort-table th[aria-sort="descending"] button::after { content: " ▼"; }
 .cohort-table .error { color: var(--refer); font-weight: 700; }
+.cohort-table td[class^="d-"] { white-space: nowrap; }
 tr.error-row { background: #fbecee; }
 svg.spark polyline { fill: none; stroke: #1a1a1a; stroke-width: 1.5; }
 svg.spark circle { fill: #1a1a1a; } svg.spark .zone.stop { fill: var(--stop); }
