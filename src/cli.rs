@@ -13,6 +13,7 @@ Examples:
   stepwise next patient.yaml --format json --explain
   stepwise check --protocol my-clinic-protocol/
   stepwise batch logs/ -o results.jsonl
+  stepwise report patient.yaml -o report.html
 
 Exit codes: 0 ok · 1 check found problems · 2 usage or I/O error · 3 protocol invalid ·
 4 a patient log is invalid or could not be evaluated.

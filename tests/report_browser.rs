@@ -140,7 +140,12 @@ fn report_pages_render_and_print_in_chromium() {
     assert!(dom.contains("<span id=\"shown\" aria-live=\"polite\">21 of 21 shown</span>"), "the cohort script ran");
     assert_eq!(dom.matches("<svg class=\"spark\"").count(), 21, "one sparkline per patient");
 
-    for (page, name, pages_range) in [(&patient, "patient", 2..=8), (&cohort, "cohort", 21..=21 * 8)] {
+    // The page leaves the paper size to the printer; print it on A4 too (Chromium's default
+    // is Letter) by pinning the size in a copy.
+    let a4 = dir.join("patient-a4.html");
+    let html = std::fs::read_to_string(&patient).expect("patient page");
+    std::fs::write(&a4, html.replacen("<style>\n", "<style>\n@page { size: A4; }\n", 1)).expect("A4 copy");
+    for (page, name, pages_range) in [(&patient, "patient", 2..=8), (&a4, "patient-a4", 2..=8), (&cohort, "cohort", 21..=21 * 8)] {
         let png = dir.join(format!("{name}.png"));
         let pdf = dir.join(format!("{name}.pdf"));
         let _ = std::fs::remove_file(&png);
@@ -149,7 +154,10 @@ fn report_pages_render_and_print_in_chromium() {
         let bytes = std::fs::read(&png).expect("screenshot written");
         assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n") && bytes.len() > 20_000, "{name}.png is an image with something drawn");
         run(&browser, page, &[format!("--print-to-pdf={}", pdf.display())]).expect("print to PDF");
-        let count = pdf_pages(&std::fs::read(&pdf).expect("PDF written"));
+        let bytes = std::fs::read(&pdf).expect("PDF written");
+        let count = pdf_pages(&bytes);
+        let paper = if name.ends_with("a4") { "/MediaBox [0 0 594.9" } else { "/MediaBox [0 0 612 792]" };
+        assert!(bytes.windows(paper.len()).any(|w| w == paper.as_bytes()), "{name}: printed on {paper}");
         assert!(pages_range.contains(&count), "{name}: {count} printed pages, expected {pages_range:?}");
         println!("{name}: {count} printed pages; screenshot {} and {}", png.display(), pdf.display());
     }
