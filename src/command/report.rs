@@ -7,6 +7,8 @@
 //! is written under a temporary name and renamed when complete, like batch results.
 
 use std::io::Write;
+
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 use crate::cli::ReportArgs;
@@ -61,26 +63,36 @@ pub fn run(ctx: Ctx, args: &ReportArgs) -> Result<Status, Error> {
             }
         };
     }
+    // A page holds every patient, so every log is read first; they are then answered on all
+    // cores (the same call as batch), in input order.
     let mut reader = plan.reader();
-    let mut entries = Vec::new();
+    let mut items = Vec::new();
     while let Some(item) = reader.next_item()? {
-        let outcome = super::batch::evaluate_item(&protocol, &item, &OPTIONS);
-        let source = match item.origin.line {
-            Some(l) => format!("{}:{l}", item.origin.file),
-            None => item.origin.file.clone(),
-        };
-        entries.push(match outcome {
-            super::batch::Outcome::Answer(a) => Entry::Answered(Box::new(answered(*a, &item.text, item.format, source, &protocol))),
-            super::batch::Outcome::Error { patient, error, .. } => {
-                eprint!("{}", protocol.render_log_error(&error, ctx.messages, ctx.color));
-                Entry::Failed(Failed {
+        items.push(item);
+    }
+    let entries: Vec<Entry> = items
+        .par_iter()
+        .map(|item| {
+            let source = match item.origin.line {
+                Some(l) => format!("{}:{l}", item.origin.file),
+                None => item.origin.file.clone(),
+            };
+            match super::batch::evaluate_item(&protocol, item, &OPTIONS) {
+                super::batch::Outcome::Answer(a) => Entry::Answered(Box::new(answered(*a, &item.text, item.format, source, &protocol))),
+                super::batch::Outcome::Error { patient, error, .. } => Entry::Failed(Failed {
                     patient,
                     source,
                     message: error.message(),
                     details: protocol.render_log_error(&error, DiagnosticFormat::Plain, false),
-                })
+                    error,
+                }),
             }
-        });
+        })
+        .collect();
+    for e in &entries {
+        if let Entry::Failed(f) = e {
+            eprint!("{}", protocol.render_log_error(&f.error, ctx.messages, ctx.color));
+        }
     }
     let failed = entries.iter().any(|e| matches!(e, Entry::Failed(_)));
     write_page(args.output.as_deref(), &cohort::page(&entries, &protocol))?;

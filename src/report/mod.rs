@@ -48,6 +48,8 @@ pub struct Failed {
     pub message: String,
     /// Every problem found, as plain diagnostics.
     pub details: String,
+    /// The error itself (for stderr).
+    pub error: Box<crate::engine::LogError>,
 }
 
 /// One row of a cohort.

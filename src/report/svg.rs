@@ -479,3 +479,22 @@ pub fn sparkline(course: &Course) -> String {
     out.push_str("</svg>");
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{decision_shape, num};
+    use crate::model::decision::Decision;
+
+    #[test]
+    fn numbers_have_at_most_one_decimal_and_no_negative_zero() {
+        for (v, s) in [(16.5, "16.5"), (3.0, "3"), (0.04, "0"), (-0.04, "0"), (153.64, "153.6"), (-2.25, "-2.3"), (1e9, "1000000000")] {
+            assert_eq!(num(v), s, "{v}");
+        }
+    }
+
+    #[test]
+    fn every_decision_has_its_own_shape() {
+        let shapes: std::collections::BTreeSet<String> = Decision::ALL.iter().map(|d| decision_shape(*d, 8.0)).collect();
+        assert_eq!(shapes.len(), Decision::ALL.len());
+    }
+}
