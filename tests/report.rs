@@ -248,3 +248,28 @@ fn a_log_without_sessions_is_a_page_with_empty_charts() {
     assert!(html.contains("data-week=\"1\" data-minutes=\"0\""));
     assert_self_contained(&html);
 }
+
+#[test]
+fn cohort_from_stdin_or_forced_for_one_log_and_deterministic() {
+    let line = serde_json::to_string(&serde_json::json!({
+        "patient": "P-S1", "start": "2026-03-02", "intake": {"provider_cleared": true},
+        "sessions": [{"date": "2026-03-02", "pain": {"before": 2, "during": 2, "after": 2, "next_day": 2}, "fatigue": 3}]
+    }))
+    .expect("json");
+    let from_stdin = Test::new().args(&["report", "-"]).stdin(&format!("{line}\n")).run();
+    assert_eq!(from_stdin.status, 0, "{}", from_stdin.stderr);
+    assert!(from_stdin.stdout.contains("<a href=\"#p1\">P-S1</a>"), "a cohort row for the JSON Lines record");
+    assert!(from_stdin.stdout.contains("<p class=\"summary\" data-logs=\"1\" data-failed=\"0\">"));
+
+    let t = Test::new().file("log.yaml", LOG).args(&["report", "--cohort", "log.yaml"]);
+    let forced = t.run();
+    assert_eq!(forced.status, 0, "{}", forced.stderr);
+    assert!(forced.stdout.contains("<table id=\"cohort-table\""), "--cohort gives the cohort page for one log");
+    assert!(forced.stdout.contains("<article class=\"patient\" id=\"p1\" data-patient=\"P-77\" data-decision=\"regress\">"));
+
+    let examples = root().join("examples").display().to_string();
+    let first = Test::new().args(&["report", &examples]).run();
+    let again = Test::new().args(&["report", &examples]).run();
+    assert!(first.status == 0 && first.stdout.contains("21 logs: 4 refer, 3 rest, 3 regress, 5 hold, 6 progress;"));
+    assert!(first.stdout == again.stdout, "answered on many threads, the page is the same bytes");
+}
