@@ -227,6 +227,7 @@ fn cohort_page_orders_the_most_urgent_first_and_keeps_failed_logs() {
     }
     assert!(html.contains("<p class=\"summary\" data-logs=\"5\" data-failed=\"1\">5 logs: 2 refer, 1 rest, 0 regress, 0 hold, 1 progress; 1 could not be answered.</p>"), "{}", &html[..2000]);
     assert!(html.contains("<h1>Could not answer P-bad</h1>"));
+    assert!(html.contains("<h1>Cohort</h1>\n<p class=\"provenance\">Protocol hip-return 1.1.0 <span class=\"digest\">sha256:"));
     assert!(html.contains("data-decision=\"refer\" data-urgency=\"urgent\""));
     assert!(html.contains("<svg class=\"spark\""));
     assert_self_contained(&html);

@@ -68,6 +68,15 @@ pub fn page(entries: &[Entry], protocol: &Protocol) -> String {
         })
         .collect();
     let failed = entries.iter().filter(|e| matches!(e, Entry::Failed(_))).count();
+    let p = protocol.reference();
+    let _ = write!(
+        body,
+        "<p class=\"provenance\">Protocol {} {} <span class=\"digest\">{}</span>, from {}</p>\n",
+        esc(&p.id),
+        esc(&p.version),
+        esc(&p.digest),
+        esc(&p.from)
+    );
     let _ = write!(
         body,
         "<p class=\"summary\" data-logs=\"{}\" data-failed=\"{failed}\">{} logs: {}; {failed} could not be answered.</p>\n",

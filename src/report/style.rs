@@ -107,6 +107,8 @@ main > .patient:first-child { border-top: 0; margin-top: 0; }
 tr.error-row { background: #fbecee; }
 svg.spark polyline { fill: none; stroke: #1a1a1a; stroke-width: 1.5; }
 svg.spark circle { fill: #1a1a1a; } svg.spark .zone.stop { fill: var(--stop); }
+.provenance { margin: 0 0 0.4rem; color: var(--muted); }
+.provenance .digest { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 0.8rem; word-break: break-all; }
 .failed pre { white-space: pre-wrap; background: #f6f6f6; padding: 0.6rem; font-size: 0.85rem; }
 footer { margin-top: 2rem; border-top: 1px solid var(--line); font-size: 0.82rem; color: var(--muted); }
 @page { margin: 14mm 12mm; }
