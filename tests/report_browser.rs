@@ -139,6 +139,24 @@ fn report_pages_render_and_print_in_chromium() {
     let dom = run(&browser, &cohort, &["--dump-dom".into()]).expect("cohort page");
     assert!(dom.contains("<span id=\"shown\" aria-live=\"polite\">21 of 21 shown</span>"), "the cohort script ran");
     assert_eq!(dom.matches("<svg class=\"spark\"").count(), 21, "one sparkline per patient");
+    // Sorting and filtering in the page, driven by the link's fragment: referrals only, the
+    // longest in the programme first.
+    let view = dir.join("cohort.html#sort=-days&decision=refer");
+    let dom = run(&browser, &view, &["--dump-dom".into()]).expect("cohort page with a view");
+    assert!(dom.contains("<span id=\"shown\" aria-live=\"polite\">4 of 21 shown</span>"), "filtered to the referrals");
+    let tbody = &dom[dom.find("<tbody>").expect("table")..dom.find("</tbody>").expect("table")];
+    let shown: Vec<(&str, i64)> = tbody
+        .split("<tr ")
+        .skip(1)
+        .filter(|row| !row[..row.find('>').unwrap_or(row.len())].contains("hidden"))
+        .map(|row| {
+            let attr = |name: &str| row.split(&format!("{name}=\"")).nth(1).and_then(|r| r.split('"').next()).unwrap_or("");
+            (attr("data-decision"), attr("data-days").parse().unwrap_or(-1))
+        })
+        .collect();
+    assert_eq!(shown.len(), 4, "{shown:?}");
+    assert!(shown.iter().all(|(d, _)| *d == "refer"), "{shown:?}");
+    assert!(shown.windows(2).all(|w| w[0].1 >= w[1].1), "sorted by days, descending: {shown:?}");
 
     // The page leaves the paper size to the printer; print it on A4 too (Chromium's default
     // is Letter) by pinning the size in a copy.

@@ -179,6 +179,21 @@ pub const COHORT_JS: &str = r#"(function () {
   });
   filter.addEventListener("input", apply);
   decision.addEventListener("change", apply);
+  // A link may carry a view: #sort=days (or #sort=-days, descending)&decision=refer&filter=text.
+  var hash = window.location.hash.replace(/^#/, "");
+  if (hash.indexOf("=") > 0) {
+    hash.split("&").forEach(function (part) {
+      var kv = part.split("="), key = kv[0], value = decodeURIComponent(kv[1] || "");
+      if (key === "sort") {
+        var b = table.querySelector("th button[data-key='" + value.replace(/^-/, "").replace(/[^a-z]/g, "") + "']");
+        if (b) { sortBy(b); if (value.charAt(0) === "-") { sortBy(b); } }
+      } else if (key === "decision") {
+        decision.value = value;
+      } else if (key === "filter") {
+        filter.value = value;
+      }
+    });
+  }
   apply();
 })();
 "#;
