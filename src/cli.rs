@@ -13,6 +13,7 @@ Examples:
   stepwise next patient.yaml --format json --explain
   stepwise check --protocol my-clinic-protocol/
   stepwise batch logs/ -o results.jsonl
+  stepwise report patient.yaml -o report.html
 
 Exit codes: 0 ok · 1 check found problems or a test case failed · 2 usage or I/O error · 3 protocol invalid ·
 4 a patient log is invalid or could not be evaluated.
@@ -90,6 +91,14 @@ pub enum Command {
         Writes plans/, rules/, cases/, examples/, docs/schema/, a README for clinicians, a\n\
         .gitignore and a CI workflow (.github/workflows/protocol.yml). DIR must be new or empty.")]
     Init(InitArgs),
+    /// Write an HTML report: one patient's course and handout, or a cohort page
+    #[command(
+        after_help = "Examples:\n  stepwise report patient.yaml -o report.html\n  stepwise report logs/ cohort.jsonl -o cohort.html\n\n\
+        One log file gives the patient's page (header, charts, handout, clinician section); several\n\
+        logs, a folder or JSON Lines give a cohort page with one row per patient. The page is one\n\
+        self-contained HTML file: nothing is fetched from the network."
+    )]
+    Report(ReportArgs),
     /// Print the JSON Schema of a file kind, for editor completion
     #[command(after_help = "Example:\n  stepwise schema rule > rule.schema.json\n\n\
         Then start a rule file with\n  # yaml-language-server: $schema=rule.schema.json")]
@@ -175,6 +184,21 @@ pub struct BatchArgs {
     /// Report at most N errors of a bad log [default: every one]
     #[arg(long, value_name = "N")]
     pub max_errors: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// A patient log, or for a cohort: JSON Lines files, folders of logs, logs, or - for stdin
+    #[arg(required = true)]
+    pub logs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub protocol: ProtocolArg,
+    /// Write the HTML here (atomically: a temporary name, renamed when complete) [default: stdout]
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// A cohort page even for a single log
+    #[arg(long)]
+    pub cohort: bool,
 }
 
 #[derive(Debug, Args)]

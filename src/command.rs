@@ -9,6 +9,7 @@ pub mod init;
 pub mod list;
 pub mod next;
 pub mod protocol;
+pub mod report;
 pub mod schema;
 pub mod test;
 
@@ -41,6 +42,7 @@ pub fn dispatch(cli: Cli) -> Status {
         Command::Next(args) => next::run(ctx, &args),
         Command::Batch(args) => batch::run(ctx, &args),
         Command::Check(args) => check::run(ctx, &args),
+        Command::Report(args) => report::run(ctx, &args),
         Command::Schema(args) => schema::run(&args),
         Command::Test(args) => test::run(ctx, &args),
         Command::Diff(args) => diff::run(ctx, &args),

@@ -18,6 +18,7 @@ pub mod exit;
 pub mod load;
 pub mod model;
 pub mod render;
+pub mod report;
 pub mod script;
 pub mod source;
 pub mod syntax;

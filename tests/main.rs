@@ -20,5 +20,7 @@ mod protocol_cases;
 mod readme;
 mod readme_walkthrough;
 mod reference;
+mod report;
+mod report_browser;
 mod scenarios;
 mod schema;

@@ -1,0 +1,127 @@
+//! `stepwise report LOG -o report.html` (one patient) and `stepwise report LOGS... -o
+//! cohort.html` (files, folders, JSON Lines, `-`: the inputs batch takes): the HTML report of
+//! `src/report/`, built from the very answer `next --timeline --explain` gives.
+//!
+//! One log file named alone gives the patient page; anything else gives the cohort page, where
+//! a log that cannot be answered is an error row (never dropped) and the run exits 4. The page
+//! is written under a temporary name and renamed when complete, like batch results.
+
+use std::io::Write;
+
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+use crate::cli::ReportArgs;
+use crate::diagnostic::render::DiagnosticFormat;
+use crate::engine::{LogError, Options, Protocol};
+use crate::error::Error;
+use crate::eval::Answer;
+use crate::exit::Status;
+use crate::report::{Entry, Failed, Patient, cohort, course, patient};
+
+use super::Ctx;
+use super::batch::input;
+use super::protocol::load_for_evaluation;
+
+const OPTIONS: Options = Options { timeline: true, explain: true, max_errors: None };
+
+pub fn run(ctx: Ctx, args: &ReportArgs) -> Result<Status, Error> {
+    let outputs: Vec<&Path> = args.output.iter().map(PathBuf::as_path).collect();
+    if let Some(out) = &args.output {
+        super::batch::output::check_output(out)?;
+    }
+    let single = match &args.logs[..] {
+        [one] if !args.cohort && one.as_os_str() != "-" && !one.is_dir() && !one.to_string_lossy().ends_with(".jsonl") => Some(one),
+        _ => None,
+    };
+    // Resolve every input before the protocol is loaded: a missing file fails fast (exit 2).
+    let plan = input::plan(&args.logs, &outputs)?;
+    let Some(protocol) = load_for_evaluation(ctx, args.protocol.protocol.as_deref())? else {
+        return Ok(Status::ProtocolInvalid);
+    };
+    if let Some(path) = single {
+        let name = path.display().to_string();
+        let text = match input::read_log_text(path, true) {
+            Ok(t) => t,
+            Err(e) if e.is_io() => return Err(Error::io(path, e.into_io())),
+            Err(e) => {
+                let err = LogError { name, text: "".into(), line_offset: 0, diagnostics: vec![super::next::unreadable(&e)] };
+                eprint!("{}", protocol.render_log_error(&err, ctx.messages, ctx.color));
+                return Ok(Status::LogFailed);
+            }
+        };
+        let format = crate::check::log::LogFormat::from_path(&name);
+        return match protocol.answer_in(&name, &text, format, 0, &OPTIONS) {
+            Ok(answer) => {
+                let p = answered(answer, &text, format, name, &protocol);
+                write_page(args.output.as_deref(), &patient::page(&p, &protocol))?;
+                Ok(Status::Ok)
+            }
+            Err(e) => {
+                eprint!("{}", protocol.render_log_error(&e, ctx.messages, ctx.color));
+                Ok(Status::LogFailed)
+            }
+        };
+    }
+    // A page holds every patient, so every log is read first; they are then answered on all
+    // cores (the same call as batch), in input order.
+    let mut reader = plan.reader();
+    let mut items = Vec::new();
+    while let Some(item) = reader.next_item()? {
+        items.push(item);
+    }
+    let entries: Vec<Entry> = items
+        .par_iter()
+        .map(|item| {
+            let source = match item.origin.line {
+                Some(l) => format!("{}:{l}", item.origin.file),
+                None => item.origin.file.clone(),
+            };
+            match super::batch::evaluate_item(&protocol, item, &OPTIONS) {
+                super::batch::Outcome::Answer { answer: a, .. } => {
+                    Entry::Answered(Box::new(answered(*a, &item.text, item.format, source, &protocol)))
+                }
+                super::batch::Outcome::Error { patient, error, .. } => Entry::Failed(Failed {
+                    patient,
+                    source,
+                    message: error.message(),
+                    details: protocol.render_log_error(&error, DiagnosticFormat::Plain, false),
+                    error,
+                }),
+            }
+        })
+        .collect();
+    for e in &entries {
+        if let Entry::Failed(f) = e {
+            eprint!("{}", protocol.render_log_error(&f.error, ctx.messages, ctx.color));
+        }
+    }
+    let failed = entries.iter().any(|e| matches!(e, Entry::Failed(_)));
+    write_page(args.output.as_deref(), &cohort::page(&entries, &protocol))?;
+    Ok(if failed { Status::LogFailed } else { Status::Ok })
+}
+
+/// The answer with the course drawn from the log's values.
+fn answered(answer: Answer, text: &str, format: crate::check::log::LogFormat, source: String, protocol: &Protocol) -> Patient {
+    let log = course::log_value(text, format).unwrap_or_default();
+    let course = course::read(&log, &answer, protocol.model());
+    Patient { answer, course, source }
+}
+
+/// Writes the page to stdout, or to `path` through a temporary file created new and renamed
+/// when complete (a failed write leaves no partial page behind).
+fn write_page(path: Option<&Path>, html: &str) -> Result<(), Error> {
+    let Some(path) = path else {
+        return super::write_stdout(html.as_bytes());
+    };
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "report.html".into());
+    let tmp = path.with_file_name(format!(".{name}.partial-{}", std::process::id()));
+    // `create_new`: never write through a file or link planted under that name.
+    let mut file =
+        std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp).map_err(|e| Error::Write { path: tmp.clone(), source: e })?;
+    let written = file.write_all(html.as_bytes()).and_then(|()| file.flush()).and_then(|()| std::fs::rename(&tmp, path));
+    written.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        Error::Write { path: path.to_path_buf(), source: e }
+    })
+}

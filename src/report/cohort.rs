@@ -1,0 +1,169 @@
+//! The cohort page: one row per log (decision, urgency, phase, days in the programme, last
+//! pain, flags, a pain sparkline), the most urgent first (logs that failed, then refer, rest,
+//! regress, hold, progress), each linking to the patient's own section further down.
+//! Sorting and filtering work in the page itself (a few lines of inline script, no server,
+//! no network); without script the table is still complete, in its default order.
+
+use std::fmt::Write;
+
+use super::patient::section;
+use super::svg::{decision_icon, num, sparkline};
+use super::{Entry, Patient, esc};
+use crate::engine::Protocol;
+use crate::model::decision::{Decision, Urgency};
+
+/// The sort key of a row: failed logs first, then decisions most conservative first, urgent
+/// referrals before routine ones; ties keep the input order.
+fn rank(e: &Entry) -> u8 {
+    match e {
+        Entry::Failed(_) => 0,
+        Entry::Answered(p) => match (p.answer.decision, p.answer.urgency) {
+            (Decision::Refer, Some(Urgency::Urgent)) => 1,
+            (Decision::Refer, _) => 2,
+            (Decision::Rest, _) => 3,
+            (Decision::Regress, _) => 4,
+            (Decision::Hold, _) => 5,
+            (Decision::Progress, _) => 6,
+        },
+    }
+}
+
+/// Flags of an answered patient, in words.
+fn flags(p: &Patient) -> Vec<String> {
+    let a = &p.answer;
+    let mut f = Vec::new();
+    if let Some(r) = &a.open_referral {
+        f.push(format!("open referral since {}", r.date));
+    }
+    if let Some(last) = p.course.sessions.last()
+        && !last.symptoms.is_empty()
+    {
+        f.push(format!("red flag: {}", last.symptoms.join(", ").replace('_', " ")));
+    }
+    if let Some(pc) = &a.phase_change {
+        f.push(format!("phase change {} → {}", pc.from, pc.to));
+    }
+    if let Some(o) = &a.override_ {
+        f.push(format!("override: {}", o.phase));
+    }
+    if let Some(&(from, to)) = p.course.gaps().last() {
+        f.push(format!("gap of {} days (day {from})", to - from));
+    }
+    if !a.notes.is_empty() {
+        f.push(format!("{} note(s) to read", a.notes.len()));
+    }
+    f
+}
+
+/// The cohort page: the table, then every patient's section (or the error of a failed log).
+pub fn page(entries: &[Entry], protocol: &Protocol) -> String {
+    let mut order: Vec<usize> = (0..entries.len()).collect();
+    order.sort_by_key(|&i| (rank(&entries[i]), i));
+    let mut body = String::from("<main>\n<section id=\"cohort\" class=\"cohort\"><h1>Cohort</h1>\n");
+    let counts: Vec<String> = Decision::ALL
+        .iter()
+        .map(|d| {
+            let n = entries.iter().filter(|e| matches!(e, Entry::Answered(p) if p.answer.decision == *d)).count();
+            format!("{n} {}", d.as_str())
+        })
+        .collect();
+    let failed = entries.iter().filter(|e| matches!(e, Entry::Failed(_))).count();
+    let p = protocol.reference();
+    let _ = write!(
+        body,
+        "<p class=\"provenance\">Protocol {} {} <span class=\"digest\">{}</span>, from {}</p>\n",
+        esc(&p.id),
+        esc(&p.version),
+        esc(&p.digest),
+        esc(&p.from)
+    );
+    let _ = write!(
+        body,
+        "<p class=\"summary\" data-logs=\"{}\" data-failed=\"{failed}\">{} logs: {}; {failed} could not be answered.</p>\n",
+        entries.len(),
+        entries.len(),
+        counts.join(", ")
+    );
+    body.push_str(
+        "<div class=\"controls no-print\" role=\"search\"><label>Filter <input id=\"filter\" type=\"search\" placeholder=\"patient, phase, flag…\"></label> \
+         <label>Decision <select id=\"decision-filter\"><option value=\"\">all</option><option>refer</option><option>rest</option>\
+         <option>regress</option><option>hold</option><option>progress</option><option value=\"error\">error</option></select></label> \
+         <span id=\"shown\" aria-live=\"polite\"></span></div>\n",
+    );
+    body.push_str("<table id=\"cohort-table\" class=\"cohort-table\"><thead><tr>");
+    for (key, label, kind) in [
+        ("patient", "Patient", "text"),
+        ("rank", "Decision", "num"),
+        ("urgency", "Urgency", "text"),
+        ("phase", "Phase", "text"),
+        ("days", "Days in programme", "num"),
+        ("pain", "Last pain", "num"),
+        ("flags", "Flags", "text"),
+    ] {
+        let _ = write!(
+            body,
+            "<th scope=\"col\" aria-sort=\"none\"><button type=\"button\" data-key=\"{key}\" data-kind=\"{kind}\">{label}</button></th>"
+        );
+    }
+    body.push_str("<th scope=\"col\">Pain over time</th></tr></thead>\n<tbody>\n");
+    for (n, &i) in order.iter().enumerate() {
+        let anchor = format!("p{}", i + 1);
+        match &entries[i] {
+            Entry::Answered(p) => {
+                let a = &p.answer;
+                let last = p.course.sessions.iter().rev().find_map(|s| s.worst_pain().map(|v| (v, s.date)));
+                let flags = flags(p);
+                let _ = write!(
+                    body,
+                    "<tr data-order=\"{n}\" data-patient=\"{pid}\" data-rank=\"{rank}\" data-decision=\"{d}\" data-urgency=\"{u}\" data-phase=\"{phase}\" data-days=\"{days}\" data-pain=\"{pain}\" data-flags=\"{fl}\">\
+                     <td><a href=\"#{anchor}\">{pid}</a></td><td class=\"d-{d}\">{icon}{d}</td><td>{u}</td><td>{phase}</td><td>{days}</td><td>{painw}</td><td>{fl}</td><td>{spark}</td></tr>\n",
+                    pid = esc(&a.patient),
+                    rank = rank(&entries[i]),
+                    d = a.decision.as_str(),
+                    icon = decision_icon(a.decision),
+                    u = a.urgency.map_or("", |u| u.as_str()),
+                    phase = esc(&a.phase),
+                    days = p.course.days_in_program(a),
+                    pain = last.map_or("-1".to_string(), |(v, _)| num(v)),
+                    painw = last.map_or("none recorded".to_string(), |(v, d)| format!(
+                        "{}/10 ({})",
+                        num(v),
+                        d.map(|d| d.to_string()).unwrap_or_default()
+                    )),
+                    fl = esc(&flags.join("; ")),
+                    spark = sparkline(&p.course),
+                );
+            }
+            Entry::Failed(f) => {
+                let pid = f.patient.clone().unwrap_or_else(|| "(unknown)".to_string());
+                let _ = write!(
+                    body,
+                    "<tr class=\"error-row\" data-order=\"{n}\" data-patient=\"{pid}\" data-rank=\"0\" data-decision=\"error\" data-urgency=\"\" data-phase=\"\" data-days=\"-1\" data-pain=\"-1\" data-flags=\"{msg}\">\
+                     <td><a href=\"#{anchor}\">{pid}</a></td><td class=\"error\">error</td><td></td><td></td><td></td><td></td><td>{msg}</td><td></td></tr>\n",
+                    pid = esc(&pid),
+                    msg = esc(&format!("{}: {}", f.source, f.message)),
+                );
+            }
+        }
+    }
+    body.push_str("</tbody></table>\n</section>\n");
+    for (i, e) in entries.iter().enumerate() {
+        let anchor = format!("p{}", i + 1);
+        match e {
+            Entry::Answered(p) => body.push_str(&section(p, protocol, &anchor, true)),
+            Entry::Failed(f) => {
+                let _ = write!(
+                    body,
+                    "<article class=\"patient failed\" id=\"{anchor}\"><h1>Could not answer {pid}</h1><p>{src}: {msg}</p><pre>{details}</pre>\
+                     <p class=\"back no-print\"><a href=\"#cohort\">Back to the cohort table</a></p></article>\n",
+                    pid = esc(f.patient.as_deref().unwrap_or("a log")),
+                    src = esc(&f.source),
+                    msg = esc(&f.message),
+                    details = esc(&f.details),
+                );
+            }
+        }
+    }
+    body.push_str("</main>\n");
+    super::page("stepwise report: cohort", protocol, &body, Some(super::style::COHORT_JS))
+}
