@@ -68,7 +68,32 @@ fn options() -> serde_saphyr::Options {
 /// Parses one YAML document into `T`. `codes` picks the diagnostic codes, so that a protocol
 /// file and a patient log report under their own groups.
 pub fn parse<T: DeserializeOwned>(source: SourceId, text: &str, codes: &ErrorCodes) -> Result<T, Box<Diagnostic>> {
-    serde_saphyr::from_str_with_options::<T>(text, options()).map_err(|e| Box::new(to_diagnostic(source, &e, codes)))
+    serde_saphyr::from_str_with_options::<T>(text, options()).map_err(|e| {
+        let d = to_diagnostic(source, &e, codes);
+        Box::new(if d.code == codes.missing { misindented_hint(d, text) } else { d })
+    })
+}
+
+/// A required key reported missing although the entry has it, at another indentation, is a
+/// mis-indented key (YAML then reads it as part of something else, or of nothing): say so.
+fn misindented_hint(d: Diagnostic, text: &str) -> Diagnostic {
+    let Some(key) = d.message.split('`').nth(1).map(str::to_string) else { return d };
+    if !d.loc.is_known() {
+        return d;
+    }
+    let entry_indent = (d.loc.col as usize).saturating_sub(1);
+    for (i, line) in text.lines().enumerate().skip(d.loc.line as usize) {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        if trimmed.starts_with("- ") && indent < entry_indent {
+            break; // the next entry
+        }
+        if indent != entry_indent && trimmed.strip_prefix(key.as_str()).is_some_and(|r| r.starts_with(':')) {
+            let help = format!("`{key}:` on line {} is indented {indent} spaces, this entry's keys {entry_indent}: line them up", i + 1);
+            return d.help(help);
+        }
+    }
+    d
 }
 
 /// Which codes a deserialisation error maps to.
