@@ -212,6 +212,7 @@ error[E0601]: 11 is out of range: expected a whole number from 0 to 10
   |
 5 |     pain: { before: 1, after: 11 }
   |                               ^^
+  = note: in session 1 (2026-03-03)
 
 error[E0602]: session 2 is dated `2026-03-02`, not after the session before it (`2026-03-03`)
   --> bad.yaml:6:11
@@ -302,6 +303,7 @@ error[E0601]: 11 is out of range: expected a whole number from 0 to 10
   |
 5 |     pain: { before: 1, after: 11 }
   |                               ^^
+  = note: in session 1 (2026-03-03)
 
 error: found 1 error(s) and 0 warning(s)
 ",

@@ -122,6 +122,7 @@ fn pain_out_of_range_is_located() {
    |
 11 |     pain: { before: 2, during: 12, after: 2, next_day: 1 }
    |                                ^^
+  = note: in session 2 (2026-09-04)
 
 ",
     );

@@ -79,6 +79,11 @@ pub fn read_and_validate(
                     let loc = SourceFile::new("", text).loc_of_offset(aside.original, aside.len);
                     d.loc = Loc { line: aside.line, ..loc };
                 }
+                if d.loc.is_known()
+                    && let Some(note) = session_at(text, d.loc.offset)
+                {
+                    d = d.note(note);
+                }
                 errors.push(d);
                 budget = budget.saturating_sub(text.len());
                 match next {
@@ -114,6 +119,34 @@ fn locate_in_json(mut d: Diagnostic, text: &str, format: LogFormat, line_offset:
         d.loc = Loc { line: loc.line + line_offset, ..loc };
     }
     d
+}
+
+/// The session a position is in, as the note validation gives (`in session 2 (2026-03-04)`):
+/// the last session `date` written before it, counted from the first.
+fn session_at(text: &str, offset: usize) -> Option<String> {
+    let before = text.get(..offset)?;
+    let at_date = before.trim_end().trim_end_matches('"').trim_end().ends_with("date:") || before.trim_end().ends_with("\"date\":");
+    if at_date {
+        return None; // the session's own date is the problem: its line says which
+    }
+    let sessions = before.find("sessions")?;
+    let mut count = 0;
+    let mut last = None;
+    let mut rest = &before[sessions..];
+    while let Some(i) = rest.find("date") {
+        let after = &rest[i + 4..];
+        let after = after.strip_prefix('"').unwrap_or(after).trim_start();
+        if let Some(value) = after.strip_prefix(':') {
+            let value = value.trim_start().trim_start_matches('"');
+            let date: String = value.chars().take_while(|c| c.is_ascii_digit() || *c == '-').collect();
+            if date.len() == 10 {
+                count += 1;
+                last = Some(date);
+            }
+        }
+        rest = &rest[i + 4..];
+    }
+    last.map(|date| format!("in session {count} ({date})"))
 }
 
 fn finish(mut errors: Vec<Diagnostic>, cap: usize) -> Vec<Diagnostic> {
@@ -235,6 +268,16 @@ fn value_start(text: &str, end: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_position_is_placed_in_its_session() {
+        let yaml =
+            "patient: p\nstart: 2026-01-01\nsessions:\n  - date: 2026-01-02\n    fatigue: 3\n  - date: 2026-01-04\n    fatigue: 13\n";
+        assert_eq!(session_at(yaml, yaml.find("13").unwrap()).as_deref(), Some("in session 2 (2026-01-04)"));
+        assert_eq!(session_at(yaml, yaml.find("start").unwrap()), None);
+        let json = r#"{"start":"2026-01-01","sessions":[{"date": "2026-01-02","fatigue":13}]}"#;
+        assert_eq!(session_at(json, json.find("13").unwrap()).as_deref(), Some("in session 1 (2026-01-02)"));
+    }
 
     #[test]
     fn values_end_where_yaml_and_json_say() {
