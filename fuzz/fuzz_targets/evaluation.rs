@@ -16,7 +16,7 @@ fn hip() -> &'static Protocol {
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let name = if text.trim_start().starts_with('{') { "log.json" } else { "log.yaml" };
-    let opts = Options { timeline: true, explain: true };
+    let opts = Options { timeline: true, explain: true, max_errors: None };
     if let Ok(answer) = hip().answer_text(name, text, &opts) {
         for f in [AnswerFormat::Text, AnswerFormat::Json, AnswerFormat::Yaml] {
             let _ = hip().render_answer(&answer, f);
