@@ -214,6 +214,9 @@ pub struct CheckArgs {
     /// Fail on warnings too
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Warn when the protocol's files changed since this git revision but its version did not
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
     /// Report at most N errors of a bad log [default: every one]
     #[arg(long, value_name = "N")]
     pub max_errors: Option<usize>,

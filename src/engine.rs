@@ -89,10 +89,15 @@ impl Checked {
             (ProtocolSource::Embedded | ProtocolSource::Discover, _) => (load::embedded(&mut sources), None),
         };
         let (mut compiled, diags) = check::protocol(&sources, &files, if lints { check::Lints::Run } else { check::Lints::Skip });
+        let git = match (source, discovered.as_ref()) {
+            (ProtocolSource::Folder(d), _) | (ProtocolSource::Discover, Some(d)) if compiled.is_some() => crate::provenance::of_folder(d),
+            _ => None,
+        };
         if let (Some(c), Some(origin)) = (compiled.as_mut(), origin)
             && let Some(p) = Arc::get_mut(&mut c.protocol)
         {
             p.origin = origin;
+            p.git = git;
         }
         Ok(Checked { sources: Arc::new(sources), compiled: compiled.map(Arc::new), diagnostics: diags.into_sorted() })
     }

@@ -17,6 +17,7 @@ pub mod eval;
 pub mod exit;
 pub mod load;
 pub mod model;
+pub mod provenance;
 pub mod render;
 pub mod report;
 pub mod script;

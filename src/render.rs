@@ -96,9 +96,10 @@ pub fn text(a: &Answer, p: &Protocol) -> String {
     let mut o = String::new();
     let phase_title = p.phases.iter().find(|ph| ph.id == a.phase).map(|ph| ph.title.as_str()).unwrap_or("");
     let _ = writeln!(o, "Patient {}, as of {}", e(&a.patient), a.as_of);
+    let git = a.protocol.git.as_ref().map(|g| format!(", {}", g.words())).unwrap_or_default();
     let _ = writeln!(
         o,
-        "Protocol {} {} ({}), from {}",
+        "Protocol {} {} ({}), from {}{git}",
         e(&a.protocol.id),
         e(&a.protocol.version.to_string()),
         a.protocol.digest,

@@ -17,6 +17,7 @@ mod list;
 mod next;
 mod props;
 mod protocol_cases;
+mod provenance;
 mod readme;
 mod readme_walkthrough;
 mod reference;

@@ -439,5 +439,6 @@ pub fn build(sources: &SourceMap, files: &LoadedFiles, diags: &mut Diagnostics) 
         helpers: parsed.helpers,
         digest: files.digest.clone(),
         origin: String::from("embedded"),
+        git: None,
     })
 }

@@ -4,6 +4,7 @@
 
 use crate::cli::CheckArgs;
 use crate::diagnostic::render::DiagnosticFormat;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::engine::{Checked, LogError, ProtocolSource};
 use crate::error::Error;
 use crate::exit::Status;
@@ -16,6 +17,13 @@ pub fn run(ctx: Ctx, args: &CheckArgs) -> Result<Status, Error> {
     let mut errors = checked.error_count();
     let mut warnings = checked.diagnostics().len() - errors;
     let mut rendered = checked.render(checked.diagnostics(), format, ctx.color);
+    if let (Some(rev), Some(protocol)) = (&args.base, checked.protocol()) {
+        let dir = args.protocol.protocol.clone().or_else(ProtocolSource::discover).unwrap_or_else(|| ".".into());
+        if let Some(d) = version_not_raised(&protocol, &dir, rev)? {
+            warnings += 1;
+            rendered += &checked.render(&[d], format, ctx.color);
+        }
+    }
     let mut logs_checked = 0;
     if let Some(protocol) = checked.protocol() {
         // A valid log is also evaluated, session by session, so that a script that fails on
@@ -81,6 +89,29 @@ pub fn run(ctx: Ctx, args: &CheckArgs) -> Result<Status, Error> {
         }
     }
     Ok(if failed { Status::Problems } else { Status::Ok })
+}
+
+/// W0513 when the protocol's files differ from those at `rev` but the version is the same: a
+/// change a clinician signs off needs a version that answers (and audits) can tell apart.
+fn version_not_raised(protocol: &crate::Protocol, dir: &std::path::Path, rev: &str) -> Result<Option<Diagnostic>, Error> {
+    let base = super::diff::git::protocol_at(dir, rev)?;
+    let old = match Checked::load(&base, false)?.protocol() {
+        Some(p) => p.reference(),
+        // The base does not load (an older broken revision): nothing to compare against.
+        None => return Ok(None),
+    };
+    let new = protocol.reference();
+    if old.digest == new.digest || old.version != new.version {
+        return Ok(None);
+    }
+    Ok(Some(
+        Diagnostic::new(
+            Code::VersionNotRaised,
+            format!("the protocol's files changed since `{rev}`, but its version is still {}", new.version),
+        )
+        .help("raise `version:` in the protocol's manifest: patch for wording, minor for a new rule, major for changed decisions")
+        .note(format!("`{rev}`: {}; now: {}", old.digest, new.digest)),
+    ))
 }
 
 /// `1 phase`, `3 phases`.

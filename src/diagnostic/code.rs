@@ -64,6 +64,7 @@ codes! {
     EarlyHighImpact = "W0510", "early-high-impact", Warning;
     MissingSource = "W0511", "missing-source", Warning;
     ScriptNotBlock = "W0512", "script-not-block", Warning;
+    VersionNotRaised = "W0513", "version-not-raised", Warning;
     LogInvalidValue = "E0601", "log-invalid-value", Error;
     DatesOutOfOrder = "E0602", "dates-out-of-order", Error;
     LogUnknownExercise = "E0603", "log-unknown-exercise", Error;

@@ -17,12 +17,22 @@ pub struct ProtocolRef {
     pub digest: String,
     /// Where the protocol was loaded from: `embedded`, or its folder.
     pub from: String,
+    /// For a folder in a git repository: the commit checked out and whether the protocol's
+    /// files differ from it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub git: Option<crate::provenance::GitRef>,
 }
 
 impl ProtocolRef {
     /// The provenance every output carries.
     pub fn of(p: &crate::model::protocol::Protocol) -> ProtocolRef {
-        ProtocolRef { id: p.manifest.id.clone(), version: p.manifest.version.clone(), digest: p.digest.clone(), from: p.origin.clone() }
+        ProtocolRef {
+            id: p.manifest.id.clone(),
+            version: p.manifest.version.clone(),
+            digest: p.digest.clone(),
+            from: p.origin.clone(),
+            git: p.git.clone(),
+        }
     }
 }
 

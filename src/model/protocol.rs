@@ -228,6 +228,8 @@ pub struct Protocol {
     pub digest: String,
     /// Where it was loaded from: `embedded`, or the folder.
     pub origin: String,
+    /// The git commit of the protocol folder, when it is in a repository.
+    pub git: Option<crate::provenance::GitRef>,
 }
 
 impl Protocol {

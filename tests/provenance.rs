@@ -1,0 +1,57 @@
+//! Provenance: an answer from a protocol folder in a git repository records the commit and
+//! whether the protocol's files differ from it; outside git it records neither.
+
+use std::process::{Command, Stdio};
+
+use crate::support::{Test, root};
+
+fn git(dir: &std::path::Path, args: &[&str]) -> Option<String> {
+    let out = Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.org", "-c", "init.defaultBranch=main"])
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .output()
+        .ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+#[test]
+fn answers_record_the_commit_and_uncommitted_changes() {
+    let t = Test::new().shipped_protocol();
+    let dir = t.path().join("protocol");
+    // Outside a repository there is no provenance to record.
+    assert!(answer_in(&dir).get("git").is_none());
+    if git(&dir, &["init", "-q"]).is_none() {
+        eprintln!("note: git is not available; provenance is not tested");
+        return;
+    }
+    git(&dir, &["add", "."]).unwrap();
+    git(&dir, &["commit", "-q", "-m", "protocol"]).unwrap();
+    let head = git(&dir, &["rev-parse", "HEAD"]).unwrap();
+    let a = answer_in(&dir);
+    assert_eq!(a["protocol"]["git"], serde_json::json!({"commit": head, "dirty": false}));
+    // An edited rule, not yet committed: the answer says so, in JSON and in words.
+    let rules = dir.join("rules/40-hold.yaml");
+    let text = std::fs::read_to_string(&rules).unwrap();
+    std::fs::write(&rules, text.replacen("description:", "description: (edited)", 1)).unwrap();
+    assert_eq!(answer_in(&dir)["protocol"]["git"]["dirty"], true);
+    let log = root().join("examples/01-walking-progress.yaml");
+    let out = Test::new().args(&["next", log.to_str().unwrap(), "--protocol", dir.to_str().unwrap()]).run();
+    let short: String = head.chars().take(12).collect();
+    assert!(out.stdout.lines().nth(1).unwrap().ends_with(&format!(", commit {short} with uncommitted changes")), "{}", out.stdout);
+    drop(t);
+}
+
+fn answer_in(dir: &std::path::Path) -> serde_json::Value {
+    let log = root().join("examples/01-walking-progress.yaml");
+    let out = Test::new().args(&["next", log.to_str().unwrap(), "--protocol", dir.to_str().unwrap(), "--format", "json"]).run();
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    serde_json::from_str(&out.stdout).unwrap()
+}
+
+#[test]
+fn the_embedded_protocol_has_no_git_provenance() {
+    let a = crate::support::answer(&std::fs::read_to_string(root().join("examples/01-walking-progress.yaml")).unwrap(), &[]);
+    assert!(a["protocol"].get("git").is_none(), "{}", a["protocol"]);
+}
