@@ -5,7 +5,7 @@
 
 use crate::support::{Test, root};
 
-const CREATED: &str = "Created protocol hip-return 1.1.0 in clinic: 44 files (plans/, rules/, cases/, examples/, docs/schema/, README.md, .gitignore, .github/workflows/protocol.yml)
+const CREATED: &str = "Created protocol hip-return 1.1.0 in clinic: 46 files (plans/, rules/, cases/, examples/, docs/schema/, README.md, .gitignore, .github/workflows/protocol.yml)
 Next:
   cd clinic
   git init && git add . && git commit -m \"Start from the default protocol\"
@@ -37,7 +37,7 @@ fn init_writes_a_protocol_repository_that_checks_and_passes_its_cases() {
     t.expect(0, CREATED, "");
     let dir = t.path().join("clinic");
     let files = tree(&dir);
-    assert_eq!(files.len(), 44);
+    assert_eq!(files.len(), 46);
     // The protocol, its cases and the examples are this repository's files, byte for byte.
     for sub in ["plans", "rules", "cases", "examples"] {
         let shipped = tree(&root().join(sub));
@@ -67,7 +67,7 @@ fn init_writes_a_protocol_repository_that_checks_and_passes_its_cases() {
     assert_eq!(check.status, 0, "{}{}", check.stdout, check.stderr);
     let test = Test::new().args(&["test", "--coverage", "--min-coverage", "100", "--protocol", dir.to_str().unwrap()]).run();
     assert_eq!(test.status, 0, "{}{}", test.stdout, test.stderr);
-    assert!(test.stdout.ends_with("test result: ok. 175 passed, 0 failed, 0 filtered out\n"), "{}", test.stdout);
+    assert!(test.stdout.ends_with("test result: ok. 215 passed, 0 failed, 0 filtered out\n"), "{}", test.stdout);
 }
 
 #[test]

@@ -225,13 +225,13 @@ fn outside_a_protocol_folder_the_embedded_protocol_runs_its_own_cases() {
     let text = mask_digest(&out.stdout);
     assert!(
         text.starts_with(
-            "running 175 cases (protocol hip-return 1.1.0 (sha256:DIGEST), from embedded)\ncase example-01-walking-progress ... ok\n"
+            "running 215 cases (protocol hip-return 1.1.0 (sha256:DIGEST), from embedded)\ncase a-gap-of-ten-days-steps-back-two-levels-1 ... ok\n"
         ),
         "{text}"
     );
     assert!(
         text.ends_with(
-            "  36 of 36 rules fired, 2 of 2 phase changes seen: 100% covered\n\ntest result: ok. 175 passed, 0 failed, 0 filtered out\n"
+            "  36 of 36 rules fired, 2 of 2 phase changes seen: 100% covered\n\ntest result: ok. 215 passed, 0 failed, 0 filtered out\n"
         ),
         "{text}"
     );
