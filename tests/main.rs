@@ -18,3 +18,4 @@ mod readme;
 mod reference;
 mod scenarios;
 mod schema;
+mod stream;
