@@ -109,6 +109,10 @@ class Protocol:
         partition), in input order: chunks of 512 are answered on ``jobs`` threads (``None``:
         one per core) with the GIL released, so memory holds one chunk.
 
+        Every ``str`` item is log text, never a path: a JSON Lines line (its own line break
+        aside; a blank one is skipped, as ``stepwise batch`` skips blank lines) or a YAML
+        document (with a line break inside); pass paths as ``pathlib.Path``.
+
         A log that cannot be answered yields the error record ``stepwise batch`` writes
         (``source`` is ``{"file": "<iterable>", "line": its 1-based position}`` for a dict or
         string, the path for a path), or, with ``errors="raise"``, raises :class:`LogError`."""
