@@ -25,3 +25,4 @@ mod report;
 mod report_browser;
 mod scenarios;
 mod schema;
+mod stream;
