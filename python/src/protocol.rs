@@ -43,7 +43,7 @@ pub fn check<'py>(py: Python<'py>, path: Option<PathBuf>) -> PyResult<Bound<'py,
 
 /// `answer(..., explain=, timeline=)`.
 fn options(explain: bool, timeline: bool) -> Options {
-    Options { timeline, explain }
+    Options { timeline, explain, max_errors: None }
 }
 
 #[pymethods]
