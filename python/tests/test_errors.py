@@ -39,6 +39,8 @@ def test_bad_log_file_raises_log_error_like_next(protocol, cli, tmp_path):
     assert str(e) == f"{log}: 12 is out of range: expected a whole number from 0 to 10"
     assert [(d.code, d.name, d.severity, d.file, d.line, d.column) for d in e.diagnostics] == [
         ("E0601", "log-invalid-value", "error", str(log), 6, 32),
+        # Every error of the log at once: the misspelt key after the bad value too.
+        ("E0607", "log-unknown-field", "error", str(log), 7, 5),
     ]
     assert [d.to_dict() for d in e.diagnostics] == e.record["errors"]
     assert str(e.diagnostics[0]) == f"{log}:6:32: error[E0601]: 12 is out of range: expected a whole number from 0 to 10"
