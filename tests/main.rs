@@ -24,3 +24,4 @@ mod report;
 mod report_browser;
 mod scenarios;
 mod schema;
+mod snapshots;
