@@ -5,6 +5,7 @@ mod support;
 mod batch;
 mod check;
 mod clinical;
+mod cohort;
 mod diagnostics;
 mod diff;
 mod examples;
