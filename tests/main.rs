@@ -1,5 +1,9 @@
 //! The single integration-test binary: it runs the real `stepwise` binary as a user does.
 
+// Test code may unwrap: a panic here is a failing test or bench, not a crash on user input
+// (the crate's `[lints.clippy]` refuse `unwrap`/`expect` everywhere else).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 
 mod batch;
