@@ -2,6 +2,10 @@
 //! example log, and the benchmark's reference protocol on a cohort-shaped log, through the
 //! library API as every caller uses it, with and without the timeline and trace.
 
+// Test code may unwrap: a panic here is a failing test or bench, not a crash on user input
+// (the crate's `[lints.clippy]` refuse `unwrap`/`expect` everywhere else).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::hint::black_box;
 
 use stepwise::{Options, Protocol};

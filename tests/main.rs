@@ -1,10 +1,15 @@
 //! The single integration-test binary: it runs the real `stepwise` binary as a user does.
 
+// Test code may unwrap: a panic here is a failing test or bench, not a crash on user input
+// (the crate's `[lints.clippy]` refuse `unwrap`/`expect` everywhere else).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 
 mod batch;
 mod check;
 mod clinical;
+mod cohort;
 mod diagnostics;
 mod diff;
 mod examples;
@@ -25,4 +30,5 @@ mod report;
 mod report_browser;
 mod scenarios;
 mod schema;
+mod snapshots;
 mod stream;
