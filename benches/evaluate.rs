@@ -63,3 +63,27 @@ fn reference_answer_with_timeline_and_trace(b: divan::Bencher) {
     let opts = Options { timeline: true, explain: true, max_errors: None };
     b.bench(|| p.answer_text("log.json", black_box(&text), &opts).expect("answers"));
 }
+
+/// A 10,000-session log (27 years of sessions every other day, the most a log may hold is
+/// about this order): replay must stay linear in the number of sessions. Issue 10 asks for
+/// well under a second on the shipped protocol.
+fn ten_thousand_sessions() -> String {
+    let start = time::Date::from_calendar_date(2000, time::Month::January, 1).expect("date");
+    let sessions: Vec<String> = (0..10_000)
+        .map(|i| {
+            let date = start + time::Duration::days(1 + 2 * i);
+            format!(
+                r#"{{"date":"{date}","pain":{{"before":2,"during":2,"after":2,"next_day":2}},"fatigue":3,"exercises":[{{"id":"walking","minutes":15}}]}}"#
+            )
+        })
+        .collect();
+    format!(r#"{{"patient":"P-long","start":"2000-01-01","intake":{{"provider_cleared":true}},"sessions":[{}]}}"#, sessions.join(","))
+}
+
+#[divan::bench(sample_count = 3, sample_size = 1)]
+fn replay_ten_thousand_sessions(b: divan::Bencher) {
+    let p = protocol(None);
+    let text = ten_thousand_sessions();
+    let opts = Options { timeline: true, explain: false, max_errors: None };
+    b.bench(|| p.answer_text("long.json", black_box(&text), &opts).expect("answers"));
+}

