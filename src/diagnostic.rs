@@ -159,14 +159,6 @@ impl Diagnostics {
         self.items.iter().filter(|d| d.is_error()).count()
     }
 
-    pub fn warning_count(&self) -> usize {
-        self.items.len() - self.error_count()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
-    }
-
     /// Sorted by file, line and column, then code; duplicates (same code, place and message)
     /// removed. Deterministic whatever order the stages found them in.
     pub fn into_sorted(mut self) -> Vec<Diagnostic> {

@@ -16,7 +16,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::check;
-use crate::check::log::LogFormat;
 use crate::diagnostic::render::{DiagnosticFormat, render};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::error::Error;
@@ -25,6 +24,9 @@ use crate::eval::{Answer, EvalError, EvalOptions, evaluate};
 use crate::load;
 use crate::script::CompiledProtocol;
 use crate::source::{SourceId, SourceMap};
+
+pub use crate::check::log::LogFormat;
+pub use crate::command::batch::input::{Origin, TextError, read_log_text};
 
 /// Where a protocol comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -238,6 +240,13 @@ impl Protocol {
         render(&diagnostics, &sources, format, color)
     }
 
+    /// The error record `batch` writes for a log that could not be answered (one JSON line):
+    /// the patient when it can be told, the protocol, the source, every problem.
+    pub fn error_record(&self, origin: &Origin, e: &LogError) -> String {
+        let patient = crate::command::batch::input::patient_hint(&e.text);
+        crate::command::batch::output::error_record(self, origin, patient.as_deref(), e)
+    }
+
     /// A log's errors in the one JSON shape of a diagnostic.
     pub fn log_error_json(&self, e: &LogError) -> Vec<serde_json::Value> {
         let (sources, diagnostics) = self.log_sources(e);
@@ -315,6 +324,12 @@ pub struct LogError {
 impl LogError {
     /// Stands for "the log being answered" in its diagnostics until it is rendered.
     pub const LOG: SourceId = SourceId(u32::MAX);
+
+    /// A log file whose bytes cannot be read as a log (not UTF-8, too large, not a file): the
+    /// same error (E0609) as `next` and `batch` give.
+    pub fn unreadable(name: &str, e: &TextError) -> LogError {
+        LogError { name: name.to_string(), text: "".into(), line_offset: 0, diagnostics: vec![crate::command::next::unreadable(e)] }
+    }
 
     /// The first problem, in words.
     pub fn message(&self) -> String {

@@ -1,31 +1,35 @@
 //! stepwise: a rule engine for rehabilitation exercise progression.
 //!
-//! Data flows load → check → compile → evaluate → render; each arrow is a change of type:
-//! [`load`] finds the files, [`syntax`] reads them with locations, [`check`] builds the
-//! [`model`] and compiles the [`script`]s, [`eval`] answers one log, [`render`] writes the
-//! answer. Commands are in [`command`]; `main` only calls [`run`].
+//! The library's API is [`Protocol`] (load a protocol once, answer any number of logs),
+//! [`Checked`] (a protocol's diagnostics, as `stepwise check` shows them) and the types they
+//! hand out; everything else is internal (`pub(crate)`). Inside, data flows load → check →
+//! compile → evaluate → render, each arrow a change of type (docs/architecture.md). `main`
+//! only calls [`run`].
 
-pub mod cases;
-pub mod check;
-pub mod cli;
-pub mod command;
-pub mod diagnostic;
-pub mod digest;
+pub(crate) mod cases;
+pub(crate) mod check;
+pub(crate) mod cli;
+pub(crate) mod command;
+pub(crate) mod diagnostic;
+pub(crate) mod digest;
 pub mod engine;
-pub mod error;
-pub mod eval;
-pub mod exit;
-pub mod load;
-pub mod model;
-pub mod provenance;
-pub mod render;
-pub mod report;
-pub mod script;
-pub mod source;
-pub mod syntax;
+pub(crate) mod error;
+pub(crate) mod eval;
+pub(crate) mod exit;
+pub(crate) mod load;
+pub(crate) mod model;
+pub(crate) mod provenance;
+pub(crate) mod render;
+pub(crate) mod report;
+pub(crate) mod script;
+pub(crate) mod source;
+pub(crate) mod syntax;
 
 pub use diagnostic::render::DiagnosticFormat;
-pub use engine::{AnswerFormat, Checked, LoadError, LogError, Options, Protocol, ProtocolSource};
+pub use diagnostic::{Code, Diagnostic, Severity};
+pub use engine::{
+    AnswerFormat, Checked, LoadError, LogError, LogFormat, Options, Origin, Protocol, ProtocolSource, TextError, read_log_text,
+};
 pub use eval::Answer;
 
 use std::ffi::OsString;

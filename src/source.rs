@@ -126,10 +126,6 @@ impl SourceMap {
         static UNKNOWN: std::sync::LazyLock<SourceFile> = std::sync::LazyLock::new(|| SourceFile::new("<log>", ""));
         self.files.get(id.0 as usize).unwrap_or(&UNKNOWN)
     }
-
-    pub fn files(&self) -> impl Iterator<Item = (SourceId, &SourceFile)> {
-        self.files.iter().enumerate().map(|(i, f)| (SourceId(i as u32), f))
-    }
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use stepwise::diagnostic::Code;
+use stepwise::Code;
 
 use crate::support::{bin, root};
 

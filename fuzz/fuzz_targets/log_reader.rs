@@ -5,7 +5,7 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use stepwise::diagnostic::render::DiagnosticFormat;
+use stepwise::DiagnosticFormat;
 use stepwise::{Options, Protocol};
 
 fn hip() -> &'static Protocol {

@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use stepwise::diagnostic::render::DiagnosticFormat;
+use stepwise::DiagnosticFormat;
 use stepwise::{Checked, ProtocolSource};
 
 fuzz_target!(|data: &[u8]| {

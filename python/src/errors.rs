@@ -50,7 +50,7 @@ fn text(v: &Value, key: &str) -> Option<String> {
 }
 
 impl Diagnostic {
-    /// From the one JSON shape of a diagnostic (`stepwise::diagnostic::render::to_json`).
+    /// From the one JSON shape of a diagnostic (`stepwise::Protocol::log_error_json`).
     pub fn from_json(v: &Value) -> Diagnostic {
         Diagnostic {
             code: text(v, "code").unwrap_or_default(),

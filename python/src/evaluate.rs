@@ -2,10 +2,7 @@
 //! read as `next` reads it) and `stepwise batch` (the answer's JSON line, or the error record),
 //! so Python gets the CLI's bytes.
 
-use stepwise::command::batch::input::{Origin, TextError, patient_hint, read_log_text};
-use stepwise::command::batch::output::error_record;
-use stepwise::command::next::unreadable;
-use stepwise::{AnswerFormat, LogError, Options, Protocol};
+use stepwise::{AnswerFormat, LogError, Options, Origin, Protocol, TextError, read_log_text};
 
 use crate::log_input::LogInput;
 
@@ -55,12 +52,12 @@ pub fn evaluate(protocol: &Protocol, input: LogInput, line: Option<u32>, options
 }
 
 fn unreadable_error(name: &str, e: &TextError) -> LogError {
-    LogError { name: name.to_string(), text: "".into(), line_offset: 0, diagnostics: vec![unreadable(e)] }
+    LogError::unreadable(name, e)
 }
 
 fn failure(protocol: &Protocol, name: &str, line: Option<u32>, e: &LogError) -> Evaluated {
     let origin = Origin { file: name.to_string(), line };
-    let record = error_record(protocol, &origin, patient_hint(&e.text).as_deref(), e);
+    let record = protocol.error_record(&origin, e);
     // The record's `errors` (a JSON Lines record's line filled in), so that the exception's
     // diagnostics and its record never disagree.
     let diagnostics = serde_json::from_str::<serde_json::Value>(&record)

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
-use stepwise::check::log::LogFormat;
+use stepwise::LogFormat;
 
 /// A log ready to be answered without Python.
 pub enum LogInput {

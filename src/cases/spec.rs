@@ -22,6 +22,7 @@ pub struct Case {
     pub name: Spanned<String>,
     /// Why the case exists (not checked).
     #[serde(default)]
+    #[allow(dead_code)] // read only so that the key is allowed
     pub description: Option<String>,
     /// The patient log, written inline: a mapping in the log format, or its text as a block
     /// string (`log: |`). Give either `log` or `log_file`.

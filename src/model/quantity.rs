@@ -208,9 +208,13 @@ impl schemars::JsonSchema for Tenths {
 /// outside them is a typo or an attack, never a measurement: NaN and infinities are refused
 /// like any other out-of-range value, at their own line.
 pub mod limits {
+    // The two ranges below are the const-generic bounds of `rom_map` and `measures_map`, which
+    // cannot take floats; they are named here for the docs and pinned to them by a test.
     /// Range of motion, degrees (negative for a deficit, e.g. knee extension −5°).
+    #[allow(dead_code)]
     pub const ROM_DEGREES: (f64, f64) = (-180.0, 360.0);
     /// A clinic's own measures (seconds, counts, centimetres, ...).
+    #[allow(dead_code)]
     pub const MEASURE: (f64, f64) = (-1_000_000.0, 1_000_000.0);
     pub const MAX_SETS: u32 = 100;
     pub const MAX_REPS: u32 = 1_000;

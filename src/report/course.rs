@@ -39,7 +39,6 @@ pub struct Session {
     pub override_: Option<(String, Option<String>)>,
     /// `(by, note, cleared)` of a clinician review.
     pub review: Option<(Option<String>, Option<String>, bool)>,
-    pub note: Option<String>,
     /// From the answer's timeline: the phase the session was in, the decision after it and
     /// the rules that fired.
     pub phase: Option<String>,
@@ -168,7 +167,6 @@ pub fn read(log: &Value, answer: &Answer, protocol: &Protocol) -> Course {
                     .get("review")
                     .filter(|r| r.is_object())
                     .map(|r| (r.get("by").and_then(text), r.get("note").and_then(text), r.get("cleared") == Some(&Value::Bool(true)))),
-                note: s.get("notes").and_then(text),
                 phase: entry.map(|t| t.phase.clone()),
                 decision: entry.map(|t| t.decision),
                 rules: entry.map(|t| t.rules.clone()).unwrap_or_default(),

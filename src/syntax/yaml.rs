@@ -16,12 +16,6 @@ pub struct Spanned<T> {
     pub loc: Loc,
 }
 
-impl<T> Spanned<T> {
-    pub fn new(value: T, loc: Loc) -> Spanned<T> {
-        Spanned { value, loc }
-    }
-}
-
 impl<T> std::ops::Deref for Spanned<T> {
     type Target = T;
     fn deref(&self) -> &T {
