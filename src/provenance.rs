@@ -37,6 +37,9 @@ pub fn of_folder(dir: &Path) -> Option<GitRef> {
         .arg("-C")
         .arg(dir)
         .args(["status", "--porcelain=v2", "--branch", "--untracked-files=all", "--", "plans", "rules"])
+        // Read only: `git status` may otherwise refresh the index and take its lock, writing
+        // into the clinic's repository (and failing another git command running beside it).
+        .env("GIT_OPTIONAL_LOCKS", "0")
         .stdin(Stdio::null())
         .stderr(Stdio::null())
         .output()
