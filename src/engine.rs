@@ -328,7 +328,15 @@ impl LogError {
     /// A log file whose bytes cannot be read as a log (not UTF-8, too large, not a file): the
     /// same error (E0609) as `next` and `batch` give.
     pub fn unreadable(name: &str, e: &TextError) -> LogError {
-        LogError { name: name.to_string(), text: "".into(), line_offset: 0, diagnostics: vec![crate::command::next::unreadable(e)] }
+        LogError::unreadable_because(name, &e.message())
+    }
+
+    /// The same error, for a problem already put in words (a batch input found unreadable).
+    pub fn unreadable_because(name: &str, problem: &str) -> LogError {
+        let d = Diagnostic::new(Code::LogUnreadable, format!("cannot read the log: {problem}"))
+            .at(LogError::LOG, crate::source::Loc::UNKNOWN)
+            .help("check the file: a log is a regular, readable UTF-8 file of at most 64 MiB");
+        LogError { name: name.to_string(), text: "".into(), line_offset: 0, diagnostics: vec![d] }
     }
 
     /// The first problem, in words.

@@ -201,19 +201,23 @@ sessions:
       - { id: bridge, sets: 2, reps: 8 }
 ";
 
-#[test]
-fn logs_are_checked_against_the_protocol() {
-    Test::new().file("bad.yaml", BAD_LOG).args(&["check", "--log", "bad.yaml", "--format", "plain"]).expect(
-        1,
-        "",
-        "\
+/// The first error of [`BAD_LOG`], as `check --format plain` shows it.
+const BAD_LOG_PAIN: &str = "\
 error[E0601]: 11 is out of range: expected a whole number from 0 to 10
   --> bad.yaml:5:31
   |
 5 |     pain: { before: 1, after: 11 }
   |                               ^^
   = note: in session 1 (2026-03-03)
+";
 
+#[test]
+fn logs_are_checked_against_the_protocol() {
+    Test::new().file("bad.yaml", BAD_LOG).args(&["check", "--log", "bad.yaml", "--format", "plain"]).expect(
+        1,
+        "",
+        &format!(
+            "{BAD_LOG_PAIN}
 error[E0602]: session 2 is dated `2026-03-02`, not after the session before it (`2026-03-03`)
   --> bad.yaml:6:11
   |
@@ -222,7 +226,8 @@ error[E0602]: session 2 is dated `2026-03-02`, not after the session before it (
   = help: list sessions oldest first, one entry per date
 
 error: found 2 error(s) and 0 warning(s)
-",
+"
+        ),
     );
 }
 
@@ -297,16 +302,7 @@ fn max_errors_caps_the_list_and_json_lines_logs_are_checked_record_by_record() {
     Test::new().file("bad.yaml", BAD_LOG).args(&["check", "--log", "bad.yaml", "--format", "plain", "--max-errors", "1"]).expect(
         1,
         "",
-        "\
-error[E0601]: 11 is out of range: expected a whole number from 0 to 10
-  --> bad.yaml:5:31
-  |
-5 |     pain: { before: 1, after: 11 }
-  |                               ^^
-  = note: in session 1 (2026-03-03)
-
-error: found 1 error(s) and 0 warning(s)
-",
+        &format!("{BAD_LOG_PAIN}\nerror: found 1 error(s) and 0 warning(s)\n"),
     );
     let jsonl = "{\"patient\":\"a\",\"start\":\"2026-01-01\",\"sessions\":[]}\n\n\
         {\"patient\":\"b\",\"start\":\"2026-01-01\",\"sessions\":[{\"date\":\"2026-01-02\",\"exercises\":[{\"id\":\"brige\"}]}]}\n";

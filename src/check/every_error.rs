@@ -48,7 +48,9 @@ pub fn read_and_validate(
     let cap = max.unwrap_or(usize::MAX).max(1);
     let mut errors: Vec<Diagnostic> = Vec::new();
     let mut set_aside: Vec<SetAside> = Vec::new();
-    let mut current = text.to_string();
+    // Borrowed until a value is set aside: a valid log (nearly every log of a batch) is read
+    // once, without a copy.
+    let mut current = std::borrow::Cow::Borrowed(text);
     // Each search reads the whole log again: bound the bytes read, so that a huge log with an
     // error on every line costs a few reads, not one per error.
     let mut budget = REREAD_BUDGET_BYTES.max(text.len());
@@ -87,8 +89,8 @@ pub fn read_and_validate(
                 errors.push(d);
                 budget = budget.saturating_sub(text.len());
                 match next {
-                    Some((patched, aside)) if errors.len() < cap && budget > 0 && patched != current => {
-                        current = patched;
+                    Some((patched, aside)) if errors.len() < cap && budget > 0 && patched != *current => {
+                        current = std::borrow::Cow::Owned(patched);
                         set_aside.push(aside);
                     }
                     _ => return Err(finish(errors, cap)),

@@ -10,7 +10,6 @@ pub mod summary;
 use rayon::prelude::*;
 
 use crate::cli::BatchArgs;
-use crate::diagnostic::Diagnostic;
 use crate::engine::{LogError, Options, Protocol};
 use crate::error::Error;
 use crate::eval::Answer;
@@ -44,16 +43,7 @@ pub enum Outcome {
 pub fn evaluate_item(protocol: &Protocol, item: &Item, opts: &Options) -> Outcome {
     let name = item.origin.file.as_str();
     let result = match &item.problem {
-        Some(problem) => Err(LogError {
-            name: name.to_string(),
-            text: "".into(),
-            line_offset: 0,
-            diagnostics: vec![
-                Diagnostic::new(crate::diagnostic::Code::LogUnreadable, format!("cannot read the log: {problem}"))
-                    .at(LogError::LOG, crate::source::Loc::UNKNOWN)
-                    .help("check the file: a log is a regular, readable UTF-8 file of at most 64 MiB"),
-            ],
-        }),
+        Some(problem) => Err(LogError::unreadable_because(name, problem)),
         None => protocol.answer_in(name, &item.text, item.format, item.origin.line.map_or(0, |l| l - 1), opts),
     };
     match result {

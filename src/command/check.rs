@@ -35,7 +35,7 @@ pub fn run(ctx: Ctx, args: &CheckArgs) -> Result<Status, Error> {
                 Ok(text) => text,
                 Err(e) if e.is_io() => return Err(Error::io(path, e.into_io())),
                 Err(e) => {
-                    let e = LogError { name, text: "".into(), line_offset: 0, diagnostics: vec![super::next::unreadable(&e)] };
+                    let e = LogError::unreadable(&name, &e);
                     errors += e.diagnostics.len();
                     rendered += &protocol.render_log_error(&e, format, ctx.color);
                     logs_checked += 1;
@@ -48,9 +48,9 @@ pub fn run(ctx: Ctx, args: &CheckArgs) -> Result<Status, Error> {
             } else {
                 vec![(0, text.as_str())]
             };
+            let log_format = crate::LogFormat::from_path(&name);
             for (line_offset, record) in records {
-                let format_of = crate::check::log::LogFormat::from_path(&name);
-                if let Err(e) = protocol.answer_in(&name, record, format_of, line_offset, &opts) {
+                if let Err(e) = protocol.answer_in(&name, record, log_format, line_offset, &opts) {
                     errors += e.diagnostics.iter().filter(|d| d.is_error()).count();
                     warnings += e.diagnostics.iter().filter(|d| !d.is_error()).count();
                     rendered += &protocol.render_log_error(&e, format, ctx.color);

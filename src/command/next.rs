@@ -4,7 +4,6 @@
 //! reading stdout always gets one JSON object.
 
 use crate::cli::{AnswerFormat, NextArgs};
-use crate::diagnostic::Diagnostic;
 use crate::engine::LogError;
 use crate::error::Error;
 use crate::exit::Status;
@@ -24,7 +23,7 @@ pub fn run(ctx: Ctx, args: &NextArgs) -> Result<Status, Error> {
             &crate::Options { timeline: args.timeline, explain: args.explain, max_errors: args.max_errors },
         ),
         Err(e) if e.is_io() => return Err(Error::io(&args.log, e.into_io())),
-        Err(e) => Err(LogError { name: name.clone(), text: "".into(), line_offset: 0, diagnostics: vec![unreadable(&e)] }),
+        Err(e) => Err(LogError::unreadable(&name, &e)),
     };
     match result {
         Ok(answer) => {
@@ -36,19 +35,9 @@ pub fn run(ctx: Ctx, args: &NextArgs) -> Result<Status, Error> {
             eprint!("{}", protocol.render_log_error(&e, ctx.messages, ctx.color));
             if args.format == AnswerFormat::Json {
                 let origin = super::batch::input::Origin { file: name, line: None };
-                let record =
-                    super::batch::output::error_record(&protocol, &origin, super::batch::input::patient_hint(&e.text).as_deref(), &e);
-                super::write_stdout(record.as_bytes())?;
+                super::write_stdout(protocol.error_record(&origin, &e).as_bytes())?;
             }
             Ok(Status::LogFailed)
         }
     }
-}
-
-/// A log whose bytes are not text stepwise reads (not UTF-8, too large): E0609 on its file,
-/// the same words as the batch error record.
-pub fn unreadable(e: &super::batch::input::TextError) -> Diagnostic {
-    Diagnostic::new(crate::diagnostic::Code::LogUnreadable, format!("cannot read the log: {}", e.message()))
-        .at(LogError::LOG, crate::source::Loc::UNKNOWN)
-        .help("check the file: a log is a regular, readable UTF-8 file of at most 64 MiB")
 }

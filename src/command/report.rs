@@ -45,7 +45,7 @@ pub fn run(ctx: Ctx, args: &ReportArgs) -> Result<Status, Error> {
             Ok(t) => t,
             Err(e) if e.is_io() => return Err(Error::io(path, e.into_io())),
             Err(e) => {
-                let err = LogError { name, text: "".into(), line_offset: 0, diagnostics: vec![super::next::unreadable(&e)] };
+                let err = LogError::unreadable(&name, &e);
                 eprint!("{}", protocol.render_log_error(&err, ctx.messages, ctx.color));
                 return Ok(Status::LogFailed);
             }
