@@ -1,7 +1,8 @@
 //! The `stepwise` binary: everything lives in the library; this only maps to an exit code.
 
 /// mimalloc: a batch run allocates and frees many small values per log; the system allocator
-/// made that a fifth of the run time.
+/// made that a fifth of the run time. Version 2: version 3 reserves and zeroes a large arena
+/// at start-up (0.5 ms more per process, which a single `next` pays) and holds more memory.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -3,6 +3,7 @@
 //! patients there are and the output is the same on any number of threads. A bad log becomes
 //! an error record; it never stops, hides or corrupts another patient's answer.
 
+pub mod chunk;
 pub mod input;
 pub mod output;
 pub mod summary;
@@ -17,13 +18,10 @@ use crate::exit::Status;
 
 use super::Ctx;
 use super::protocol::load_for_evaluation;
-use input::{Item, Origin};
-use output::Sink;
-use summary::Summary;
-
-/// Logs evaluated per chunk: enough to keep every thread busy, small enough that memory
-/// stays flat (a chunk of 26 KB logs is about 13 MB).
-const CHUNK: usize = 512;
+use chunk::{Chunk, Item};
+use input::Origin;
+use output::{Records, Sink};
+use summary::{Summary, Tally};
 
 /// `--jobs` is capped at this many threads per core: evaluation is CPU-bound, so more only
 /// costs memory (u64::MAX threads aborted the process).
@@ -39,16 +37,17 @@ pub enum Outcome {
     Error { origin: Origin, patient: Option<String>, error: Box<LogError> },
 }
 
-/// Evaluates one log: the very same library call as `next`.
-pub fn evaluate_item(protocol: &Protocol, item: &Item, opts: &Options) -> Outcome {
+/// Evaluates one log of a chunk: the very same library call as `next`.
+pub fn evaluate_item(protocol: &Protocol, chunk: &Chunk, item: &Item, opts: &Options) -> Outcome {
     let name = item.origin.file.as_str();
-    let result = match &item.problem {
-        Some(problem) => Err(LogError::unreadable_because(name, problem)),
-        None => protocol.answer_in(name, &item.text, item.format, item.origin.line.map_or(0, |l| l - 1), opts),
+    let text = chunk.text(item);
+    let result = match &text {
+        Err(problem) => Err(LogError::unreadable_because(name, problem)),
+        Ok(text) => protocol.answer_in(name, text, item.format, item.origin.line.map_or(0, |l| l - 1), opts),
     };
     match result {
         Ok(a) => Outcome::Answer { answer: Box::new(a), origin: item.origin.clone() },
-        Err(e) => Outcome::Error { origin: item.origin.clone(), patient: input::patient_hint(&item.text), error: Box::new(e) },
+        Err(e) => Outcome::Error { origin: item.origin.clone(), patient: text.ok().and_then(input::patient_hint), error: Box::new(e) },
     }
 }
 
@@ -79,46 +78,47 @@ pub fn run(ctx: Ctx, args: &BatchArgs) -> Result<Status, Error> {
         .build()
         .map_err(|e| Error::Usage(format!("cannot start {jobs} worker threads: {e}")))?;
     let opts = Options { timeline: args.timeline, explain: args.explain, max_errors: args.max_errors };
-    let mut sink = Sink::create(args.output.as_deref(), args.format, protocol.clone(), args.source)?;
+    let mut sink = Sink::create(args.output.as_deref(), args.format)?;
+    let records = Records { format: args.format, protocol: protocol.clone(), with_source: args.source };
     let progress = output::progress_bar(args.quiet, inputs.total_bytes());
     let mut summary = Summary::new(protocol.model().phases.iter().map(|p| p.id.clone()).collect());
 
-    // A reader thread fills the next chunk while the pool evaluates this one: reading and
-    // evaluating overlap, and at most two chunks are in memory.
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<Item>, Error>>(1);
+    // A reader thread fills the next chunk while the pool answers this one: reading and
+    // answering overlap. Chunks go back to the reader once written, so the same three buffers
+    // serve the whole run. The workers render the records and free each answer themselves;
+    // this thread only counts and writes.
+    let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Chunk>(1);
+    let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Chunk>();
     let mut reader = inputs.reader();
     let result = std::thread::scope(|scope| -> Result<(), Error> {
         scope.spawn(move || {
             loop {
-                let mut chunk = Vec::with_capacity(CHUNK);
-                let end = loop {
-                    if chunk.len() == CHUNK {
-                        break false;
-                    }
-                    match reader.next_item() {
-                        Ok(Some(item)) => chunk.push(item),
-                        Ok(None) => break true,
-                        Err(e) => {
-                            let _ = tx.send(Err(e));
-                            return;
-                        }
-                    }
-                };
-                if (!chunk.is_empty() && tx.send(Ok(chunk)).is_err()) || end {
+                let chunk = empty_rx.try_recv().unwrap_or_else(|_| Chunk::for_workers(jobs));
+                let Some(chunk) = reader.next_chunk(chunk) else { return };
+                if full_tx.send(chunk).is_err() {
                     return;
                 }
             }
         });
-        for chunk in rx {
-            let chunk = chunk?;
-            let outcomes: Vec<(Outcome, u64)> =
-                pool.install(|| chunk.par_iter().map(|item| (evaluate_item(&protocol, item, &opts), item.bytes)).collect());
-            for (outcome, bytes) in &outcomes {
-                summary.add(outcome);
-                sink.write(outcome)?;
-                progress.inc(*bytes);
+        for chunk in full_rx {
+            let done: Vec<(Tally, String, u64)> = pool.install(|| {
+                chunk
+                    .items
+                    .par_iter()
+                    .map(|item| {
+                        let outcome = evaluate_item(&protocol, &chunk, item, &opts);
+                        (Tally::of(&outcome), records.render(&outcome), item.bytes)
+                    })
+                    .collect()
+            });
+            for (tally, record, bytes) in done {
+                summary.add(tally);
+                sink.write(&record)?;
+                progress.inc(bytes);
             }
             progress.set_message(format!("{} logs", summary.read));
+            // The reader may have finished: then the chunk is simply freed.
+            let _ = empty_tx.send(chunk);
         }
         Ok(())
     });

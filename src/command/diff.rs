@@ -18,13 +18,11 @@ use crate::error::Error;
 use crate::exit::Status;
 
 use super::Ctx;
-use super::batch::input::{self, Item};
+use super::batch::chunk::{Chunk, Item};
+use super::batch::input;
 use super::batch::{Outcome, evaluate_item};
 use compare::{Snapshot, differences};
 use report::{PatientDiff, Summary};
-
-/// Logs answered per chunk (as in `batch`): memory stays flat on a large caseload.
-const CHUNK: usize = 512;
 
 pub fn run(ctx: Ctx, args: &DiffArgs) -> Result<Status, Error> {
     let (old_spec, new_spec, logs) = match &args.base {
@@ -45,18 +43,8 @@ pub fn run(ctx: Ctx, args: &DiffArgs) -> Result<Status, Error> {
     let mut summary = Summary::default();
     let mut diffs = Vec::new();
     let mut reader = inputs.reader();
-    loop {
-        let mut chunk: Vec<Item> = Vec::with_capacity(CHUNK);
-        while chunk.len() < CHUNK {
-            match reader.next_item()? {
-                Some(item) => chunk.push(item),
-                None => break,
-            }
-        }
-        if chunk.is_empty() {
-            break;
-        }
-        let compared: Vec<PatientDiff> = chunk.par_iter().map(|item| compare_one(&old, &new, item, &opts)).collect();
+    while let Some(chunk) = reader.next_chunk(Chunk::for_workers(rayon::current_num_threads())) {
+        let compared: Vec<PatientDiff> = chunk.items.par_iter().map(|item| compare_one(&old, &new, &chunk, item, &opts)).collect();
         for d in compared {
             summary.add(&d.changes, &d.old, &d.new);
             if !d.changes.is_empty() {
@@ -75,8 +63,8 @@ pub fn run(ctx: Ctx, args: &DiffArgs) -> Result<Status, Error> {
 }
 
 /// Answers one log with both protocols and compares the answers.
-fn compare_one(old: &Protocol, new: &Protocol, item: &Item, opts: &Options) -> PatientDiff {
-    let result = |p: &Protocol| match evaluate_item(p, item, opts) {
+fn compare_one(old: &Protocol, new: &Protocol, chunk: &Chunk, item: &Item, opts: &Options) -> PatientDiff {
+    let result = |p: &Protocol| match evaluate_item(p, chunk, item, opts) {
         Outcome::Answer { answer: a, .. } => (a.patient.clone(), Ok(*a)),
         Outcome::Error { patient, error, .. } => (patient.unwrap_or_else(|| "?".into()), Err(*error)),
     };

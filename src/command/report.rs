@@ -20,6 +20,7 @@ use crate::exit::Status;
 use crate::report::{Entry, Failed, Patient, cohort, course, patient};
 
 use super::Ctx;
+use super::batch::chunk::{Chunk, Item};
 use super::batch::input;
 use super::protocol::load_for_evaluation;
 
@@ -66,20 +67,21 @@ pub fn run(ctx: Ctx, args: &ReportArgs) -> Result<Status, Error> {
     // A page holds every patient, so every log is read first; they are then answered on all
     // cores (the same call as batch), in input order.
     let mut reader = plan.reader();
-    let mut items = Vec::new();
-    while let Some(item) = reader.next_item()? {
-        items.push(item);
+    let mut chunks = Vec::new();
+    while let Some(chunk) = reader.next_chunk(Chunk::for_workers(rayon::current_num_threads())) {
+        chunks.push(chunk);
     }
+    let items: Vec<(&Chunk, &Item)> = chunks.iter().flat_map(|c| c.items.iter().map(move |i| (c, i))).collect();
     let entries: Vec<Entry> = items
         .par_iter()
-        .map(|item| {
+        .map(|&(chunk, item)| {
             let source = match item.origin.line {
                 Some(l) => format!("{}:{l}", item.origin.file),
                 None => item.origin.file.clone(),
             };
-            match super::batch::evaluate_item(&protocol, item, &OPTIONS) {
+            match super::batch::evaluate_item(&protocol, chunk, item, &OPTIONS) {
                 super::batch::Outcome::Answer { answer: a, .. } => {
-                    Entry::Answered(Box::new(answered(*a, &item.text, item.format, source, &protocol)))
+                    Entry::Answered(Box::new(answered(*a, chunk.text(item).unwrap_or_default(), item.format, source, &protocol)))
                 }
                 super::batch::Outcome::Error { patient, error, .. } => Entry::Failed(Failed {
                     patient,

@@ -1,5 +1,5 @@
 //! Batch inputs: JSON Lines files, folders of logs (walked in sorted order), single log
-//! files and `-` (JSON Lines on stdin), read one log at a time.
+//! files and `-` (JSON Lines on stdin), read in chunks of many logs (`chunk.rs`).
 //!
 //! A folder walk never follows a link to a folder (a `self -> .` link cannot loop it), reads
 //! each file once however many links lead to it, leaves out the output file, and turns what it
@@ -8,11 +8,12 @@
 
 use std::collections::HashSet;
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use super::chunk::{Chunk, Lines};
 use crate::check::log::LogFormat;
 use crate::error::Error;
 
@@ -29,16 +30,6 @@ impl Origin {
     pub fn place(&self) -> String {
         self.line.map_or_else(|| self.file.clone(), |l| format!("{}:{l}", self.file))
     }
-}
-
-pub struct Item {
-    pub origin: Origin,
-    pub text: String,
-    pub format: LogFormat,
-    /// Input bytes this item accounts for (drives the progress bar).
-    pub bytes: u64,
-    /// Why the log could not be read as text (then `text` is empty): an error record.
-    pub problem: Option<String>,
 }
 
 enum Input {
@@ -113,14 +104,24 @@ fn kind_of(ft: &std::fs::FileType) -> &'static str {
 
 /// Log text from bytes: UTF-8 (never silently replaced), a leading byte-order mark dropped.
 pub fn decode(mut bytes: Vec<u8>) -> Result<String, TextError> {
-    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        bytes.drain(..3);
+    decode_slice(&bytes)?;
+    if bytes.starts_with(BOM) {
+        bytes.drain(..BOM.len());
     }
-    String::from_utf8(bytes).map_err(|e| {
-        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+    // Checked just above, so this cannot fail; the error is mapped rather than unwrapped.
+    String::from_utf8(bytes).map_err(|e| TextError::NotUtf8 { line: 1, column: e.utf8_error().valid_up_to() + 1 })
+}
+
+const BOM: &[u8] = &[0xEF, 0xBB, 0xBF];
+
+/// [`decode`] without a copy: the text of `bytes`, a leading byte-order mark dropped.
+pub fn decode_slice(bytes: &[u8]) -> Result<&str, TextError> {
+    let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|e| {
+        let valid = bytes.get(..e.valid_up_to()).unwrap_or_default();
         let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
         let start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-        let column = std::str::from_utf8(&valid[start..]).map_or(1, |t| t.chars().count() + 1);
+        let column = std::str::from_utf8(valid.get(start..).unwrap_or_default()).map_or(1, |t| t.chars().count() + 1);
         TextError::NotUtf8 { line, column }
     })
 }
@@ -296,101 +297,51 @@ impl Plan {
     }
 }
 
-struct Lines {
-    name: String,
-    reader: Box<dyn BufRead + Send>,
-    line: u32,
-}
-
 pub struct Reader {
     inputs: std::vec::IntoIter<Input>,
     current: Option<Lines>,
 }
 
 impl Reader {
-    /// The next log, or `None` at the end. A log that cannot be read as text (not UTF-8, too
-    /// long, unreadable) yields an item with its problem, which becomes an error record.
-    pub fn next_item(&mut self) -> Result<Option<Item>, Error> {
-        loop {
-            if let Some(cur) = &mut self.current {
-                let mut buf = Vec::new();
-                let read = (&mut cur.reader).take(MAX_LOG_BYTES + 1).read_until(b'\n', &mut buf);
-                let origin = Origin { file: cur.name.clone(), line: Some(cur.line + 1) };
-                let n = match read {
-                    Ok(n) => n,
-                    Err(e) => {
-                        // An input that fails part-way ends here, as an error record.
-                        self.current = None;
-                        return Ok(Some(Item::unreadable(origin, TextError::Io(e).message())));
-                    }
-                };
-                if n == 0 {
+    /// The next chunk of logs, read into `chunk` (a used one is emptied first, its buffer
+    /// kept), or `None` at the end. A log that cannot be read (a missing file, an overlong
+    /// line) is an item with its problem, which becomes an error record.
+    pub fn next_chunk(&mut self, mut chunk: Chunk) -> Option<Chunk> {
+        chunk.clear();
+        while !chunk.is_full() {
+            if let Some(lines) = &mut self.current {
+                if !lines.fill(&mut chunk) {
                     self.current = None;
-                    continue;
                 }
-                cur.line += 1;
-                if n as u64 > MAX_LOG_BYTES && !buf.ends_with(b"\n") {
-                    // Skip the rest of the overlong line without holding it.
-                    let mut skipped = n as u64;
-                    loop {
-                        let chunk = cur.reader.fill_buf().map_err(|e| Error::io(Path::new(&cur.name), e))?;
-                        if chunk.is_empty() {
-                            break;
-                        }
-                        let (used, end) = match chunk.iter().position(|b| *b == b'\n') {
-                            Some(i) => (i + 1, true),
-                            None => (chunk.len(), false),
-                        };
-                        cur.reader.consume(used);
-                        skipped += used as u64;
-                        if end {
-                            break;
-                        }
-                    }
-                    let mut item = Item::unreadable(origin, TextError::TooLarge(skipped).message());
-                    item.bytes = skipped;
-                    return Ok(Some(item));
-                }
-                let text = match decode(buf) {
-                    Ok(t) => t,
-                    Err(e) => return Ok(Some(Item { bytes: n as u64, ..Item::unreadable(origin, e.message()) })),
-                };
-                if text.trim().is_empty() {
-                    continue;
-                }
-                return Ok(Some(Item { origin, text, format: LogFormat::Json, bytes: n as u64, problem: None }));
+                continue;
             }
-            let Some(next) = self.inputs.next() else { return Ok(None) };
+            let Some(next) = self.inputs.next() else { break };
             match next {
                 Input::Lines { name, path } => {
-                    let reader: Box<dyn BufRead + Send> = match path {
+                    let source: Box<dyn Read + Send> = match path {
                         Some(p) => match File::open(&p) {
-                            Ok(f) => Box::new(BufReader::with_capacity(1 << 20, f)),
-                            Err(e) => return Ok(Some(Item::unreadable(Origin { file: name, line: None }, TextError::Io(e).message()))),
+                            Ok(f) => Box::new(f),
+                            Err(e) => {
+                                chunk.push_problem(Origin { file: name, line: None }, TextError::Io(e).message(), 0);
+                                continue;
+                            }
                         },
-                        None => Box::new(BufReader::with_capacity(1 << 20, std::io::stdin())),
+                        None => Box::new(std::io::stdin()),
                     };
-                    self.current = Some(Lines { name, reader, line: 0 });
+                    self.current = Some(Lines::new(name, source));
                 }
                 Input::File { path, name } => {
                     let origin = Origin { file: name.clone(), line: None };
                     let n = std::fs::metadata(&path).map_or(0, |m| m.len());
-                    return Ok(Some(match read_log_text(&path, false) {
-                        Ok(text) => Item { origin, text, format: LogFormat::from_path(&name), bytes: n, problem: None },
-                        Err(e) => Item { bytes: n, ..Item::unreadable(origin, e.message()) },
-                    }));
+                    match read_log_text(&path, false) {
+                        Ok(text) => chunk.push_text(origin, text.as_bytes(), LogFormat::from_path(&name), n),
+                        Err(e) => chunk.push_problem(origin, e.message(), n),
+                    }
                 }
-                Input::Unreadable { name, problem } => {
-                    return Ok(Some(Item::unreadable(Origin { file: name, line: None }, problem)));
-                }
+                Input::Unreadable { name, problem } => chunk.push_problem(Origin { file: name, line: None }, problem, 0),
             }
         }
-    }
-}
-
-impl Item {
-    fn unreadable(origin: Origin, problem: String) -> Item {
-        Item { origin, text: String::new(), format: LogFormat::Json, bytes: 0, problem: Some(problem) }
+        (!chunk.items.is_empty()).then_some(chunk)
     }
 }
 

@@ -13,15 +13,44 @@ use crate::cli::BatchFormat;
 use crate::engine::{LogError, Protocol};
 use crate::error::Error;
 
+/// How an outcome becomes a record: shared by the workers, which render in parallel.
+pub struct Records {
+    pub format: BatchFormat,
+    pub protocol: Protocol,
+    /// Add `source` to answer records (`--source`).
+    pub with_source: bool,
+}
+
+impl Records {
+    /// The record of one outcome (a JSON line, or a CSV row without the header).
+    pub fn render(&self, outcome: &Outcome) -> String {
+        match self.format {
+            BatchFormat::Jsonl => record(outcome, &self.protocol, self.with_source),
+            BatchFormat::Csv => {
+                let mut row = csv_row(outcome);
+                let p = self.protocol.reference();
+                row.push(format!("{} {} {}", p.id, p.version, p.digest));
+                csv_line(row.into_iter().map(csv_safe))
+            }
+        }
+    }
+}
+
+/// One CSV line, quoted as needed.
+fn csv_line<I: IntoIterator<Item = T>, T: AsRef<[u8]>>(cells: I) -> String {
+    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+    // Writing to memory cannot fail; an error would only leave the row empty.
+    let _ = w.write_record(cells);
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// Where the records go: a file written under a temporary name, or stdout.
 pub struct Sink {
     out: Box<dyn Write>,
     format: BatchFormat,
     /// (temporary path, final path) when writing a file.
     paths: Option<(PathBuf, PathBuf)>,
     csv_header_done: bool,
-    protocol: Protocol,
-    /// Add `source` to answer records (`--source`).
-    with_source: bool,
 }
 
 /// The error record of a log that could not be answered: its patient (when it can be told),
@@ -183,7 +212,7 @@ pub fn check_output(path: &Path) -> Result<(), Error> {
 }
 
 impl Sink {
-    pub fn create(output: Option<&Path>, format: BatchFormat, protocol: Protocol, with_source: bool) -> Result<Sink, Error> {
+    pub fn create(output: Option<&Path>, format: BatchFormat) -> Result<Sink, Error> {
         let (out, paths): (Box<dyn Write>, _) = match output {
             None => (Box::new(BufWriter::with_capacity(1 << 20, std::io::stdout())), None),
             Some(path) => {
@@ -201,31 +230,20 @@ impl Sink {
                 (Box::new(BufWriter::with_capacity(1 << 20, file)), Some((tmp, path.to_path_buf())))
             }
         };
-        Ok(Sink { out, format, paths, csv_header_done: false, protocol, with_source })
+        Ok(Sink { out, format, paths, csv_header_done: false })
     }
 
     fn target(&self) -> PathBuf {
         self.paths.as_ref().map_or_else(|| PathBuf::from("<stdout>"), |(_, p)| p.clone())
     }
 
-    pub fn write(&mut self, outcome: &Outcome) -> Result<(), Error> {
-        let text = match self.format {
-            BatchFormat::Jsonl => record(outcome, &self.protocol, self.with_source),
-            BatchFormat::Csv => {
-                let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
-                if !self.csv_header_done {
-                    let _ = w.write_record(CSV_HEADER);
-                    self.csv_header_done = true;
-                }
-                let mut row = csv_row(outcome);
-                let p = self.protocol.reference();
-                row.push(format!("{} {} {}", p.id, p.version, p.digest));
-                let _ = w.write_record(row.into_iter().map(csv_safe));
-                String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
-            }
-        };
-        let target = self.target();
-        self.out.write_all(text.as_bytes()).map_err(|e| Error::Write { path: target, source: e })
+    /// Writes one rendered record (the CSV header first, once).
+    pub fn write(&mut self, record: &str) -> Result<(), Error> {
+        if self.format == BatchFormat::Csv && !self.csv_header_done {
+            self.csv_header_done = true;
+            self.out.write_all(csv_line(CSV_HEADER).as_bytes()).map_err(|e| Error::Write { path: self.target(), source: e })?;
+        }
+        self.out.write_all(record.as_bytes()).map_err(|e| Error::Write { path: self.target(), source: e })
     }
 
     /// Flushes and, for a file, renames the temporary file to its final name.

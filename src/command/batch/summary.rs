@@ -39,6 +39,29 @@ impl Failed {
     }
 }
 
+/// What the summary keeps of one outcome. Taken by the worker that answered the log, so the
+/// answer is freed on the thread that built it and only this crosses threads.
+pub enum Tally {
+    Answer { patient: String, decision: Decision, phase: String, phase_change: Option<(String, String)> },
+    Error(Failed),
+}
+
+impl Tally {
+    pub fn of(o: &Outcome) -> Tally {
+        match o {
+            Outcome::Answer { answer: a, .. } => Tally::Answer {
+                patient: a.patient.clone(),
+                decision: a.decision,
+                phase: a.phase.clone(),
+                phase_change: a.phase_change.as_ref().map(|c| (c.from.clone(), c.to.clone())),
+            },
+            Outcome::Error { origin, patient, error } => {
+                Tally::Error(Failed { patient: patient.clone(), source: origin.clone(), error: error.message() })
+            }
+        }
+    }
+}
+
 impl Summary {
     /// An empty summary for a protocol with these phases, in order.
     pub fn new(phase_order: Vec<String>) -> Summary {
@@ -52,23 +75,28 @@ impl Summary {
         v
     }
 
-    pub fn add(&mut self, o: &Outcome) {
+    pub fn add(&mut self, t: Tally) {
         self.read += 1;
-        match o {
-            Outcome::Answer { answer: a, .. } => {
+        match t {
+            Tally::Answer { patient, decision, phase, phase_change } => {
                 self.answered += 1;
-                if let Some(c) = &a.phase_change {
-                    self.phase_changes.push((a.patient.clone(), c.from.clone(), c.to.clone()));
+                if let Some((from, to)) = phase_change {
+                    self.phase_changes.push((patient.clone(), from, to));
                 }
-                *self.decisions.entry(a.decision).or_default() += 1;
-                *self.phases.entry(a.phase.clone()).or_default() += 1;
-                if matches!(a.decision, Decision::Refer | Decision::Rest | Decision::Regress) {
-                    self.review.entry(a.decision).or_default().push(a.patient.clone());
+                *self.decisions.entry(decision).or_default() += 1;
+                match self.phases.get_mut(&phase) {
+                    Some(n) => *n += 1,
+                    None => {
+                        self.phases.insert(phase, 1);
+                    }
+                }
+                if matches!(decision, Decision::Refer | Decision::Rest | Decision::Regress) {
+                    self.review.entry(decision).or_default().push(patient);
                 }
             }
-            Outcome::Error { origin, patient, error } => {
+            Tally::Error(failed) => {
                 self.errors += 1;
-                self.failed.push(Failed { patient: patient.clone(), source: origin.clone(), error: error.message() });
+                self.failed.push(failed);
             }
         }
     }
