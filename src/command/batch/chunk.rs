@@ -112,8 +112,9 @@ impl Lines {
     fn record(&mut self, chunk: &mut Chunk, at: Range<usize>, scratch: &[u8]) {
         self.line += 1;
         let Some(bytes) = scratch.get(at) else { return };
-        if let Some(skipped) = self.skipping.take() {
-            let total = skipped + bytes.len() as u64;
+        let content = bytes.strip_suffix(b"\n").unwrap_or(bytes).len() as u64;
+        if self.skipping.is_some() || content > MAX_LOG_BYTES {
+            let total = self.skipping.take().unwrap_or(0) + bytes.len() as u64;
             chunk.push_problem(self.origin(), TextError::TooLarge(total).message(), total);
         } else if !is_blank(bytes) {
             chunk.push_text(self.origin(), bytes, LogFormat::Json, bytes.len() as u64);
@@ -202,5 +203,20 @@ mod tests {
         assert_eq!(got.len(), 2);
         assert_eq!(got[0].1.as_deref().map(str::len), Ok(long.len()));
         assert_eq!(got[1], (Some(2), Ok("{\"z\":1}\n".into()), 8));
+    }
+
+    #[test]
+    fn an_overlong_line_is_an_error_record_and_the_next_line_is_read() {
+        let over = MAX_LOG_BYTES as usize + 10;
+        let mut text = vec![b'x'; over];
+        text.extend_from_slice(b"\n{\"z\":1}\n");
+        let got = read_all(&text);
+        let expected = format!("the log is {} bytes: at most {MAX_LOG_BYTES} bytes (64 MiB) are read", over + 1);
+        assert_eq!(got, vec![(Some(1), Err(expected), over as u64 + 1), (Some(2), Ok("{\"z\":1}\n".into()), 8)]);
+        // Cut off at the end of the input, it is still a record.
+        let got = read_all(&vec![b'y'; over]);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].0, Some(1));
+        assert!(got[0].1.as_ref().is_err_and(|e| e.starts_with(&format!("the log is {over} bytes"))), "{:?}", got[0].1);
     }
 }
