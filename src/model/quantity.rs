@@ -273,7 +273,7 @@ impl<'de, const MIN: i64, const MAX: i64> Deserialize<'de> for InRange<MIN, MAX>
 fn ranged_map<'de, D: Deserializer<'de>, const MIN: i64, const MAX: i64>(
     d: D,
 ) -> Result<Option<std::collections::BTreeMap<compact_str::CompactString, f64>>, D::Error> {
-    let Some(map) = Option::<std::collections::BTreeMap<compact_str::CompactString, InRange<MIN, MAX>>>::deserialize(d)? else {
+    let Some(RangedMap(map)) = Option::<RangedMap<MIN, MAX>>::deserialize(d)? else {
         return Ok(None);
     };
     if map.len() > limits::MAX_MAP_ENTRIES {
@@ -286,7 +286,32 @@ fn ranged_map<'de, D: Deserializer<'de>, const MIN: i64, const MAX: i64>(
             limits::MAX_NAME_CHARS
         )));
     }
-    Ok(Some(map.into_iter().map(|(k, v)| (k, v.0)).collect()))
+    Ok(Some(map))
+}
+
+/// A map of names to numbers in range, built as it is read: one map per session, not a map of
+/// checked values copied into a map of numbers.
+struct RangedMap<const MIN: i64, const MAX: i64>(std::collections::BTreeMap<compact_str::CompactString, f64>);
+
+impl<'de, const MIN: i64, const MAX: i64> Deserialize<'de> for RangedMap<MIN, MAX> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<const MIN: i64, const MAX: i64>;
+        impl<'de, const MIN: i64, const MAX: i64> Visitor<'de> for V<MIN, MAX> {
+            type Value = RangedMap<MIN, MAX>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                // Worded as serde's own map visitor, so messages are unchanged.
+                f.write_str("a map")
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut entries: A) -> Result<Self::Value, A::Error> {
+                let mut map = std::collections::BTreeMap::new();
+                while let Some((name, value)) = entries.next_entry::<compact_str::CompactString, InRange<MIN, MAX>>()? {
+                    map.insert(name, value.0);
+                }
+                Ok(RangedMap(map))
+            }
+        }
+        d.deserialize_map(V::<MIN, MAX>)
+    }
 }
 
 /// `rom:` of a session: degrees within [`limits::ROM_DEGREES`].
