@@ -11,9 +11,9 @@ use std::collections::BTreeSet;
 
 use crate::diagnostic::suggest::help_for;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::model::log::Symptom;
 use crate::model::protocol::{Protocol, Script};
 use crate::source::SourceMap;
+use crate::vocab::log::Symptom;
 
 use super::lex::{Kind, Token, calls, tokens};
 use super::scripts::script_offset_loc;

@@ -11,8 +11,8 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::protocol::{Protocol, Script};
 use crate::script::{CompiledProtocol, SCOPE_NAMES, engine};
 use crate::source::{Loc, SourceMap};
-use crate::syntax::protocol::ParamValue;
 use crate::syntax::serde_message::backticks;
+use crate::vocab::protocol::ParamValue;
 
 use super::library::Library;
 use super::{calls, yields};

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use super::Outcome;
 use crate::diagnostic::escape_controls as e;
-use crate::model::decision::Decision;
+use crate::vocab::decision::Decision;
 
 #[derive(Debug, Default)]
 pub struct Summary {
