@@ -26,7 +26,7 @@ use crate::script::CompiledProtocol;
 use crate::source::{SourceId, SourceMap};
 
 pub use crate::check::log::LogFormat;
-pub use crate::command::batch::input::{Origin, TextError, read_log_text};
+pub use crate::load::log_text::{Origin, TextError, read_log_text};
 
 /// Where a protocol comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -243,8 +243,14 @@ impl Protocol {
     /// The error record `batch` writes for a log that could not be answered (one JSON line):
     /// the patient when it can be told, the protocol, the source, every problem.
     pub fn error_record(&self, origin: &Origin, e: &LogError) -> String {
-        let patient = crate::command::batch::input::patient_hint(&e.text);
-        crate::command::batch::output::error_record(self, origin, patient.as_deref(), e)
+        let patient = crate::render::record::patient_hint(&e.text);
+        self.error_record_with(origin, patient.as_deref(), e)
+    }
+
+    /// [`Protocol::error_record`] with the patient already told: `batch` reads it from the
+    /// log's text before the text is released.
+    pub(crate) fn error_record_with(&self, origin: &Origin, patient: Option<&str>, e: &LogError) -> String {
+        crate::render::record::error_record(&self.reference(), origin, patient, e.message(), self.log_error_json(e))
     }
 
     /// A log's errors in the one JSON shape of a diagnostic.

@@ -1,6 +1,8 @@
 //! Renders an [`Answer`]: plain words for a therapist (`text`) or the data contract's JSON,
 //! one line per answer, identical in `next` and in `batch` records.
 
+pub mod record;
+
 use std::fmt::Write as _;
 
 use crate::diagnostic::escape_controls as e;

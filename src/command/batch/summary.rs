@@ -27,7 +27,7 @@ pub struct Summary {
 #[derive(Debug, serde::Serialize)]
 pub struct Failed {
     pub patient: Option<String>,
-    pub source: super::input::Origin,
+    pub source: crate::load::log_text::Origin,
     pub error: String,
 }
 
