@@ -4,3 +4,4 @@
 pub mod dose;
 pub mod log;
 pub mod protocol;
+pub mod script_place;

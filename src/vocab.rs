@@ -9,3 +9,4 @@ pub mod decision;
 pub mod log;
 pub mod protocol;
 pub mod quantity;
+pub mod script;

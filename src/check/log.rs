@@ -59,7 +59,7 @@ fn json_diagnostic(source: SourceId, text: &str, e: &serde_json::Error, line_off
 
 /// Most sessions one log may hold (27 years of daily sessions): scripts see the sessions as
 /// an array, which the sandbox caps at the same size.
-pub const MAX_SESSIONS: usize = crate::script::engine::MAX_ARRAY_SIZE;
+pub const MAX_SESSIONS: usize = crate::vocab::script::MAX_ARRAY_SIZE;
 
 /// Longest clinician override note kept for the answer; a longer one is cut with `…`.
 pub const MAX_NOTE_CHARS: usize = 2_000;
