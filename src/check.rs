@@ -18,28 +18,17 @@ pub mod yields;
 
 use crate::diagnostic::Diagnostics;
 use crate::load::LoadedFiles;
-use crate::script::CompiledProtocol;
+use crate::model::protocol::Protocol;
 use crate::source::SourceMap;
 
-/// Loads, validates, compiles and lints a protocol. Returns the compiled protocol when there
-/// are no errors (warnings do not block), and every diagnostic found: every error of every
-/// stage, or, when there is none, every warning.
-pub fn protocol(sources: &SourceMap, files: &LoadedFiles, lints: Lints) -> (Option<CompiledProtocol>, Diagnostics) {
-    let mut diags = Diagnostics::default();
-    let Some(protocol) = build::build(sources, files, &mut diags) else {
-        return (None, diags);
-    };
-    let compiled = scripts::compile(sources, protocol, &mut diags);
-    if diags.has_errors() {
-        return (None, diags);
-    }
-    // Lints run once there are no errors: on a protocol with errors their warnings mostly echo
-    // them (a misspelt exercise id leaves the real exercise unused, a rule calling an unknown
-    // function seems to read nothing).
-    if let (Some(c), Lints::Run) = (&compiled, lints) {
-        lint::lint(sources, &c.protocol, &mut diags);
-    }
-    (compiled, diags)
+/// Builds the checked model of a protocol and runs the static checks of its scripts. Returns
+/// the model when it could be built (its scripts are compiled next, by `script::compile`,
+/// even when the static checks found errors, so that one run reports syntax errors too); every
+/// problem goes to `diags`. `engine` runs this, then the compile, then [`lint::lint`].
+pub fn protocol(sources: &SourceMap, files: &LoadedFiles, diags: &mut Diagnostics) -> Option<Protocol> {
+    let protocol = build::build(sources, files, diags)?;
+    scripts::check(sources, &protocol, diags);
+    Some(protocol)
 }
 
 /// Whether to run the lints. `check` does; `next` and `batch` only need the errors, and

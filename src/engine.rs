@@ -17,16 +17,39 @@ use std::sync::Arc;
 
 use crate::check;
 use crate::diagnostic::render::{DiagnosticFormat, render};
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::error::Error;
 use crate::eval::answer::ProtocolRef;
 use crate::eval::{Answer, EvalError, EvalOptions, evaluate};
-use crate::load;
+use crate::load::{self, LoadedFiles};
 use crate::script::CompiledProtocol;
 use crate::source::{SourceId, SourceMap};
 
 pub use crate::check::log::LogFormat;
-pub use crate::command::batch::input::{Origin, TextError, read_log_text};
+pub use crate::load::log_text::{Origin, TextError, read_log_text};
+
+/// The pipeline up to a compiled protocol: check (the model, and the static checks of its
+/// scripts), compile the scripts, then, once there is no error, the lints (on a protocol with
+/// errors their warnings mostly echo them: a misspelt exercise id leaves the real exercise
+/// unused, a rule calling an unknown function seems to read nothing). Returns the compiled
+/// protocol when there are no errors (warnings do not block) and every diagnostic found. The
+/// only caller of these stages, so they run in one order for every caller.
+pub(crate) fn check_and_compile(sources: &SourceMap, files: &LoadedFiles, lints: check::Lints) -> (Option<CompiledProtocol>, Diagnostics) {
+    let mut diags = Diagnostics::default();
+    let Some(protocol) = check::protocol(sources, files, &mut diags) else {
+        return (None, diags);
+    };
+    let compiled = crate::script::compile::compile(sources, protocol, &mut diags, |script, what, diags| {
+        check::yields::check(sources, script, what, diags);
+    });
+    if diags.has_errors() {
+        return (None, diags);
+    }
+    if let (Some(c), check::Lints::Run) = (&compiled, lints) {
+        check::lint::lint(sources, &c.protocol, &mut diags);
+    }
+    (compiled, diags)
+}
 
 /// Where a protocol comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,7 +113,7 @@ impl Checked {
             (ProtocolSource::Files { name, files }, _) => (load::in_memory(&mut sources, name, files.clone()), Some(name.clone())),
             (ProtocolSource::Embedded | ProtocolSource::Discover, _) => (load::embedded(&mut sources), None),
         };
-        let (mut compiled, diags) = check::protocol(&sources, &files, if lints { check::Lints::Run } else { check::Lints::Skip });
+        let (mut compiled, diags) = check_and_compile(&sources, &files, if lints { check::Lints::Run } else { check::Lints::Skip });
         let git = match (source, discovered.as_ref()) {
             (ProtocolSource::Folder(d), _) | (ProtocolSource::Discover, Some(d)) if compiled.is_some() => crate::provenance::of_folder(d),
             _ => None,
@@ -227,7 +250,7 @@ impl Protocol {
 
     /// A failed evaluation as a diagnostic pointing into the script that failed.
     pub(crate) fn eval_diagnostic(&self, e: &EvalError) -> Diagnostic {
-        let loc = crate::check::scripts::map_position(&self.sources, &e.script, e.position);
+        let loc = crate::script::compile::map_position(&self.sources, &e.script, e.position);
         Diagnostic::new(Code::ScriptRuntime, e.to_string())
             .at(e.script.source, loc)
             .label("failed here")
@@ -243,8 +266,14 @@ impl Protocol {
     /// The error record `batch` writes for a log that could not be answered (one JSON line):
     /// the patient when it can be told, the protocol, the source, every problem.
     pub fn error_record(&self, origin: &Origin, e: &LogError) -> String {
-        let patient = crate::command::batch::input::patient_hint(&e.text);
-        crate::command::batch::output::error_record(self, origin, patient.as_deref(), e)
+        let patient = crate::render::record::patient_hint(&e.text);
+        self.error_record_with(origin, patient.as_deref(), e)
+    }
+
+    /// [`Protocol::error_record`] with the patient already told: `batch` reads it from the
+    /// log's text before the text is released.
+    pub(crate) fn error_record_with(&self, origin: &Origin, patient: Option<&str>, e: &LogError) -> String {
+        crate::render::record::error_record(&self.reference(), origin, patient, e.message(), self.log_error_json(e))
     }
 
     /// A log's errors in the one JSON shape of a diagnostic.

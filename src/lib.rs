@@ -24,6 +24,7 @@ pub(crate) mod report;
 pub(crate) mod script;
 pub(crate) mod source;
 pub(crate) mod syntax;
+pub(crate) mod vocab;
 
 pub use diagnostic::render::DiagnosticFormat;
 pub use diagnostic::{Code, Diagnostic, Severity};

@@ -3,6 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod log_text;
+
 use crate::error::Error;
 use crate::source::{SourceId, SourceMap};
 

@@ -1,13 +1,15 @@
 //! Renders an [`Answer`]: plain words for a therapist (`text`) or the data contract's JSON,
 //! one line per answer, identical in `next` and in `batch` records.
 
+pub mod record;
+
 use std::fmt::Write as _;
 
 use crate::diagnostic::escape_controls as e;
 use crate::eval::Answer;
 use crate::eval::answer::NextExercise;
-use crate::model::decision::Decision;
 use crate::model::protocol::Protocol;
+use crate::vocab::decision::Decision;
 
 /// The answer as one line of JSON (with a final newline).
 pub fn json_line(answer: &Answer) -> String {
@@ -109,8 +111,8 @@ pub fn text(a: &Answer, p: &Protocol) -> String {
     let _ = writeln!(o, "Decision: {}", decision_words(a.decision));
     if let Some(u) = a.urgency {
         let words = match u {
-            crate::model::decision::Urgency::Urgent => "URGENT: contact a provider today",
-            crate::model::decision::Urgency::Routine => "routine: see a provider before the next session",
+            crate::vocab::decision::Urgency::Urgent => "URGENT: contact a provider today",
+            crate::vocab::decision::Urgency::Routine => "routine: see a provider before the next session",
         };
         let _ = writeln!(o, "Urgency:  {words}");
     }

@@ -3,6 +3,7 @@
 //! ([`CompiledProtocol`]).
 
 pub mod api;
+pub mod compile;
 pub mod engine;
 pub mod trace;
 

@@ -6,6 +6,7 @@
 
 mod support;
 
+mod architecture;
 mod batch;
 mod check;
 mod clinical;

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use crate::model::decision::{Decision, Urgency};
 use crate::syntax::yaml::Spanned;
+use crate::vocab::decision::{Decision, Urgency};
 
 /// A case file: a list of cases.
 pub type CaseFile = Vec<Case>;

@@ -6,16 +6,16 @@ use std::collections::BTreeMap;
 use crate::diagnostic::suggest::help_for;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::load::{FileKind, LoadedFiles};
-use crate::model::decision::{Decision, Urgency};
 use crate::model::dose::Dose;
 use crate::model::protocol::{
-    Criterion, Dosing, Helper, Level, Manifest, NextExercises, Parameter, Phase, Protocol, Rule, RuleCriterion, ScaleBack, Script, Status,
-    Template,
+    Criterion, Dosing, Helper, Level, Manifest, Parameter, Phase, Protocol, Rule, RuleCriterion, Script, Template,
 };
 use crate::source::{Place, SourceId, SourceMap};
 use crate::syntax::Spanned;
 use crate::syntax::protocol::{PlanFile, RawDose, RawManifest, RawPhase, RawRule, RawTemplate, RuleFile};
 use crate::syntax::yaml::{PROTOCOL_CODES, parse};
+use crate::vocab::decision::{Decision, Urgency};
+use crate::vocab::protocol::{NextExercises, ScaleBack, Status};
 
 use super::dose::convert_change;
 

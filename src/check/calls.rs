@@ -14,7 +14,7 @@ use crate::source::SourceMap;
 
 use super::lex::{Call, Kind, Token, calls, fn_defs, tokens};
 use super::library::Library;
-use super::scripts::script_offset_loc;
+use crate::model::script_place::script_offset_loc;
 
 /// Rhai's own functions in the packages `script::engine::sandboxed` registers (core, logic,
 /// basic math, arrays, maps, more strings), operators and property getters left out. Curated

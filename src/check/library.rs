@@ -5,9 +5,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::lex::{Token, calls, fn_defs, tokens};
-use super::scripts::script_offset_loc;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::protocol::{Helper, Script};
+use crate::model::script_place::script_offset_loc;
 use crate::source::SourceMap;
 
 /// One helper function.

@@ -59,7 +59,7 @@ fn json_diagnostic(source: SourceId, text: &str, e: &serde_json::Error, line_off
 
 /// Most sessions one log may hold (27 years of daily sessions): scripts see the sessions as
 /// an array, which the sandbox caps at the same size.
-pub const MAX_SESSIONS: usize = crate::script::engine::MAX_ARRAY_SIZE;
+pub const MAX_SESSIONS: usize = crate::vocab::script::MAX_ARRAY_SIZE;
 
 /// Longest clinician override note kept for the answer; a longer one is cut with `…`.
 pub const MAX_NOTE_CHARS: usize = 2_000;
@@ -96,7 +96,7 @@ fn check_id_length(source: SourceId, what: &str, id: &crate::syntax::Spanned<imp
 
 /// The note that says which session a problem is in: a JSON log's values carry no position,
 /// and a long YAML log is easier to fix with the date at hand.
-pub fn in_session(index: usize, date: crate::model::quantity::Date) -> String {
+pub fn in_session(index: usize, date: crate::vocab::quantity::Date) -> String {
     format!("in session {} ({date})", index + 1)
 }
 
@@ -106,7 +106,7 @@ pub fn validate(source: SourceId, raw: RawLog, protocol: &Protocol, diags: &mut 
     check_id_length(source, "the patient id", &raw.patient, diags);
     let start = raw.start.value;
     let mut sessions = Vec::new();
-    let mut previous: Option<crate::model::quantity::Date> = None;
+    let mut previous: Option<crate::vocab::quantity::Date> = None;
     if let Some(sessions) = &raw.sessions
         && sessions.len() > MAX_SESSIONS
     {

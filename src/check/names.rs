@@ -11,12 +11,12 @@ use std::collections::BTreeSet;
 
 use crate::diagnostic::suggest::help_for;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::model::log::Symptom;
 use crate::model::protocol::{Protocol, Script};
 use crate::source::SourceMap;
+use crate::vocab::log::Symptom;
 
 use super::lex::{Kind, Token, calls, tokens};
-use super::scripts::script_offset_loc;
+use crate::model::script_place::script_offset_loc;
 
 /// Keys of the maps the API returns (intake, an exercise, a review, a spike, a beyond-plan
 /// entry): readable as properties besides the API's own.

@@ -53,7 +53,7 @@ pub fn diagnostics(files: &[(&str, &str)]) -> Vec<Diagnostic> {
         })
         .collect();
     let loaded = LoadedFiles { files, digest: String::new() };
-    let (_, diags): (_, Diagnostics) = super::protocol(&sources, &loaded, super::Lints::Run);
+    let (_, diags): (_, Diagnostics) = crate::engine::check_and_compile(&sources, &loaded, super::Lints::Run);
     diags.into_sorted()
 }
 

@@ -10,7 +10,7 @@ use crate::model::protocol::Script;
 use crate::source::SourceMap;
 
 use super::lex::{Kind, Token, closing, tokens};
-use super::scripts::script_offset_loc;
+use crate::model::script_place::script_offset_loc;
 
 /// What a condition is known to yield instead of a boolean.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -18,8 +18,8 @@ use crate::exit::Status;
 
 use super::Ctx;
 use super::protocol::load_for_evaluation;
+use crate::load::log_text::Origin;
 use chunk::{Chunk, Item};
-use input::Origin;
 use output::{Records, Sink};
 use summary::{Summary, Tally};
 
@@ -47,7 +47,11 @@ pub fn evaluate_item(protocol: &Protocol, chunk: &Chunk, item: &Item, opts: &Opt
     };
     match result {
         Ok(a) => Outcome::Answer { answer: Box::new(a), origin: item.origin.clone() },
-        Err(e) => Outcome::Error { origin: item.origin.clone(), patient: text.ok().and_then(input::patient_hint), error: Box::new(e) },
+        Err(e) => Outcome::Error {
+            origin: item.origin.clone(),
+            patient: text.ok().and_then(crate::render::record::patient_hint),
+            error: Box::new(e),
+        },
     }
 }
 

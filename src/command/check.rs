@@ -31,7 +31,7 @@ pub fn run(ctx: Ctx, args: &CheckArgs) -> Result<Status, Error> {
         let opts = crate::Options { timeline: true, explain: false, max_errors: args.max_errors };
         for path in &args.log {
             let name = path.display().to_string();
-            let text = match super::batch::input::read_log_text(path, true) {
+            let text = match crate::load::log_text::read_log_text(path, true) {
                 Ok(text) => text,
                 Err(e) if e.is_io() => return Err(Error::io(path, e.into_io())),
                 Err(e) => {

@@ -8,7 +8,7 @@ use crate::diagnostic::escape_controls as e;
 use crate::error::Error;
 use crate::exit::Status;
 use crate::model::protocol::Protocol;
-use crate::syntax::protocol::ParamValue;
+use crate::vocab::protocol::ParamValue;
 
 use super::Ctx;
 use super::protocol::load_for_evaluation;

@@ -16,7 +16,7 @@ pub fn run(ctx: Ctx, args: &NextArgs) -> Result<Status, Error> {
         return Ok(Status::ProtocolInvalid);
     };
     let name = args.log.display().to_string();
-    let result = match super::batch::input::read_log_text(&args.log, true) {
+    let result = match crate::load::log_text::read_log_text(&args.log, true) {
         Ok(text) => protocol.answer_text(
             &name,
             &text,
@@ -34,7 +34,7 @@ pub fn run(ctx: Ctx, args: &NextArgs) -> Result<Status, Error> {
         Err(e) => {
             eprint!("{}", protocol.render_log_error(&e, ctx.messages, ctx.color));
             if args.format == AnswerFormat::Json {
-                let origin = super::batch::input::Origin { file: name, line: None };
+                let origin = crate::load::log_text::Origin { file: name, line: None };
                 super::write_stdout(protocol.error_record(&origin, &e).as_bytes())?;
             }
             Ok(Status::LogFailed)

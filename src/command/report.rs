@@ -42,7 +42,7 @@ pub fn run(ctx: Ctx, args: &ReportArgs) -> Result<Status, Error> {
     };
     if let Some(path) = single {
         let name = path.display().to_string();
-        let text = match input::read_log_text(path, true) {
+        let text = match crate::load::log_text::read_log_text(path, true) {
             Ok(t) => t,
             Err(e) if e.is_io() => return Err(Error::io(path, e.into_io())),
             Err(e) => {

@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::model::decision::{Decision, Urgency};
 use crate::model::dose::Dose;
-use crate::model::quantity::Date;
+use crate::vocab::decision::{Decision, Urgency};
+use crate::vocab::quantity::Date;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct ProtocolRef {

@@ -14,13 +14,14 @@ use super::answer::{
     Unmet,
 };
 use super::next_session::{self, PlanInput};
-use crate::model::decision::{Decision, Urgency, combine};
-use crate::model::log::{Pain, PatientLog, Session, SessionKind};
+use crate::model::log::{PatientLog, Session};
 use crate::model::protocol::Script;
-use crate::model::quantity::Date;
 use crate::script::CompiledProtocol;
 use crate::script::api::{Beyond, Context, LogView};
 use crate::script::trace::{self, Field, Read};
+use crate::vocab::decision::{Decision, Urgency, combine};
+use crate::vocab::log::{Pain, SessionKind};
+use crate::vocab::quantity::Date;
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct EvalOptions {

@@ -9,11 +9,13 @@
 //! `dosing.component_gap_days` of each other; the cross-training rotation adds no second
 //! cardio exercise to a session that already has one.
 
-use crate::model::decision::Decision;
 use crate::model::dose::{Dose, DoseChange, apply_steps};
-use crate::model::log::{Performed, Session, SessionKind};
-use crate::model::protocol::{Category, Impact, NextExercises, Protocol, ScaleBack, Template};
-use crate::model::quantity::{Date, Tenths};
+use crate::model::log::{Performed, Session};
+use crate::model::protocol::{Protocol, Template};
+use crate::vocab::decision::Decision;
+use crate::vocab::log::SessionKind;
+use crate::vocab::protocol::{Category, Impact, NextExercises, ScaleBack};
+use crate::vocab::quantity::{Date, Tenths};
 
 use super::answer::{NextExercise, NextSession};
 

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::quantity::Tenths;
+use crate::vocab::quantity::Tenths;
 
 /// A prescribed or performed dose; absent fields are not part of this exercise's dose.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]

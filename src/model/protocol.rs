@@ -1,49 +1,11 @@
 //! A checked protocol: manifest, parameters, dosing, phases, exercise templates and rules,
 //! with every reference resolved to an index.
 
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
-
-use super::decision::Decision;
 use super::dose::{Dose, DoseChange};
-use super::quantity::Date;
 use crate::source::{Loc, Place, SourceId};
-use crate::syntax::protocol::ParamValue;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    Draft,
-    Active,
-    Retired,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Category {
-    Mobility,
-    Strength,
-    Core,
-    Cardio,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Impact {
-    Low,
-    High,
-}
-
-/// Which exercises the next session lists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum NextExercises {
-    /// The current phase's program, each at the level the patient has reached.
-    #[default]
-    Phase,
-    /// The exercises of the last session, in its order, with the dose change applied.
-    LastSession,
-}
+use crate::vocab::decision::Decision;
+use crate::vocab::protocol::{Category, Grade, Impact, NextExercises, ParamValue, ScaleBack, Status};
+use crate::vocab::quantity::Date;
 
 #[derive(Debug, Clone)]
 pub struct Manifest {
@@ -59,18 +21,6 @@ pub struct Manifest {
     pub description: Option<String>,
 }
 
-/// The strength of a parameter's source.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Grade {
-    /// A trial, guideline or clinic protocol.
-    Primary,
-    /// A summary, review or practitioner source.
-    Secondary,
-    /// A choice of the protocol's authors.
-    Project,
-}
-
 #[derive(Debug, Clone)]
 pub struct Parameter {
     pub id: String,
@@ -82,19 +32,6 @@ pub struct Parameter {
     pub grade: Option<Grade>,
 }
 
-/// What a regress scales back.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ScaleBack {
-    /// Every exercise of the next session.
-    #[default]
-    All,
-    /// The exercises that carry the pain: those stopped early, else those of the last session
-    /// not done without pain at the same or a higher dose in the past 14 days (all of the last
-    /// session's when that leaves none).
-    Implicated,
-}
-
 #[derive(Debug, Clone)]
 pub struct Dosing {
     pub next_exercises: NextExercises,
@@ -104,7 +41,7 @@ pub struct Dosing {
     pub rest_days: u32,
     pub scale_back: ScaleBack,
     pub component_gap_days: u32,
-    pub round_minutes: Option<super::quantity::Tenths>,
+    pub round_minutes: Option<crate::vocab::quantity::Tenths>,
 }
 
 /// Script text with the place it was written, so compile and run errors point into the file.
@@ -196,7 +133,7 @@ pub struct Rule {
     /// Further conditions that must all hold.
     pub criteria: Vec<RuleCriterion>,
     /// For `refer`: how soon.
-    pub urgency: Option<super::decision::Urgency>,
+    pub urgency: Option<crate::vocab::decision::Urgency>,
     /// For `refer`: stands until a clinician's review clears it.
     pub sticky: bool,
 }

@@ -10,7 +10,7 @@ use super::patient::section;
 use super::svg::{decision_icon, num, sparkline};
 use super::{Entry, Patient, esc};
 use crate::engine::Protocol;
-use crate::model::decision::{Decision, Urgency};
+use crate::vocab::decision::{Decision, Urgency};
 
 /// The sort key of a row: failed logs first, then decisions most conservative first, urgent
 /// referrals before routine ones; ties keep the input order.

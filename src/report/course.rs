@@ -11,9 +11,10 @@ use serde_json::Value;
 
 use crate::check::log::LogFormat;
 use crate::eval::Answer;
-use crate::model::decision::Decision;
-use crate::model::protocol::{Category, Protocol};
-use crate::model::quantity::Date;
+use crate::model::protocol::Protocol;
+use crate::vocab::decision::Decision;
+use crate::vocab::protocol::Category;
+use crate::vocab::quantity::Date;
 
 /// The four pain ratings of a session: the log's key and the words the report uses.
 pub const PAIN_KEYS: [(&str, &str); 4] = [("before", "before"), ("during", "during"), ("after", "after"), ("next_day", "next morning")];
@@ -98,7 +99,7 @@ impl Course {
 
 /// A numeric parameter of the protocol, if it has one by that id.
 pub fn param(protocol: &Protocol, id: &str) -> Option<f64> {
-    use crate::syntax::protocol::ParamValue;
+    use crate::vocab::protocol::ParamValue;
     protocol.parameters.iter().find(|p| p.id == id).and_then(|p| match p.value {
         ParamValue::Int(i) => Some(i as f64),
         ParamValue::Float(f) => Some(f),

@@ -10,8 +10,8 @@ use super::svg::{self, Series, decision_icon, num};
 use super::{Patient, esc};
 use crate::engine::Protocol;
 use crate::eval::Answer;
-use crate::model::decision::{Decision, Urgency};
 use crate::render::{dose_words, value_words};
+use crate::vocab::decision::{Decision, Urgency};
 
 /// The decision in words for the header.
 pub fn decision_words(d: Decision) -> &'static str {

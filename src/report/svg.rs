@@ -13,7 +13,7 @@ use std::fmt::Write;
 use super::course::{Course, PAIN_KEYS, Session};
 use super::esc;
 use crate::eval::Answer;
-use crate::model::decision::Decision;
+use crate::vocab::decision::Decision;
 
 const WIDTH: f64 = 900.0;
 const LEFT: f64 = 48.0;
@@ -483,7 +483,7 @@ pub fn sparkline(course: &Course) -> String {
 #[cfg(test)]
 mod tests {
     use super::{decision_shape, num};
-    use crate::model::decision::Decision;
+    use crate::vocab::decision::Decision;
 
     #[test]
     fn numbers_have_at_most_one_decimal_and_no_negative_zero() {

@@ -11,9 +11,10 @@ use std::sync::{Arc, OnceLock};
 use rhai::{Array, Dynamic, Engine, EvalAltResult, ImmutableString, Map};
 
 use super::trace::record;
-use crate::model::decision::Decision;
-use crate::model::log::{Pain, PatientLog, Session, SessionKind};
-use crate::model::protocol::{Category, Impact};
+use crate::model::log::{PatientLog, Session};
+use crate::vocab::decision::Decision;
+use crate::vocab::log::{Pain, SessionKind};
+use crate::vocab::protocol::{Category, Impact};
 
 /// Days of history behind `log.pain_baseline` and `log.pain_trend`: two weeks, the window
 /// the pain-monitoring model's weekly comparisons and the protocols' checkpoints use.
@@ -148,8 +149,8 @@ impl LogView {
 }
 
 /// Reads a numeric field of a session by path (`pain.after`, `fatigue`, `rom.hip_flexion`, ...).
-pub fn field_value(s: &Session, start: crate::model::quantity::Date, field: &str) -> Res<Option<f64>> {
-    let r = |v: Option<crate::model::quantity::Rating>| v.map(|r| f64::from(r.0));
+pub fn field_value(s: &Session, start: crate::vocab::quantity::Date, field: &str) -> Res<Option<f64>> {
+    let r = |v: Option<crate::vocab::quantity::Rating>| v.map(|r| f64::from(r.0));
     Ok(match field {
         "pain.before" => r(s.pain.before),
         "pain.during" => r(s.pain.during),
@@ -363,7 +364,7 @@ fn training_gap(v: &LogView) -> Dynamic {
 /// exercise sessions in the 28 days before the second-to-last one (the last gap left out);
 /// `()` without two such gaps' worth of history.
 fn usual_training_gap(v: &LogView) -> Dynamic {
-    let dates: Vec<crate::model::quantity::Date> =
+    let dates: Vec<crate::vocab::quantity::Date> =
         v.sessions().iter().rev().filter(|s| s.kind == SessionKind::Exercise).skip(1).map(|s| s.date).take(16).collect();
     let Some(&anchor) = dates.first() else { return Dynamic::UNIT };
     let gaps: Vec<f64> =
@@ -386,7 +387,7 @@ fn training_spike(v: &LogView, ratio: f64) -> Dynamic {
     let last_date = v.last().date;
     // Sessions in the 60 days before the last: enough for every reference in the window.
     let from = sessions.partition_point(|s| last_date.days_since(s.date) > 2 * LONGEST_WINDOW_DAYS);
-    let mut accepted: Vec<(crate::model::quantity::Date, u32)> = Vec::new();
+    let mut accepted: Vec<(crate::vocab::quantity::Date, u32)> = Vec::new();
     let mut result = Dynamic::UNIT;
     for s in &sessions[from..] {
         let minutes = training_tenths(&v.ctx, s);
@@ -449,7 +450,7 @@ fn intake_map(v: &LogView) -> Dynamic {
 }
 
 /// A clinician's review as scripts see it: `{by, note, cleared}`.
-fn review_map(r: &crate::model::log::Review) -> Dynamic {
+fn review_map(r: &crate::vocab::log::Review) -> Dynamic {
     let mut m = Map::new();
     m.insert("by".into(), r.by.clone().map_or(Dynamic::UNIT, Dynamic::from));
     m.insert("note".into(), r.note.clone().map_or(Dynamic::UNIT, Dynamic::from));
@@ -673,8 +674,9 @@ mod tests {
 
     use super::*;
     use crate::model::dose::Dose;
-    use crate::model::log::{Performed, Symptom};
-    use crate::model::quantity::{Date, Rating, Tenths};
+    use crate::model::log::Performed;
+    use crate::vocab::log::Symptom;
+    use crate::vocab::quantity::{Date, Rating, Tenths};
 
     fn session(date: &str, kind: SessionKind, after: Option<u8>, fatigue: Option<u8>, minutes: Option<u32>) -> Session {
         Session {

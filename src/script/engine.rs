@@ -14,7 +14,7 @@ pub const MAX_CALL_LEVELS: usize = 32;
 pub const MAX_EXPR_DEPTH: (usize, usize) = (64, 32);
 /// Largest string, array and object map a script may build; a log has a few hundred sessions.
 pub const MAX_STRING_SIZE: usize = 10_000;
-pub const MAX_ARRAY_SIZE: usize = 10_000;
+pub use crate::vocab::script::MAX_ARRAY_SIZE;
 pub const MAX_MAP_SIZE: usize = 1_000;
 
 /// Wall-clock time the scripts of one log may take, all sessions of its replay together.

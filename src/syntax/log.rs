@@ -7,8 +7,8 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::Spanned;
-use crate::model::log::{Intake, Pain, Review, SessionKind, Symptom};
-use crate::model::quantity::{self, Date, Rating, Tenths};
+use crate::vocab::log::{Intake, Pain, Review, SessionKind, Symptom};
+use crate::vocab::quantity::{self, Date, Rating, Tenths};
 use compact_str::CompactString;
 
 /// One patient's exercise log.

@@ -7,9 +7,9 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::Spanned;
-use crate::model::decision::Decision;
-use crate::model::protocol::{Category, Impact, NextExercises, Status};
-use crate::model::quantity::Tenths;
+use crate::vocab::decision::Decision;
+use crate::vocab::protocol::{Category, Impact, NextExercises, ParamValue, Status};
+use crate::vocab::quantity::Tenths;
 
 /// A plan file.
 #[derive(Debug, Deserialize, JsonSchema, Default)]
@@ -47,19 +47,9 @@ pub struct RawManifest {
     pub reviewers: Vec<String>,
     /// The date from which the protocol is in force (YYYY-MM-DD).
     #[serde(default)]
-    pub effective: Option<Spanned<crate::model::quantity::Date>>,
+    pub effective: Option<Spanned<crate::vocab::quantity::Date>>,
     #[serde(default)]
     pub description: Option<String>,
-}
-
-/// A value a parameter may hold.
-#[derive(Debug, Clone, Deserialize, JsonSchema, PartialEq)]
-#[serde(untagged)]
-pub enum ParamValue {
-    Bool(bool),
-    Int(i64),
-    Float(f64),
-    Text(String),
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -76,7 +66,7 @@ pub struct RawParameter {
     /// How strong the source is for this value: `primary` (a trial, guideline or clinic
     /// protocol), `secondary` (a summary or practitioner source) or `project` (a choice).
     #[serde(default)]
-    pub grade: Option<crate::model::protocol::Grade>,
+    pub grade: Option<crate::vocab::protocol::Grade>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -92,24 +82,24 @@ pub struct RawDosing {
     #[serde(default)]
     pub regress: Option<RawDoseChange>,
     /// Days between sessions when training goes on.
-    #[serde(default, deserialize_with = "crate::model::quantity::days")]
+    #[serde(default, deserialize_with = "crate::vocab::quantity::days")]
     #[schemars(range(max = 365))]
     pub days_between_sessions: Option<u32>,
     /// Rest days before the next session after a `rest` decision (a rule may ask for more).
-    #[serde(default, deserialize_with = "crate::model::quantity::days")]
+    #[serde(default, deserialize_with = "crate::vocab::quantity::days")]
     #[schemars(range(max = 365))]
     pub rest_days: Option<u32>,
     /// What a regress scales back: `all` exercises (the default), or only the `implicated`
     /// ones (stopped early, or not done without pain at the same dose in the past 14 days).
     #[serde(default)]
-    pub scale_back: Option<crate::model::protocol::ScaleBack>,
+    pub scale_back: Option<crate::vocab::protocol::ScaleBack>,
     /// Days after one component (cardio, or strength and core) stepped up before the other
     /// may (e.g. 7: running and strength never progress in the same week). 0: no limit.
     #[serde(default)]
     pub component_gap_days: Option<u32>,
     /// Round planned minutes to this step (e.g. 0.5 for whole or half minutes).
     #[serde(default)]
-    pub round_minutes: Option<crate::model::quantity::Tenths>,
+    pub round_minutes: Option<crate::vocab::quantity::Tenths>,
 }
 
 /// A dose change: a move along the ladder, or arithmetic steps on the dose fields.
@@ -170,7 +160,7 @@ pub struct RawPhase {
     #[serde(default)]
     pub goal_exercises: std::collections::BTreeMap<String, Vec<Spanned<String>>>,
     /// Minimum days in the phase before it can be left.
-    #[serde(default, deserialize_with = "crate::model::quantity::days")]
+    #[serde(default, deserialize_with = "crate::vocab::quantity::days")]
     #[schemars(range(max = 365))]
     pub min_days: Option<u32>,
     /// What must hold to enter this phase (documentation; enforced by the previous exit).
@@ -218,7 +208,7 @@ pub struct RawTemplate {
     /// Fewest days from one session of this exercise to the next: 2 keeps a rest day between
     /// (runs are never planned on consecutive days). The planner leaves the exercise out of a
     /// session that comes sooner.
-    #[serde(default, deserialize_with = "crate::model::quantity::days")]
+    #[serde(default, deserialize_with = "crate::vocab::quantity::days")]
     #[schemars(range(max = 365))]
     pub min_days_between: Option<u32>,
     /// Fewest days at one level (or dose) before this exercise steps up again (e.g. 7 for
@@ -298,12 +288,12 @@ pub struct RawThen {
     #[serde(default)]
     pub dose: Option<RawDoseChange>,
     /// Rest days before the next session (for `rest`).
-    #[serde(default, deserialize_with = "crate::model::quantity::days")]
+    #[serde(default, deserialize_with = "crate::vocab::quantity::days")]
     #[schemars(range(max = 365))]
     pub rest_days: Option<u32>,
     /// For `refer`: how soon (`urgent`: today; `routine`: before the next session; the default).
     #[serde(default)]
-    pub urgency: Option<crate::model::decision::Urgency>,
+    pub urgency: Option<crate::vocab::decision::Urgency>,
     /// For `refer`: the referral stands until a session records a clinician's review with
     /// `cleared: true` (default `true`).
     #[serde(default)]

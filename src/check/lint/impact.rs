@@ -3,7 +3,8 @@
 //! joint before the protocol has checked it is ready.
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::model::protocol::{Impact, Protocol};
+use crate::model::protocol::Protocol;
+use crate::vocab::protocol::Impact;
 
 pub fn lint(p: &Protocol, diags: &mut Diagnostics) {
     let Some((_, early)) = p.phases.split_last() else { return };

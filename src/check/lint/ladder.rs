@@ -21,7 +21,7 @@ fn effort(d: &Dose) -> [(&'static str, Option<u32>, bool); 6] {
 }
 
 fn show(v: u32, tenths: bool) -> String {
-    if tenths { crate::model::quantity::Tenths(v).to_string() } else { v.to_string() }
+    if tenths { crate::vocab::quantity::Tenths(v).to_string() } else { v.to_string() }
 }
 
 pub fn lint(p: &Protocol, diags: &mut Diagnostics) {

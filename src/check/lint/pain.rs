@@ -5,8 +5,8 @@
 use crate::check::lex::{Kind, Token, tokens};
 use crate::check::library::Library;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::model::decision::Decision;
 use crate::model::protocol::Protocol;
+use crate::vocab::decision::Decision;
 
 /// Log properties derived from pain ratings (`log.pain_baseline`, `log.pain_trend`).
 const PAIN_PROPERTIES: [&str; 2] = ["pain_baseline", "pain_trend"];

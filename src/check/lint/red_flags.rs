@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 use crate::check::lex::{Kind, tokens};
 use crate::check::library::Library;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::model::decision::Decision;
-use crate::model::log::Symptom;
 use crate::model::protocol::Protocol;
+use crate::vocab::decision::Decision;
+use crate::vocab::log::Symptom;
 
 /// Every symptom of the contract is a red flag: the red-flag table of the evidence lists
 /// swelling too (a deep joint like the hip rarely swells visibly).

@@ -7,8 +7,8 @@
 use std::io::Read;
 use std::ops::Range;
 
-use super::input::{MAX_LOG_BYTES, Origin, TextError};
 use crate::check::log::LogFormat;
+use crate::load::log_text::{MAX_LOG_BYTES, Origin, TextError};
 
 /// A chunk is handed to the workers once it holds this many bytes per worker (a 26 KB log:
 /// about 20 logs each, so every thread stays busy while the chunk is answered)...
@@ -65,7 +65,7 @@ impl Chunk {
             return Err(problem.clone());
         }
         let bytes = self.data.get(item.range.clone()).unwrap_or_default();
-        super::input::decode_slice(bytes).map_err(|e| e.message())
+        crate::load::log_text::decode_slice(bytes).map_err(|e| e.message())
     }
 
     /// A log whose text is in `bytes`.

@@ -11,26 +11,10 @@ use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
-
 use super::chunk::{Chunk, Lines};
 use crate::check::log::LogFormat;
 use crate::error::Error;
-
-/// Where a log came from: a file, and the line for JSON Lines.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Origin {
-    pub file: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub line: Option<u32>,
-}
-
-impl Origin {
-    /// `file`, or `file:line` for a JSON Lines record.
-    pub fn place(&self) -> String {
-        self.line.map_or_else(|| self.file.clone(), |l| format!("{}:{l}", self.file))
-    }
-}
+use crate::load::log_text::{Origin, TextError, kind_of, read_log_text};
 
 enum Input {
     Lines {
@@ -46,112 +30,6 @@ enum Input {
         name: String,
         problem: String,
     },
-}
-
-/// Largest log file (or JSON Lines line) read: 64 MiB. A longer one is an error, not an
-/// out-of-memory abort.
-pub const MAX_LOG_BYTES: u64 = 64 * 1024 * 1024;
-
-/// Why a log file cannot be read as text.
-#[derive(Debug)]
-pub enum TextError {
-    Io(std::io::Error),
-    NotRegular(&'static str),
-    TooLarge(u64),
-    NotUtf8 { line: usize, column: usize },
-}
-
-impl TextError {
-    /// The problem in words (the file is named by the caller).
-    pub fn message(&self) -> String {
-        match self {
-            TextError::Io(e) if e.kind() == std::io::ErrorKind::NotFound => "no such file (or a dangling link)".into(),
-            TextError::Io(e) => e.to_string(),
-            TextError::NotRegular(kind) => format!("not a regular file ({kind}): skipped"),
-            TextError::TooLarge(n) => format!("the log is {n} bytes: at most {MAX_LOG_BYTES} bytes (64 MiB) are read"),
-            TextError::NotUtf8 { line, column } => format!("the log is not UTF-8 text (an invalid byte on line {line}, column {column})"),
-        }
-    }
-
-    /// The problem as an I/O error (the original one when there is one).
-    pub fn into_io(self) -> std::io::Error {
-        match self {
-            TextError::Io(e) => e,
-            other => std::io::Error::other(other.message()),
-        }
-    }
-
-    /// An I/O problem (a missing or unreadable file) rather than a problem of the log's text.
-    pub fn is_io(&self) -> bool {
-        matches!(self, TextError::Io(_) | TextError::NotRegular(_))
-    }
-}
-
-fn kind_of(ft: &std::fs::FileType) -> &'static str {
-    use std::os::unix::fs::FileTypeExt;
-    if ft.is_fifo() {
-        "a FIFO"
-    } else if ft.is_socket() {
-        "a socket"
-    } else if ft.is_block_device() || ft.is_char_device() {
-        "a device"
-    } else if ft.is_dir() {
-        "a folder"
-    } else {
-        "not a file"
-    }
-}
-
-/// Log text from bytes: UTF-8 (never silently replaced), a leading byte-order mark dropped.
-pub fn decode(mut bytes: Vec<u8>) -> Result<String, TextError> {
-    decode_slice(&bytes)?;
-    if bytes.starts_with(BOM) {
-        bytes.drain(..BOM.len());
-    }
-    // Checked just above, so this cannot fail; the error is mapped rather than unwrapped.
-    String::from_utf8(bytes).map_err(|e| TextError::NotUtf8 { line: 1, column: e.utf8_error().valid_up_to() + 1 })
-}
-
-const BOM: &[u8] = &[0xEF, 0xBB, 0xBF];
-
-/// [`decode`] without a copy: the text of `bytes`, a leading byte-order mark dropped.
-pub fn decode_slice(bytes: &[u8]) -> Result<&str, TextError> {
-    let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
-    std::str::from_utf8(bytes).map_err(|e| {
-        let valid = bytes.get(..e.valid_up_to()).unwrap_or_default();
-        let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
-        let start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-        let column = std::str::from_utf8(valid.get(start..).unwrap_or_default()).map_or(1, |t| t.chars().count() + 1);
-        TextError::NotUtf8 { line, column }
-    })
-}
-
-/// Reads a log file: at most [`MAX_LOG_BYTES`], UTF-8. The same in `next`, `check --log` and
-/// `batch`. Only a regular file is read unless `special` allows a pipe or device the user named
-/// (`next /dev/stdin`); a folder walk never does (a FIFO would block, a device never ends).
-pub fn read_log_text(path: &Path, special: bool) -> Result<String, TextError> {
-    // `-` is standard input (YAML or JSON: the YAML reader reads both), with the same limit.
-    if special && path.as_os_str() == "-" {
-        let mut bytes = Vec::new();
-        std::io::stdin().lock().take(MAX_LOG_BYTES + 1).read_to_end(&mut bytes).map_err(TextError::Io)?;
-        if bytes.len() as u64 > MAX_LOG_BYTES {
-            return Err(TextError::TooLarge(bytes.len() as u64));
-        }
-        return decode(bytes);
-    }
-    let meta = std::fs::metadata(path).map_err(TextError::Io)?;
-    if meta.is_dir() || (!meta.is_file() && !special) {
-        return Err(TextError::NotRegular(kind_of(&meta.file_type())));
-    }
-    if meta.len() > MAX_LOG_BYTES {
-        return Err(TextError::TooLarge(meta.len()));
-    }
-    let mut bytes = Vec::with_capacity(meta.len().min(MAX_LOG_BYTES) as usize);
-    File::open(path).and_then(|f| f.take(MAX_LOG_BYTES + 1).read_to_end(&mut bytes)).map_err(TextError::Io)?;
-    if bytes.len() as u64 > MAX_LOG_BYTES {
-        return Err(TextError::TooLarge(bytes.len() as u64));
-    }
-    decode(bytes)
 }
 
 /// A path made absolute and free of links where it can be (for "each file once" and "not the
@@ -342,32 +220,5 @@ impl Reader {
             }
         }
         (!chunk.items.is_empty()).then_some(chunk)
-    }
-}
-
-/// The patient id of a log that failed, when it can still be found, so the error record says
-/// whose log it was: the JSON or YAML `patient` key, read leniently (the log may be cut short).
-pub fn patient_hint(text: &str) -> Option<String> {
-    // Cut like any quoted value: a broken log's id may be megabytes long.
-    let cut = |s: &str| crate::diagnostic::shorten(s).into_owned();
-    if let Some(i) = text.find("\"patient\"") {
-        let rest = text[i + 9..].trim_start().strip_prefix(':')?.trim_start().strip_prefix('"')?;
-        let end = rest.find('"')?;
-        return Some(cut(&rest[..end])).filter(|s| !s.is_empty());
-    }
-    text.lines().find_map(|l| l.strip_prefix("patient:").map(|v| cut(v.trim().trim_matches('"')))).filter(|s| !s.is_empty())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::patient_hint;
-
-    #[test]
-    fn patient_found_in_broken_json_and_yaml() {
-        assert_eq!(patient_hint(r#"{"patient": "P-2", "start":"#).as_deref(), Some("P-2"));
-        assert_eq!(patient_hint("patient: P-3\nstart: [").as_deref(), Some("P-3"));
-        assert_eq!(patient_hint(r#"{"start":"#), None);
-        let long = format!(r#"{{"patient": "{}", "start":"#, "x".repeat(100_000));
-        assert_eq!(patient_hint(&long).map(|p| p.chars().count()), Some(81));
     }
 }

@@ -8,9 +8,8 @@ use std::path::{Path, PathBuf};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::Outcome;
-use super::input::Origin;
 use crate::cli::BatchFormat;
-use crate::engine::{LogError, Protocol};
+use crate::engine::Protocol;
 use crate::error::Error;
 
 /// How an outcome becomes a record: shared by the workers, which render in parallel.
@@ -53,34 +52,6 @@ pub struct Sink {
     csv_header_done: bool,
 }
 
-/// The error record of a log that could not be answered: its patient (when it can be told),
-/// the protocol, where the log came from, the first problem in words and every problem in the
-/// one JSON shape of a diagnostic (`check --message-format json` prints the same). A problem
-/// with no line of its own inside a JSON Lines record is placed on the record's line.
-pub fn error_record(protocol: &Protocol, origin: &Origin, patient: Option<&str>, e: &LogError) -> String {
-    let errors: Vec<serde_json::Value> = protocol
-        .log_error_json(e)
-        .into_iter()
-        .map(|mut d| {
-            if d["line"].is_null()
-                && d["file"] == origin.file.as_str()
-                && let Some(line) = origin.line
-            {
-                d["line"] = line.into();
-            }
-            d
-        })
-        .collect();
-    let v = serde_json::json!({
-        "patient": patient,
-        "protocol": protocol.reference(),
-        "source": origin,
-        "error": e.message(),
-        "errors": errors,
-    });
-    v.to_string() + "\n"
-}
-
 /// The JSON Lines record of an outcome (with a final newline). An answer is byte for byte the
 /// `next --format json` answer; with `with_source` it also names where the log came from.
 /// Error records always carry the protocol and the source.
@@ -96,7 +67,7 @@ pub fn record(outcome: &Outcome, protocol: &Protocol, with_source: bool) -> Stri
             }
         }
         Outcome::Answer { answer, .. } => crate::render::json_line(answer),
-        Outcome::Error { origin, patient, error } => error_record(protocol, origin, patient.as_deref(), error),
+        Outcome::Error { origin, patient, error } => protocol.error_record_with(origin, patient.as_deref(), error),
     }
 }
 

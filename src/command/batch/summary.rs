@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use super::Outcome;
 use crate::diagnostic::escape_controls as e;
-use crate::model::decision::Decision;
+use crate::vocab::decision::Decision;
 
 #[derive(Debug, Default)]
 pub struct Summary {
@@ -27,7 +27,7 @@ pub struct Summary {
 #[derive(Debug, serde::Serialize)]
 pub struct Failed {
     pub patient: Option<String>,
-    pub source: super::input::Origin,
+    pub source: crate::load::log_text::Origin,
     pub error: String,
 }
 

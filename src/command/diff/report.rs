@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::json;
 
-use crate::command::batch::input::Origin;
 use crate::diagnostic::escape_controls;
 use crate::eval::answer::ProtocolRef;
+use crate::load::log_text::Origin;
 
 use super::compare::{Change, Snapshot};
 
