@@ -92,10 +92,9 @@ fn input_words(k: &str, v: &serde_json::Value) -> String {
     format!("{} {}{unit}", name.replace(['_', '.'], " "), value_words(v))
 }
 
-/// Every value that comes from a file (the log or the protocol) goes through `e`, which escapes
-/// control characters: a patient id holding a line break cannot forge a line of the answer.
-pub fn text(a: &Answer, p: &Protocol) -> String {
-    let mut o = String::new();
+/// The answer's heading: who and when, the protocol, the decision and the phase. Split out of
+/// [`text`], which lists the answer's sections in order.
+fn heading(o: &mut String, a: &Answer, p: &Protocol) {
     let phase_title = p.phases.iter().find(|ph| ph.id == a.phase).map(|ph| ph.title.as_str()).unwrap_or("");
     let _ = writeln!(o, "Patient {}, as of {}", e(&a.patient), a.as_of);
     let git = a.protocol.git.as_ref().map(|g| format!(", {}", g.words())).unwrap_or_default();
@@ -128,7 +127,11 @@ pub fn text(a: &Answer, p: &Protocol) -> String {
         let note = ov.note.as_deref().map(|n| format!(": {}", e(n))).unwrap_or_default();
         let _ = writeln!(o, "          pinned by a clinician override of {}{note}", ov.date);
     }
-    let _ = writeln!(o);
+}
+
+/// The rules that fired (with their source and the values they read) and the criteria not yet
+/// met. Split out of [`text`].
+fn why(o: &mut String, a: &Answer) {
     let _ = writeln!(o, "Why");
     if a.reasons.is_empty() && a.not_met.is_empty() {
         let _ = writeln!(o, "  no rule fired: the patient repeats the current step");
@@ -150,7 +153,10 @@ pub fn text(a: &Answer, p: &Protocol) -> String {
     for u in &a.not_met {
         let _ = writeln!(o, "  - not yet met for `{}`: {}", e(&u.rule), e(&u.description));
     }
-    let _ = writeln!(o);
+}
+
+/// The next session's date, kind and exercises with their doses. Split out of [`text`].
+fn next_session(o: &mut String, a: &Answer) {
     match &a.next_session {
         None => {
             let _ = writeln!(o, "Next session: none until a provider has seen the patient");
@@ -169,6 +175,11 @@ pub fn text(a: &Answer, p: &Protocol) -> String {
             }
         }
     }
+}
+
+/// The messages for the patient and the clinician, the notes and the last review: each section
+/// only when there is something to say. Split out of [`text`].
+fn messages(o: &mut String, a: &Answer) {
     if !a.messages.patient.is_empty() {
         let _ = writeln!(o);
         let _ = writeln!(o, "Tell the patient");
@@ -195,6 +206,10 @@ pub fn text(a: &Answer, p: &Protocol) -> String {
         let cleared = if r.cleared { "cleared" } else { "not cleared" };
         let _ = writeln!(o, "Last review: {}{by}, {cleared}", r.date);
     }
+}
+
+/// What `--timeline` and `--explain` add. Split out of [`text`]: absent from a plain answer.
+fn explanation(o: &mut String, a: &Answer) {
     if let Some(tl) = &a.timeline {
         let _ = writeln!(o);
         let _ = writeln!(o, "Timeline");
@@ -212,6 +227,19 @@ pub fn text(a: &Answer, p: &Protocol) -> String {
             let _ = writeln!(o, "  {:<10} {} [{}]{inputs}", t.outcome, e(&t.rule), t.decision);
         }
     }
+}
+
+/// Every value that comes from a file (the log or the protocol) goes through `e`, which escapes
+/// control characters: a patient id holding a line break cannot forge a line of the answer.
+pub fn text(a: &Answer, p: &Protocol) -> String {
+    let mut o = String::new();
+    heading(&mut o, a, p);
+    let _ = writeln!(o);
+    why(&mut o, a);
+    let _ = writeln!(o);
+    next_session(&mut o, a);
+    messages(&mut o, a);
+    explanation(&mut o, a);
     let _ = writeln!(o);
     let _ = writeln!(o, "This is a suggestion for a clinician to review, not a prescription.");
     o

@@ -201,3 +201,199 @@ fn references_are_found_in_paths_and_groups() {
     let found = references(text);
     assert_eq!(found, [("a".into(), 1), ("c".into(), 3), ("e".into(), 4), ("h".into(), 6)]);
 }
+
+/// Functions allowed over `MAX_FN_LINES`, each with the reason. Keep this list short: an entry
+/// is a debt, never a way to silence the test.
+const LONG_FUNCTIONS: &[(&str, &str, &str)] = &[
+    ("src/script/api.rs", "register", "split after the evaluation-speed merge"),
+    ("src/eval/evaluator.rs", "evaluate", "split after the evaluation-speed merge"),
+    ("src/report/cohort.rs", "page", "report pages not split yet (issue 7)"),
+    ("src/report/patient.rs", "charts", "report pages not split yet (issue 7)"),
+    ("src/report/patient.rs", "clinician", "report pages not split yet (issue 7)"),
+    ("src/report/svg.rs", "open", "report pages not split yet (issue 7)"),
+    ("src/report/svg.rs", "decisions", "report pages not split yet (issue 7)"),
+];
+
+/// The longest a function of `src/` may be, counted from its `fn` line to its closing brace.
+const MAX_FN_LINES: usize = 80;
+
+/// The text with comments, string literals and char literals blanked out (newlines kept, so
+/// line numbers stay the file's): a brace inside them must not count.
+fn code_only(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let blank = |c: char| if c == '\n' { '\n' } else { ' ' };
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let next = chars.get(i + 1).copied();
+        if c == '/' && next == Some('/') {
+            while i < chars.len() && chars[i] != '\n' {
+                out.push(' ');
+                i += 1;
+            }
+        } else if c == '/' && next == Some('*') {
+            let mut depth = 0;
+            while i < chars.len() {
+                if chars[i] == '/' && chars.get(i + 1) == Some(&'*') {
+                    depth += 1;
+                    out.push_str("  ");
+                    i += 2;
+                } else if chars[i] == '*' && chars.get(i + 1) == Some(&'/') {
+                    depth -= 1;
+                    out.push_str("  ");
+                    i += 2;
+                    if depth == 0 {
+                        break;
+                    }
+                } else {
+                    out.push(blank(chars[i]));
+                    i += 1;
+                }
+            }
+        } else if c == 'r'
+            && (next == Some('"') || next == Some('#'))
+            && (i == 0 || !(chars[i - 1].is_alphanumeric() || chars[i - 1] == '_'))
+        {
+            // A raw string: r"..." or r#"..."#, closed by a quote and as many hashes.
+            let mut j = i + 1;
+            while chars.get(j) == Some(&'#') {
+                j += 1;
+            }
+            if chars.get(j) != Some(&'"') {
+                out.push(c);
+                i += 1;
+                continue;
+            }
+            let hashes = j - i - 1;
+            let mut k = j + 1;
+            while k < chars.len() && !(chars[k] == '"' && (0..hashes).all(|h| chars.get(k + 1 + h) == Some(&'#'))) {
+                k += 1;
+            }
+            let end = (k + 1 + hashes).min(chars.len());
+            out.extend(chars[i..end].iter().map(|&c| blank(c)));
+            i = end;
+        } else if c == '"' {
+            out.push(' ');
+            i += 1;
+            while i < chars.len() && chars[i] != '"' {
+                if chars[i] == '\\' {
+                    out.push(' ');
+                    i += 1;
+                }
+                if let Some(&c) = chars.get(i) {
+                    out.push(blank(c));
+                }
+                i += 1;
+            }
+            out.push(' ');
+            i += 1;
+        } else if c == '\'' {
+            // A char literal ('x', '\n', '\u{7f}'), or else a lifetime ('a), left as it is.
+            if next == Some('\\') {
+                let mut k = i + 2;
+                while k < chars.len() && chars[k] != '\'' {
+                    k += 1;
+                }
+                out.extend(std::iter::repeat_n(' ', k + 1 - i));
+                i = k + 1;
+            } else if chars.get(i + 2) == Some(&'\'') {
+                out.push_str("   ");
+                i += 3;
+            } else {
+                out.push(c);
+                i += 1;
+            }
+        } else {
+            out.push(c);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Every function with a body in a text: its name, its 1-based first line and its length in
+/// lines (from the `fn` line to the line of its closing brace).
+fn functions(text: &str) -> Vec<(String, usize, usize)> {
+    let code = code_only(text);
+    let bytes = code.as_bytes();
+    let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let mut out = Vec::new();
+    for (at, _) in code.match_indices("fn ") {
+        if at > 0 && ident(bytes[at - 1]) {
+            continue;
+        }
+        let name: String = code[at + 3..].trim_start().chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+        if name.is_empty() {
+            continue; // `fn (` in a type such as `Box<dyn Fn>` never matches; `fn(` has no space
+        }
+        // The body opens at the first `{` unless a `;` ends a declaration first.
+        let Some(open) = code[at..].find(['{', ';']).map(|k| at + k) else { continue };
+        if bytes[open] == b';' {
+            continue;
+        }
+        let mut depth = 0usize;
+        let mut close = None;
+        for (k, b) in bytes.iter().enumerate().skip(open) {
+            match b {
+                b'{' => depth += 1,
+                b'}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        close = Some(k);
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let Some(close) = close else { continue };
+        let first = code[..at].matches('\n').count() + 1;
+        let last = code[..close].matches('\n').count() + 1;
+        out.push((name, first, last - first + 1));
+    }
+    out
+}
+
+#[test]
+fn functions_stay_short() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let src = root.join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut test_only = BTreeSet::new();
+    let mut production = Vec::new();
+    for path in &files {
+        let (kept, tests) = production_text(&std::fs::read_to_string(path).unwrap(), path);
+        test_only.extend(tests);
+        production.push((path.clone(), kept));
+    }
+    let mut problems = Vec::new();
+    let mut allowed_seen = BTreeSet::new();
+    for (path, text) in production.iter().filter(|(p, _)| !test_only.contains(p)) {
+        let rel = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+        for (name, line, len) in functions(text) {
+            if len <= MAX_FN_LINES {
+                continue;
+            }
+            if LONG_FUNCTIONS.iter().any(|(f, n, _)| *f == rel && *n == name) {
+                allowed_seen.insert((rel.clone(), name));
+                continue;
+            }
+            problems.push(format!("{rel}:{line}: `{name}` is {len} lines (at most {MAX_FN_LINES}): split it into helpers"));
+        }
+    }
+    for (file, name, why) in LONG_FUNCTIONS {
+        if !allowed_seen.contains(&((*file).to_string(), (*name).to_string())) {
+            problems.push(format!("{file}: `{name}` is no longer over {MAX_FN_LINES} lines ({why}): remove it from LONG_FUNCTIONS"));
+        }
+    }
+    assert!(problems.is_empty(), "functions must stay short (docs/architecture.md):\n{}", problems.join("\n"));
+}
+
+#[test]
+fn function_lengths_ignore_braces_in_strings_and_comments() {
+    let text = "fn a() {\n    let s = \"}}\"; // }\n    let c = '{';\n    let r = r#\"}\"#;\n}\nfn b<'x>(v: &'x str);\nimpl T { fn c(&self) { /* { */ } }\n";
+    let found = functions(text);
+    assert_eq!(found, [("a".into(), 1, 5), ("c".into(), 7, 1)]);
+}

@@ -12,7 +12,7 @@ use crate::model::protocol::{
 };
 use crate::source::{Place, SourceId, SourceMap};
 use crate::syntax::Spanned;
-use crate::syntax::protocol::{PlanFile, RawDose, RawManifest, RawPhase, RawRule, RawTemplate, RuleFile};
+use crate::syntax::protocol::{PlanFile, RawDose, RawDosing, RawManifest, RawPhase, RawRule, RawTemplate, RuleFile};
 use crate::syntax::yaml::{PROTOCOL_CODES, parse};
 use crate::vocab::decision::{Decision, Urgency};
 use crate::vocab::protocol::{NextExercises, ScaleBack, Status};
@@ -312,18 +312,23 @@ fn rule(sources: &SourceMap, src: SourceId, r: &RawRule, phases: &[Phase], diags
     }
 }
 
-/// Builds the model; `None` when a file could not be read or there is no manifest. The model
-/// may be built despite other errors (`diags` has them), to check its scripts in the same run.
-pub fn build(sources: &SourceMap, files: &LoadedFiles, diags: &mut Diagnostics) -> Option<Protocol> {
-    let parsed = parse_files(sources, files, diags);
-    let manifest = manifest(sources, &parsed.plans, parsed.failed, diags);
+/// What the plan files define besides phases and the manifest: the parameters (sorted by id),
+/// the exercise templates and the one `dosing` section. Split out of [`build`]; one pass over
+/// the plan files keeps the diagnostics in file order, as before.
+struct PlanItems<'a> {
+    parameters: Vec<Parameter>,
+    templates: Vec<Template>,
+    dosing: Option<(SourceId, &'a Spanned<RawDosing>)>,
+}
 
+/// Collects [`PlanItems`], reporting duplicate ids and a second `dosing` section.
+fn plan_items<'a>(sources: &SourceMap, plans: &'a [(SourceId, PlanFile)], diags: &mut Diagnostics) -> PlanItems<'a> {
     let mut param_ids = Ids::new("parameter");
     let mut parameters = Vec::new();
     let mut template_ids = Ids::new("exercise");
     let mut templates = Vec::new();
-    let mut dosing_raw = None;
-    for (src, plan) in &parsed.plans {
+    let mut dosing = None;
+    for (src, plan) in plans {
         for p in plan.parameters.iter().flatten() {
             if param_ids.insert(*src, &p.id, sources, diags) {
                 parameters.push(Parameter {
@@ -343,41 +348,47 @@ pub fn build(sources: &SourceMap, files: &LoadedFiles, diags: &mut Diagnostics) 
             }
         }
         if let Some(d) = &plan.dosing {
-            if dosing_raw.is_some() {
+            if dosing.is_some() {
                 diags.push(
                     Diagnostic::new(Code::DuplicateId, "the `dosing` section is given twice")
                         .at(*src, d.loc)
                         .help("keep one `dosing:` section across the plan files"),
                 );
             } else {
-                dosing_raw = Some((*src, d));
+                dosing = Some((*src, d));
             }
         }
     }
     parameters.sort_by(|a, b| a.id.cmp(&b.id));
+    PlanItems { parameters, templates, dosing }
+}
 
-    // A file that could not be read leaves its ids undefined: references to them would each
-    // be a follow-on error of that one mistake, so unknown phases and exercises are not
-    // reported then (the model is not built either; fixing the file shows any that remain).
-    let mut unreported = Diagnostics::default();
+/// The phases of all plan files, in file order. Split out of [`build`]; `unreported` receives the
+/// unknown-exercise errors (set aside by the caller when a file could not be read).
+fn phases(
+    sources: &SourceMap,
+    parsed: &Parsed,
+    templates: &[Template],
+    diags: &mut Diagnostics,
+    unreported: &mut Diagnostics,
+) -> Vec<Phase> {
     let mut phase_ids = Ids::new("phase");
     let mut phases = Vec::new();
     for (src, plan) in &parsed.plans {
         for p in plan.phases.iter().flatten() {
             if phase_ids.insert(*src, &p.id, sources, diags) {
-                let refs = if parsed.failed { &mut unreported } else { &mut *diags };
-                phases.push(phase(sources, *src, p, &templates, refs));
+                let refs = if parsed.failed { &mut *unreported } else { &mut *diags };
+                phases.push(phase(sources, *src, p, templates, refs));
             }
         }
     }
-    if phases.is_empty() && manifest.is_some() && !parsed.failed {
-        diags.push(
-            Diagnostic::new(Code::MissingManifest, "the protocol has no phases")
-                .help("add a `phases:` list to a plan file; a protocol without stages has one phase"),
-        );
-    }
+    phases
+}
 
-    let dosing = match dosing_raw {
+/// The dosing rules, with the defaults for a protocol that gives no `dosing` section (or leaves
+/// a field out). Split out of [`build`]: it is a table of defaults, read on its own.
+fn dosing(raw: Option<(SourceId, &Spanned<RawDosing>)>, diags: &mut Diagnostics) -> Dosing {
+    match raw {
         None => Dosing {
             next_exercises: NextExercises::Phase,
             progress: crate::model::dose::DoseChange::Ladder(1),
@@ -408,18 +419,45 @@ pub fn build(sources: &SourceMap, files: &LoadedFiles, diags: &mut Diagnostics) 
             component_gap_days: d.value.component_gap_days.unwrap_or(0),
             round_minutes: d.value.round_minutes.filter(|t| t.0 > 0),
         },
-    };
+    }
+}
 
+/// The rules of all rule files, in file order. Split out of [`build`], like [`phases`]; `unreported`
+/// receives the unknown-phase errors (set aside when a file could not be read).
+fn rules(sources: &SourceMap, parsed: &Parsed, phases: &[Phase], diags: &mut Diagnostics, unreported: &mut Diagnostics) -> Vec<Rule> {
     let mut rule_ids = Ids::new("rule");
     let mut rules = Vec::new();
     for (src, file) in &parsed.rules {
         for r in &file.rules {
             if rule_ids.insert(*src, &r.id, sources, diags) {
-                let refs = if parsed.failed { &mut unreported } else { &mut *diags };
-                rules.push(rule(sources, *src, r, &phases, refs));
+                let refs = if parsed.failed { &mut *unreported } else { &mut *diags };
+                rules.push(rule(sources, *src, r, phases, refs));
             }
         }
     }
+    rules
+}
+
+/// Builds the model; `None` when a file could not be read or there is no manifest. The model
+/// may be built despite other errors (`diags` has them), to check its scripts in the same run.
+pub fn build(sources: &SourceMap, files: &LoadedFiles, diags: &mut Diagnostics) -> Option<Protocol> {
+    let parsed = parse_files(sources, files, diags);
+    let manifest = manifest(sources, &parsed.plans, parsed.failed, diags);
+    let PlanItems { parameters, templates, dosing: dosing_raw } = plan_items(sources, &parsed.plans, diags);
+
+    // A file that could not be read leaves its ids undefined: references to them would each
+    // be a follow-on error of that one mistake, so unknown phases and exercises are not
+    // reported then (the model is not built either; fixing the file shows any that remain).
+    let mut unreported = Diagnostics::default();
+    let phases = phases(sources, &parsed, &templates, diags, &mut unreported);
+    if phases.is_empty() && manifest.is_some() && !parsed.failed {
+        diags.push(
+            Diagnostic::new(Code::MissingManifest, "the protocol has no phases")
+                .help("add a `phases:` list to a plan file; a protocol without stages has one phase"),
+        );
+    }
+    let dosing = dosing(dosing_raw, diags);
+    let rules = rules(sources, &parsed, &phases, diags, &mut unreported);
 
     // Of what was set aside, only the unknown references were follow-ons.
     diags.extend(unreported.into_sorted().into_iter().filter(|d| !matches!(d.code, Code::UnknownPhase | Code::UnknownExercise)));

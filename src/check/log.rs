@@ -8,8 +8,10 @@ use crate::model::dose::Dose;
 use crate::model::log::{PatientLog, Performed, Session};
 use crate::model::protocol::Protocol;
 use crate::source::{Loc, SourceId};
-use crate::syntax::log::RawLog;
+use crate::syntax::Spanned;
+use crate::syntax::log::{RawExercise, RawLog};
 use crate::syntax::yaml::{LOG_CODES, parse};
+use crate::vocab::quantity::Date;
 
 /// The text formats a log can come in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,7 +108,7 @@ pub fn validate(source: SourceId, raw: RawLog, protocol: &Protocol, diags: &mut 
     check_id_length(source, "the patient id", &raw.patient, diags);
     let start = raw.start.value;
     let mut sessions = Vec::new();
-    let mut previous: Option<crate::vocab::quantity::Date> = None;
+    let mut previous: Option<Date> = None;
     if let Some(sessions) = &raw.sessions
         && sessions.len() > MAX_SESSIONS
     {
@@ -117,105 +119,15 @@ pub fn validate(source: SourceId, raw: RawLog, protocol: &Protocol, diags: &mut 
         );
         return None;
     }
-    for goal in raw.intake.iter().flat_map(|i| i.goals.iter().flatten()) {
-        if goal.chars().count() > MAX_ID_CHARS {
-            diags.push(
-                Diagnostic::new(
-                    Code::LogInvalidValue,
-                    format!("a goal is {} characters long: expected at most {MAX_ID_CHARS}", goal.chars().count()),
-                )
-                .help(format!("`{goal}` is not a goal")),
-            );
-        }
-    }
+    check_goals(&raw, diags);
     for (i, s) in raw.sessions.into_iter().flatten().enumerate() {
         let date = s.date.value;
-        if date < start {
-            diags.push(
-                Diagnostic::new(Code::DateBeforeStart, format!("session {} is dated `{date}`, before the program start `{start}`", i + 1))
-                    .at(source, s.date.loc)
-                    .help("check the date, or the log's `start`"),
-            );
-        }
-        if let Some(p) = previous
-            && date <= p
-        {
-            diags.push(
-                Diagnostic::new(
-                    Code::DatesOutOfOrder,
-                    format!("session {} is dated `{date}`, not after the session before it (`{p}`)", i + 1),
-                )
-                .at(source, s.date.loc)
-                .label("dates must strictly increase")
-                .help("list sessions oldest first, one entry per date"),
-            );
-        }
+        check_date(source, i, &s.date, start, previous, diags);
         previous = Some(date);
-        let mut exercises = Vec::new();
-        for e in s.exercises.into_iter().flatten() {
-            if !check_id_length(source, "an exercise id", &e.id, diags) {
-                continue;
-            }
-            let Some(template) = protocol.template_index(&e.id.value) else {
-                diags.push(
-                    Diagnostic::new(Code::LogUnknownExercise, format!("unknown exercise `{}`", e.id.value))
-                        .at(source, e.id.loc)
-                        .label("the protocol defines no such exercise")
-                        .help_opt(help_for(&e.id.value, "the protocol's exercises", protocol.templates.iter().map(|t| t.id.as_str())))
-                        .note(in_session(i, date)),
-                );
-                continue;
-            };
-            let ladder_len = protocol.templates[template].ladder.len();
-            let level = match e.level {
-                Some(0) => {
-                    diags.push(
-                        Diagnostic::new(Code::LogInvalidValue, format!("exercise `{}` has level 0", e.id.value))
-                            .at(source, e.id.loc)
-                            .help(format!("levels count from 1; this exercise has levels 1 to {ladder_len}"))
-                            .note(in_session(i, date)),
-                    );
-                    None
-                }
-                Some(l) if l as usize > ladder_len => {
-                    diags.push(
-                        Diagnostic::new(
-                            Code::LogInvalidValue,
-                            format!("exercise `{}` has level {l}, but its ladder has {ladder_len}", e.id.value),
-                        )
-                        .at(source, e.id.loc)
-                        .help(format!("use a level from 1 to {ladder_len}"))
-                        .note(in_session(i, date)),
-                    );
-                    None
-                }
-                Some(l) => Some(l as usize - 1),
-                None => None,
-            };
-            exercises.push(Performed {
-                id: e.id.value,
-                template,
-                dose: Dose { sets: e.sets, reps: e.reps, hold_s: e.hold_s, load_kg: e.load_kg, minutes: e.minutes, ..Dose::default() },
-                completed: e.completed.unwrap_or(true),
-                level,
-            });
-        }
+        let exercises: Vec<Performed> =
+            s.exercises.into_iter().flatten().filter_map(|e| performed(source, protocol, e, i, date, diags)).collect();
         let (override_phase, override_note) = match s.override_ {
-            Some(o) => {
-                let phase = o.phase.and_then(|p| {
-                    let idx = protocol.phase_index(&p.value);
-                    if idx.is_none() {
-                        diags.push(
-                            Diagnostic::new(Code::LogUnknownPhase, format!("unknown phase `{}` in the override", p.value))
-                                .at(source, p.loc)
-                                .help_opt(help_for(&p.value, "the protocol's phases", protocol.phases.iter().map(|p| p.id.as_str())))
-                                .note(in_session(i, date)),
-                        );
-                    }
-                    idx
-                });
-                (phase, o.note.map(cut_note))
-            }
+            Some(o) => (override_phase(source, protocol, o.phase, i, date, diags), o.note.map(cut_note)),
             None => (None, None),
         };
         sessions.push(Session {
@@ -253,4 +165,116 @@ pub fn validate(source: SourceId, raw: RawLog, protocol: &Protocol, diags: &mut 
         return None;
     }
     Some(PatientLog { patient: raw.patient.value, start, intake: raw.intake, sessions })
+}
+
+/// Intake goals are free text, but each is capped like an id: a megabyte "goal" is a broken
+/// log, not a goal. Split out of `validate`, which checks the log top-down.
+fn check_goals(raw: &RawLog, diags: &mut Diagnostics) {
+    for goal in raw.intake.iter().flat_map(|i| i.goals.iter().flatten()) {
+        if goal.chars().count() > MAX_ID_CHARS {
+            diags.push(
+                Diagnostic::new(
+                    Code::LogInvalidValue,
+                    format!("a goal is {} characters long: expected at most {MAX_ID_CHARS}", goal.chars().count()),
+                )
+                .help(format!("`{goal}` is not a goal")),
+            );
+        }
+    }
+}
+
+/// A session's date: not before the programme's start, and after the session before it. Split
+/// out of `validate`, like [`performed`], to keep each check of a session readable on its own.
+fn check_date(source: SourceId, i: usize, at: &Spanned<Date>, start: Date, previous: Option<Date>, diags: &mut Diagnostics) {
+    let date = at.value;
+    if date < start {
+        diags.push(
+            Diagnostic::new(Code::DateBeforeStart, format!("session {} is dated `{date}`, before the program start `{start}`", i + 1))
+                .at(source, at.loc)
+                .help("check the date, or the log's `start`"),
+        );
+    }
+    if let Some(p) = previous
+        && date <= p
+    {
+        diags.push(
+            Diagnostic::new(Code::DatesOutOfOrder, format!("session {} is dated `{date}`, not after the session before it (`{p}`)", i + 1))
+                .at(source, at.loc)
+                .label("dates must strictly increase")
+                .help("list sessions oldest first, one entry per date"),
+        );
+    }
+}
+
+/// One exercise of a session, resolved against the protocol: `None` (with a diagnostic) when
+/// its id is too long or unknown. Split out of `validate` so that the per-session loop reads
+/// as the list of checks it makes.
+fn performed(source: SourceId, protocol: &Protocol, e: RawExercise, i: usize, date: Date, diags: &mut Diagnostics) -> Option<Performed> {
+    if !check_id_length(source, "an exercise id", &e.id, diags) {
+        return None;
+    }
+    let Some(template) = protocol.template_index(&e.id.value) else {
+        diags.push(
+            Diagnostic::new(Code::LogUnknownExercise, format!("unknown exercise `{}`", e.id.value))
+                .at(source, e.id.loc)
+                .label("the protocol defines no such exercise")
+                .help_opt(help_for(&e.id.value, "the protocol's exercises", protocol.templates.iter().map(|t| t.id.as_str())))
+                .note(in_session(i, date)),
+        );
+        return None;
+    };
+    let ladder_len = protocol.templates[template].ladder.len();
+    let level = match e.level {
+        Some(0) => {
+            diags.push(
+                Diagnostic::new(Code::LogInvalidValue, format!("exercise `{}` has level 0", e.id.value))
+                    .at(source, e.id.loc)
+                    .help(format!("levels count from 1; this exercise has levels 1 to {ladder_len}"))
+                    .note(in_session(i, date)),
+            );
+            None
+        }
+        Some(l) if l as usize > ladder_len => {
+            diags.push(
+                Diagnostic::new(Code::LogInvalidValue, format!("exercise `{}` has level {l}, but its ladder has {ladder_len}", e.id.value))
+                    .at(source, e.id.loc)
+                    .help(format!("use a level from 1 to {ladder_len}"))
+                    .note(in_session(i, date)),
+            );
+            None
+        }
+        Some(l) => Some(l as usize - 1),
+        None => None,
+    };
+    Some(Performed {
+        id: e.id.value,
+        template,
+        dose: Dose { sets: e.sets, reps: e.reps, hold_s: e.hold_s, load_kg: e.load_kg, minutes: e.minutes, ..Dose::default() },
+        completed: e.completed.unwrap_or(true),
+        level,
+    })
+}
+
+/// The phase a clinician's override pins, resolved against the protocol (`None`, with a
+/// diagnostic, when the protocol has no such phase). Split out of `validate` with [`performed`].
+fn override_phase(
+    source: SourceId,
+    protocol: &Protocol,
+    phase: Option<Spanned<String>>,
+    i: usize,
+    date: Date,
+    diags: &mut Diagnostics,
+) -> Option<usize> {
+    phase.and_then(|p| {
+        let idx = protocol.phase_index(&p.value);
+        if idx.is_none() {
+            diags.push(
+                Diagnostic::new(Code::LogUnknownPhase, format!("unknown phase `{}` in the override", p.value))
+                    .at(source, p.loc)
+                    .help_opt(help_for(&p.value, "the protocol's phases", protocol.phases.iter().map(|p| p.id.as_str())))
+                    .note(in_session(i, date)),
+            );
+        }
+        idx
+    })
 }

@@ -55,8 +55,9 @@ pub fn evaluate_item(protocol: &Protocol, chunk: &Chunk, item: &Item, opts: &Opt
     }
 }
 
-pub fn run(ctx: Ctx, args: &BatchArgs) -> Result<Status, Error> {
-    let outputs: Vec<&std::path::Path> = args.output.iter().chain(&args.summary_json).map(|p| p.as_path()).collect();
+/// Refuses option combinations that cannot work, before any input is read: the same file for
+/// the results and the summary, or a trace in a CSV row. Split out of [`run`].
+fn check_args(args: &BatchArgs, outputs: &[&std::path::Path]) -> Result<(), Error> {
     if let [a, b] = outputs[..]
         && input::identity(a).is_some_and(|id| input::identity(b) == Some(id))
     {
@@ -65,13 +66,12 @@ pub fn run(ctx: Ctx, args: &BatchArgs) -> Result<Status, Error> {
     if args.format == crate::cli::BatchFormat::Csv && (args.explain || args.timeline) {
         return Err(Error::Usage("--explain and --timeline need --format jsonl: a CSV row has no room for a trace or a timeline".into()));
     }
-    let inputs = input::plan(&args.inputs, &outputs)?;
-    if let Some(path) = &args.summary_json {
-        output::check_output(path)?;
-    }
-    let Some(protocol) = load_for_evaluation(ctx, args.protocol.protocol.as_deref())? else {
-        return Ok(Status::ProtocolInvalid);
-    };
+    Ok(())
+}
+
+/// The worker pool and its size: `--jobs` (default: one per core), capped at
+/// [`JOBS_PER_CORE`] per core with a note. Split out of [`run`].
+fn worker_pool(args: &BatchArgs) -> Result<(rayon::ThreadPool, usize), Error> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let jobs = args.jobs.unwrap_or(cores).clamp(1, max_jobs(cores));
     if args.jobs.is_some_and(|j| j > jobs) && !args.quiet {
@@ -81,6 +81,21 @@ pub fn run(ctx: Ctx, args: &BatchArgs) -> Result<Status, Error> {
         .num_threads(jobs)
         .build()
         .map_err(|e| Error::Usage(format!("cannot start {jobs} worker threads: {e}")))?;
+    Ok((pool, jobs))
+}
+
+/// `stepwise batch`: every input log answered, one record each, in input order.
+pub fn run(ctx: Ctx, args: &BatchArgs) -> Result<Status, Error> {
+    let outputs: Vec<&std::path::Path> = args.output.iter().chain(&args.summary_json).map(|p| p.as_path()).collect();
+    check_args(args, &outputs)?;
+    let inputs = input::plan(&args.inputs, &outputs)?;
+    if let Some(path) = &args.summary_json {
+        output::check_output(path)?;
+    }
+    let Some(protocol) = load_for_evaluation(ctx, args.protocol.protocol.as_deref())? else {
+        return Ok(Status::ProtocolInvalid);
+    };
+    let (pool, jobs) = worker_pool(args)?;
     let opts = Options { timeline: args.timeline, explain: args.explain, max_errors: args.max_errors };
     let mut sink = Sink::create(args.output.as_deref(), args.format)?;
     let records = Records { format: args.format, protocol: protocol.clone(), with_source: args.source };

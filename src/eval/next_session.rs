@@ -297,6 +297,57 @@ pub struct PlanInput<'a> {
     pub phase_changed: bool,
 }
 
+/// Days from the last session to the next: the rest days of a `rest` (the longest a fired
+/// rule asks for, else the protocol's), else the protocol's days between sessions. Split out of
+/// [`plan`].
+fn gap_days(input: &PlanInput<'_>) -> i64 {
+    let p = input.protocol;
+    if input.decision == Decision::Rest {
+        let rest = input.fired.iter().filter_map(|&r| p.rules[r].rest_days).max().unwrap_or(p.dosing.rest_days);
+        1 + i64::from(rest)
+    } else {
+        i64::from(p.dosing.days_between_sessions)
+    }
+}
+
+/// The templates of the next session when the protocol plans by phase: the phase's exercises
+/// and those for the patient's goals (only those done recently unless exercises may be added),
+/// plus a cardio exercise from the rotation. Split out of [`plan`], which then only doses them.
+fn phase_exercises(input: &PlanInput<'_>, last: &Session) -> Vec<usize> {
+    let p = input.protocol;
+    let sessions = input.sessions;
+    let ph = &p.phases[input.phase];
+    let recent = |t: usize| {
+        sessions
+            .iter()
+            .rev()
+            .take_while(|s| last.date.days_since(s.date) <= RECENT_DAYS)
+            .any(|s| s.exercises.iter().any(|e| e.template == t))
+    };
+    // Nothing done recently (a programme not begun, or a long referral): the phase's
+    // programme restarts, each exercise from its last dose within 90 days or its first level.
+    let has_history = sessions.iter().rev().take_while(|s| last.date.days_since(s.date) <= RECENT_DAYS).any(|s| !s.exercises.is_empty());
+    // Only a progress (or a program not yet begun) adds exercises the patient has not
+    // been doing; a hold, regress or resumption after rest keeps to what they do.
+    let may_add = input.decision == Decision::Progress || input.phase_changed || !has_history;
+    let allowed = |t: usize| may_add || recent(t);
+    let for_goals =
+        ph.goal_exercises.iter().filter(|(g, _)| input.goals.contains(g)).flat_map(|(_, ids)| ids.iter().copied()).filter(|&t| allowed(t));
+    let mut ids: Vec<usize> = Vec::new();
+    for t in ph.exercises.iter().copied().filter(|&t| allowed(t)).chain(for_goals) {
+        if !ids.contains(&t) {
+            ids.push(t);
+        }
+    }
+    // The cross-training rotation adds a cardio exercise only to a session that has none.
+    if !ids.iter().any(|&t| p.templates[t].category == Category::Cardio)
+        && let Some(r) = rotation_pick(sessions, &ph.rotate, allowed)
+    {
+        ids.push(r);
+    }
+    ids
+}
+
 /// `None` after `refer`: a provider plans what comes next.
 pub fn plan(input: &PlanInput<'_>) -> Option<NextSession> {
     let p = input.protocol;
@@ -306,12 +357,7 @@ pub fn plan(input: &PlanInput<'_>) -> Option<NextSession> {
     }
     let last = sessions.last()?;
     let change = change_for(p, input.decision, input.fired);
-    let gap = if input.decision == Decision::Rest {
-        let rest = input.fired.iter().filter_map(|&r| p.rules[r].rest_days).max().unwrap_or(p.dosing.rest_days);
-        1 + i64::from(rest)
-    } else {
-        i64::from(p.dosing.days_between_sessions)
-    };
+    let gap = gap_days(input);
     let earliest = last.date.plus_days(gap);
     let round = p.dosing.round_minutes;
     let beyond = |template: usize, done: &Performed| -> Option<&NextExercise> {
@@ -336,40 +382,7 @@ pub fn plan(input: &PlanInput<'_>) -> Option<NextSession> {
                 .collect(),
         ),
         NextExercises::Phase => {
-            let ph = &p.phases[input.phase];
-            let recent = |t: usize| {
-                sessions
-                    .iter()
-                    .rev()
-                    .take_while(|s| last.date.days_since(s.date) <= RECENT_DAYS)
-                    .any(|s| s.exercises.iter().any(|e| e.template == t))
-            };
-            // Nothing done recently (a programme not begun, or a long referral): the phase's
-            // programme restarts, each exercise from its last dose within 90 days or its first level.
-            let has_history =
-                sessions.iter().rev().take_while(|s| last.date.days_since(s.date) <= RECENT_DAYS).any(|s| !s.exercises.is_empty());
-            // Only a progress (or a program not yet begun) adds exercises the patient has not
-            // been doing; a hold, regress or resumption after rest keeps to what they do.
-            let may_add = input.decision == Decision::Progress || input.phase_changed || !has_history;
-            let allowed = |t: usize| may_add || recent(t);
-            let for_goals = ph
-                .goal_exercises
-                .iter()
-                .filter(|(g, _)| input.goals.contains(g))
-                .flat_map(|(_, ids)| ids.iter().copied())
-                .filter(|&t| allowed(t));
-            let mut ids: Vec<usize> = Vec::new();
-            for t in ph.exercises.iter().copied().filter(|&t| allowed(t)).chain(for_goals) {
-                if !ids.contains(&t) {
-                    ids.push(t);
-                }
-            }
-            // The cross-training rotation adds a cardio exercise only to a session that has none.
-            if !ids.iter().any(|&t| p.templates[t].category == Category::Cardio)
-                && let Some(r) = rotation_pick(sessions, &ph.rotate, allowed)
-            {
-                ids.push(r);
-            }
+            let ids = phase_exercises(input, last);
             // The session moves to the first day on which every exercise in it is due: runners
             // train every other day rather than lose the run from the plan.
             let date = ids.iter().filter_map(|&t| due(&p.templates[t], sessions, last_performed(sessions, t))).fold(earliest, Date::max);
