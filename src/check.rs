@@ -7,6 +7,7 @@ pub mod calls;
 pub mod dose;
 pub mod every_error;
 pub mod lex;
+pub mod lexed;
 pub mod library;
 pub mod lint;
 pub mod log;

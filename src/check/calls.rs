@@ -12,7 +12,7 @@ use crate::model::protocol::Script;
 use crate::script::api::{FIELDS, FUNCTIONS};
 use crate::source::SourceMap;
 
-use super::lex::{Call, Kind, Token, calls, fn_defs, tokens};
+use super::lex::{Call, Kind, Token, calls, fn_defs};
 use super::library::Library;
 use crate::model::script_place::script_offset_loc;
 
@@ -236,10 +236,9 @@ fn field_help(field: &str) -> Option<String> {
 }
 
 /// Checks every call in `script`.
-pub fn check(sources: &SourceMap, script: &Script, lib: &Library<'_>, diags: &mut Diagnostics) {
-    let toks = tokens(&script.text);
-    let variables = variables(&toks);
-    for call in calls(&toks) {
+pub fn check(sources: &SourceMap, script: &Script, toks: &[Token<'_>], lib: &Library<'_>, diags: &mut Diagnostics) {
+    let variables = variables(toks);
+    for call in calls(toks) {
         let name = call.name.text;
         if matches!(name, "eval" | "and" | "or" | "not") || variables.contains(&name) {
             // `eval` is disabled in the engine, and Rhai's compiler reports it (E0301), as it
@@ -264,7 +263,7 @@ pub fn check(sources: &SourceMap, script: &Script, lib: &Library<'_>, diags: &mu
             );
         }
         if FIELD_FUNCTIONS.contains(&name) {
-            check_field(sources, script, &toks, &call, diags);
+            check_field(sources, script, toks, &call, diags);
         }
     }
 }

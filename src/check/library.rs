@@ -4,7 +4,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::lex::{Token, calls, fn_defs, tokens};
+use super::lex::{Token, calls, fn_defs};
+use super::lexed::Lexed;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::protocol::{Helper, Script};
 use crate::model::script_place::script_offset_loc;
@@ -27,15 +28,23 @@ pub struct Library<'a> {
 }
 
 impl<'a> Library<'a> {
-    pub fn new(helpers: &'a [Helper]) -> Library<'a> {
+    /// The functions of the helper files, given as their tokens (see [`Library::of`]).
+    pub fn new<'t>(helpers: impl IntoIterator<Item = &'t [Token<'a>]>) -> Library<'a>
+    where
+        'a: 't,
+    {
         let mut fns = Vec::new();
-        for h in helpers {
-            let toks = tokens(&h.script.text);
-            for def in fn_defs(&toks) {
+        for toks in helpers {
+            for def in fn_defs(toks) {
                 fns.push(LibFn { name: def.name.text, arity: def.params.len(), params: def.params, body: toks[def.body].to_vec() });
             }
         }
         Library { fns }
+    }
+
+    /// The functions of a protocol's helper files, from the tokens of its scripts.
+    pub fn of(helpers: &'a [Helper], lexed: &Lexed<'a>) -> Library<'a> {
+        Library::new(helpers.iter().map(|h| lexed.of(&h.script)))
     }
 
     /// The definitions of `name` (any arity).
@@ -75,13 +84,13 @@ impl<'a> Library<'a> {
 /// off every red-flag rule: a definition may never take the name of a stepwise API function or
 /// of a Rhai built-in. And a helper name defined in two helper files is ambiguous (the last file
 /// would win, silently): both places are reported.
-pub fn check_definitions(sources: &SourceMap, helpers: &[Helper], others: &[&Script], diags: &mut Diagnostics) {
+pub fn check_definitions(sources: &SourceMap, helpers: &[Helper], others: &[&Script], lexed: &Lexed<'_>, diags: &mut Diagnostics) {
     let mut first_file: BTreeMap<&str, (&Script, usize)> = BTreeMap::new();
     let scripts = helpers.iter().map(|h| (&h.script, true)).chain(others.iter().map(|s| (*s, false)));
     for (script, is_helper) in scripts {
-        let toks = tokens(&script.text);
+        let toks = lexed.of(script);
         let mut here: BTreeSet<&str> = BTreeSet::new();
-        for def in fn_defs(&toks) {
+        for def in fn_defs(toks) {
             let name = def.name.text;
             let loc = script_offset_loc(sources, script, def.name.offset, name.len());
             if super::calls::is_builtin(name) {
@@ -119,6 +128,7 @@ pub fn check_definitions(sources: &SourceMap, helpers: &[Helper], others: &[&Scr
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::lex::tokens;
     use crate::model::protocol::Script;
     use crate::source::{Loc, SourceId};
 
@@ -129,7 +139,8 @@ mod tests {
     #[test]
     fn reach_follows_calls_through_helpers() {
         let helpers = [helper("fn a(s) { b(s) + 1 }\nfn b(s) { s.pain.after }\nfn c() { a(c()) }")];
-        let lib = Library::new(&helpers);
+        let toks: Vec<_> = helpers.iter().map(|h| tokens(&h.script.text)).collect();
+        let lib = Library::new(toks.iter().map(Vec::as_slice));
         assert_eq!(lib.fns.iter().map(|f| (f.name, f.arity)).collect::<Vec<_>>(), [("a", 1), ("b", 1), ("c", 0)]);
         let script = tokens("a(last) > 2");
         let reached: Vec<&str> = lib.reach(&script).iter().map(|t| t.text).collect();

@@ -16,16 +16,19 @@ use crate::diagnostic::Diagnostics;
 use crate::model::protocol::Protocol;
 use crate::source::SourceMap;
 
+use super::lexed::Lexed;
 use super::library::Library;
 
 pub fn lint(sources: &SourceMap, p: &Protocol, diags: &mut Diagnostics) {
-    let lib = Library::new(&p.helpers);
-    reach::lint(p, diags);
+    // Each script is tokenized here once, for every lint that reads tokens.
+    let lexed = Lexed::new(p);
+    let lib = Library::of(&p.helpers, &lexed);
+    reach::lint(p, &lexed, diags);
     unused::lint(p, diags);
     ladder::lint(p, diags);
-    duplicate::lint(sources, p, diags);
-    red_flags::lint(p, &lib, diags);
-    pain::lint(p, &lib, diags);
+    duplicate::lint(sources, p, &lexed, diags);
+    red_flags::lint(p, &lexed, &lib, diags);
+    pain::lint(p, &lexed, &lib, diags);
     impact::lint(p, diags);
     authoring::lint(p, diags);
 }

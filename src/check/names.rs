@@ -15,7 +15,8 @@ use crate::model::protocol::{Protocol, Script};
 use crate::source::SourceMap;
 use crate::vocab::log::Symptom;
 
-use super::lex::{Kind, Token, calls, tokens};
+use super::lex::{Kind, Token, calls};
+use super::lexed::Lexed;
 use crate::model::script_place::script_offset_loc;
 
 /// Keys of the maps the API returns (intake, an exercise, a review, a spike, a beyond-plan
@@ -45,10 +46,10 @@ const MAP_KEYS: [&str; 21] = [
 ];
 
 /// Keys of map literals (`#{ key: value }`) written anywhere in the protocol's scripts.
-pub fn literal_keys<'a>(scripts: impl Iterator<Item = &'a Script>) -> BTreeSet<String> {
+pub fn literal_keys<'a>(scripts: impl Iterator<Item = &'a Script>, lexed: &Lexed<'_>) -> BTreeSet<String> {
     let mut keys = BTreeSet::new();
     for s in scripts {
-        let toks = tokens(&s.text);
+        let toks = lexed.of(s);
         for w in toks.windows(2) {
             if (w[0].is_ident() || w[0].kind == Kind::Str) && w[1].is(":") {
                 keys.insert(w[0].str_value().unwrap_or(w[0].text).to_string());
@@ -63,8 +64,14 @@ fn known_property(name: &str, literal: &BTreeSet<String>) -> bool {
 }
 
 /// Checks the property names and the exercise ids and symptoms named in `script`.
-pub fn check(sources: &SourceMap, protocol: &Protocol, script: &Script, literal: &BTreeSet<String>, diags: &mut Diagnostics) {
-    let toks = tokens(&script.text);
+pub fn check(
+    sources: &SourceMap,
+    protocol: &Protocol,
+    script: &Script,
+    toks: &[Token<'_>],
+    literal: &BTreeSet<String>,
+    diags: &mut Diagnostics,
+) {
     for (i, t) in toks.iter().enumerate() {
         let after_dot = i > 0 && (toks[i - 1].is(".") || toks[i - 1].is("?."));
         let is_call = toks.get(i + 1).is_some_and(|n| n.is("("));
@@ -85,7 +92,7 @@ pub fn check(sources: &SourceMap, protocol: &Protocol, script: &Script, literal:
                 .help_opt(help_for(t.text, "properties", candidates)),
         );
     }
-    for call in calls(&toks) {
+    for call in calls(toks) {
         let Some(arg) = call.args.first().and_then(|r| (r.len() == 1).then(|| &toks[r.start])) else { continue };
         let Some(value) = arg.str_value() else { continue };
         match call.name.text {

@@ -10,6 +10,7 @@ use crate::model::script_place::script_offset_loc;
 use crate::source::SourceMap;
 
 use super::calls;
+use super::lexed::Lexed;
 use super::library::Library;
 
 /// `params.NAME` references in a script, with their byte offsets in the script text.
@@ -48,34 +49,29 @@ fn check_params(sources: &SourceMap, protocol: &Protocol, script: &Script, diags
 /// `params.NAME`. Whether a condition yields true or false is asked later, of the scripts that
 /// compile (`yields`, called back from `script::compile`).
 pub fn check(sources: &SourceMap, protocol: &Protocol, diags: &mut Diagnostics) {
-    let lib = Library::new(&protocol.helpers);
-    let all = || {
-        protocol
-            .helpers
-            .iter()
-            .map(|h| &h.script)
-            .chain(protocol.rules.iter().flat_map(|r| r.scripts()))
-            .chain(protocol.phases.iter().filter_map(|ph| ph.exit.as_ref().map(|e| &e.script)))
-    };
-    let literal = super::names::literal_keys(all());
+    // Each script is tokenized here once, for every check below.
+    let lexed = Lexed::new(protocol);
+    let lib = Library::of(&protocol.helpers, &lexed);
+    let all = || super::lexed::scripts(protocol);
+    let literal = super::names::literal_keys(all(), &lexed);
     for script in all() {
-        super::names::check(sources, protocol, script, &literal, diags);
+        super::names::check(sources, protocol, script, lexed.of(script), &literal, diags);
     }
     let others: Vec<&Script> =
         protocol.rules.iter().map(|r| &r.when).chain(protocol.phases.iter().filter_map(|p| p.exit.as_ref().map(|e| &e.script))).collect();
-    super::library::check_definitions(sources, &protocol.helpers, &others, diags);
+    super::library::check_definitions(sources, &protocol.helpers, &others, &lexed, diags);
     for helper in &protocol.helpers {
-        calls::check(sources, &helper.script, &lib, diags);
+        calls::check(sources, &helper.script, lexed.of(&helper.script), &lib, diags);
     }
     for rule in &protocol.rules {
-        calls::check(sources, &rule.when, &lib, diags);
+        calls::check(sources, &rule.when, lexed.of(&rule.when), &lib, diags);
         for c in &rule.criteria {
-            calls::check(sources, &c.script, &lib, diags);
+            calls::check(sources, &c.script, lexed.of(&c.script), &lib, diags);
         }
     }
     for phase in &protocol.phases {
         if let Some(exit) = &phase.exit {
-            calls::check(sources, &exit.script, &lib, diags);
+            calls::check(sources, &exit.script, lexed.of(&exit.script), &lib, diags);
         }
     }
     for script in all() {

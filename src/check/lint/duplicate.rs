@@ -7,7 +7,7 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::protocol::{Protocol, Rule};
 use crate::source::SourceMap;
 
-use super::super::lex::tokens;
+use super::super::lexed::Lexed;
 
 /// Whether two rules can apply in the same phase.
 fn overlap(a: &Rule, b: &Rule) -> bool {
@@ -17,8 +17,8 @@ fn overlap(a: &Rule, b: &Rule) -> bool {
     }
 }
 
-pub fn lint(sources: &SourceMap, p: &Protocol, diags: &mut Diagnostics) {
-    let normal: Vec<Vec<&str>> = p.rules.iter().map(|r| tokens(&r.when.text).iter().map(|t| t.text).collect()).collect();
+pub fn lint(sources: &SourceMap, p: &Protocol, lexed: &Lexed<'_>, diags: &mut Diagnostics) {
+    let normal: Vec<Vec<&str>> = p.rules.iter().map(|r| lexed.of(&r.when).iter().map(|t| t.text).collect()).collect();
     for (j, b) in p.rules.iter().enumerate() {
         let Some(i) = (0..j).find(|&i| normal[i] == normal[j] && overlap(&p.rules[i], b)) else { continue };
         let a = &p.rules[i];

@@ -2,7 +2,8 @@
 //! exercise is the protocol's main signal to stop going up; a progress rule that never reads
 //! it (in its condition or in a helper it calls) can step a patient up through a flare.
 
-use crate::check::lex::{Kind, Token, tokens};
+use crate::check::lex::{Kind, Token};
+use crate::check::lexed::Lexed;
 use crate::check::library::Library;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::protocol::Protocol;
@@ -21,9 +22,9 @@ fn reads_pain(toks: &[Token<'_>]) -> bool {
     })
 }
 
-pub fn lint(p: &Protocol, lib: &Library<'_>, diags: &mut Diagnostics) {
+pub fn lint(p: &Protocol, lexed: &Lexed<'_>, lib: &Library<'_>, diags: &mut Diagnostics) {
     for rule in p.rules.iter().filter(|r| r.decision == Decision::Progress) {
-        if rule.scripts().any(|s| reads_pain(&lib.reach(&tokens(&s.text)))) {
+        if rule.scripts().any(|s| reads_pain(&lib.reach(lexed.of(s)))) {
             continue;
         }
         diags.push(
@@ -39,6 +40,7 @@ pub fn lint(p: &Protocol, lib: &Library<'_>, diags: &mut Diagnostics) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::lex::tokens;
     use crate::check::testing::{diagnostics, with_code};
 
     #[test]

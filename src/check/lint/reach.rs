@@ -6,27 +6,24 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::protocol::{Phase, Protocol};
 use crate::source::Place;
 
-use super::super::lex::tokens;
+use super::super::lexed::Lexed;
 
 /// Why patients never leave a phase, if they never do.
-fn stuck(phase: &Phase) -> Option<&'static str> {
+fn stuck(phase: &Phase, lexed: &Lexed<'_>) -> Option<&'static str> {
     match &phase.exit {
         None => Some("has no exit"),
-        Some(exit) => {
-            let toks = tokens(&exit.script.text);
-            matches!(toks.as_slice(), [t] if t.is("false")).then_some("has an exit gate that is always false")
-        }
+        Some(exit) => matches!(lexed.of(&exit.script), [t] if t.is("false")).then_some("has an exit gate that is always false"),
     }
 }
 
 /// For each phase, `None` when patients can reach it, else the first phase before it that
 /// patients never leave.
-fn blocked_by(p: &Protocol) -> Vec<Option<usize>> {
+fn blocked_by(p: &Protocol, lexed: &Lexed<'_>) -> Vec<Option<usize>> {
     let mut out = Vec::new();
     let mut blocker = None;
     for (i, phase) in p.phases.iter().enumerate() {
         out.push(blocker);
-        if blocker.is_none() && stuck(phase).is_some() {
+        if blocker.is_none() && stuck(phase, lexed).is_some() {
             blocker = Some(i);
         }
     }
@@ -37,11 +34,11 @@ fn ids(p: &Protocol, phases: &[usize]) -> String {
     phases.iter().map(|&i| format!("`{}`", p.phases[i].id)).collect::<Vec<_>>().join(", ")
 }
 
-pub fn lint(p: &Protocol, diags: &mut Diagnostics) {
-    let blocked = blocked_by(p);
+pub fn lint(p: &Protocol, lexed: &Lexed<'_>, diags: &mut Diagnostics) {
+    let blocked = blocked_by(p, lexed);
     for (i, phase) in p.phases.iter().enumerate() {
         let Some(next) = p.phases.get(i + 1) else { break };
-        if let Some(why) = stuck(phase) {
+        if let Some(why) = stuck(phase, lexed) {
             let (at, help) = match &phase.exit {
                 None => (phase.at, format!("add an `exit:` gate with the condition for moving on to phase `{}`", next.id)),
                 Some(e) => (
@@ -59,7 +56,7 @@ pub fn lint(p: &Protocol, diags: &mut Diagnostics) {
     }
     for (phase, blocker) in p.phases.iter().zip(&blocked) {
         if let Some(b) = blocker {
-            let reason = stuck(&p.phases[*b]).unwrap_or_default();
+            let reason = stuck(&p.phases[*b], lexed).unwrap_or_default();
             diags.push(
                 Diagnostic::new(Code::UnreachablePhase, format!("phase `{}` cannot be reached", phase.id))
                     .at(phase.at.source, phase.at.loc)

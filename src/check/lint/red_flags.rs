@@ -4,7 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::check::lex::{Kind, tokens};
+use crate::check::lex::Kind;
+use crate::check::lexed::Lexed;
 use crate::check::library::Library;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::protocol::Protocol;
@@ -17,7 +18,7 @@ pub fn red_flags() -> impl Iterator<Item = Symptom> {
     Symptom::ALL.into_iter()
 }
 
-pub fn lint(p: &Protocol, lib: &Library<'_>, diags: &mut Diagnostics) {
+pub fn lint(p: &Protocol, lexed: &Lexed<'_>, lib: &Library<'_>, diags: &mut Diagnostics) {
     let referring: Vec<(Option<&Vec<usize>>, Vec<String>)> = p
         .rules
         .iter()
@@ -26,8 +27,7 @@ pub fn lint(p: &Protocol, lib: &Library<'_>, diags: &mut Diagnostics) {
             let named = r
                 .scripts()
                 .flat_map(|s| {
-                    let toks = tokens(&s.text);
-                    lib.reach(&toks)
+                    lib.reach(lexed.of(s))
                         .iter()
                         .filter(|t| t.kind == Kind::Str)
                         .filter_map(|t| t.str_value())
