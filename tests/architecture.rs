@@ -210,7 +210,6 @@ const LONG_FUNCTIONS: &[(&str, &str, &str)] = &[
     ("src/report/cohort.rs", "page", "report pages not split yet (issue 7)"),
     ("src/report/patient.rs", "charts", "report pages not split yet (issue 7)"),
     ("src/report/patient.rs", "clinician", "report pages not split yet (issue 7)"),
-    ("src/report/svg.rs", "open", "report pages not split yet (issue 7)"),
     ("src/report/svg.rs", "decisions", "report pages not split yet (issue 7)"),
 ];
 

@@ -178,7 +178,12 @@ impl Frame {
                 d = date_words(s),
             );
         }
-        // The day axis: a tick every week.
+        self.day_axis(out);
+    }
+
+    /// The day axis under the chart, a tick every week (every few weeks on a long course, at
+    /// most about twelve ticks). Split out of [`Frame::open`], which draws the bands behind it.
+    fn day_axis(&self, out: &mut String) {
         let _ = write!(
             out,
             "<line class=\"axis\" x1=\"{}\" x2=\"{}\" y1=\"{b}\" y2=\"{b}\"/>",
