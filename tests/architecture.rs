@@ -207,10 +207,6 @@ fn references_are_found_in_paths_and_groups() {
 const LONG_FUNCTIONS: &[(&str, &str, &str)] = &[
     ("src/script/api.rs", "register", "split after the evaluation-speed merge"),
     ("src/eval/evaluator.rs", "evaluate", "split after the evaluation-speed merge"),
-    ("src/report/cohort.rs", "page", "report pages not split yet (issue 7)"),
-    ("src/report/patient.rs", "charts", "report pages not split yet (issue 7)"),
-    ("src/report/patient.rs", "clinician", "report pages not split yet (issue 7)"),
-    ("src/report/svg.rs", "decisions", "report pages not split yet (issue 7)"),
 ];
 
 /// The longest a function of `src/` may be, counted from its `fn` line to its closing brace.

@@ -8,7 +8,7 @@ use std::fmt::Write;
 
 use super::patient::section;
 use super::svg::{decision_icon, num, sparkline};
-use super::{Entry, Patient, esc};
+use super::{Entry, Failed, Patient, esc};
 use crate::engine::Protocol;
 use crate::vocab::decision::{Decision, Urgency};
 
@@ -57,9 +57,24 @@ fn flags(p: &Patient) -> Vec<String> {
 
 /// The cohort page: the table, then every patient's section (or the error of a failed log).
 pub fn page(entries: &[Entry], protocol: &Protocol) -> String {
-    let mut order: Vec<usize> = (0..entries.len()).collect();
-    order.sort_by_key(|&i| (rank(&entries[i]), i));
     let mut body = String::from("<main>\n<section id=\"cohort\" class=\"cohort\"><h1>Cohort</h1>\n");
+    body.push_str(&summary(entries, protocol));
+    body.push_str(&table(entries));
+    body.push_str("</section>\n");
+    for (i, e) in entries.iter().enumerate() {
+        let anchor = format!("p{}", i + 1);
+        match e {
+            Entry::Answered(p) => body.push_str(&section(p, protocol, &anchor, true)),
+            Entry::Failed(f) => body.push_str(&failed_section(f, &anchor)),
+        }
+    }
+    body.push_str("</main>\n");
+    super::page("stepwise report: cohort", protocol, &body, Some(super::style::COHORT_JS))
+}
+
+/// The provenance line, the counts per decision and the filter controls above the table.
+fn summary(entries: &[Entry], protocol: &Protocol) -> String {
+    let mut out = String::new();
     let counts: Vec<String> = Decision::ALL
         .iter()
         .map(|d| {
@@ -70,7 +85,7 @@ pub fn page(entries: &[Entry], protocol: &Protocol) -> String {
     let failed = entries.iter().filter(|e| matches!(e, Entry::Failed(_))).count();
     let p = protocol.reference();
     let _ = write!(
-        body,
+        out,
         "<p class=\"provenance\">Protocol {} {} <span class=\"digest\">{}</span>, from {}</p>\n",
         esc(&p.id),
         esc(&p.version),
@@ -78,19 +93,26 @@ pub fn page(entries: &[Entry], protocol: &Protocol) -> String {
         esc(&p.from)
     );
     let _ = write!(
-        body,
+        out,
         "<p class=\"summary\" data-logs=\"{}\" data-failed=\"{failed}\">{} logs: {}; {failed} could not be answered.</p>\n",
         entries.len(),
         entries.len(),
         counts.join(", ")
     );
-    body.push_str(
+    out.push_str(
         "<div class=\"controls no-print\" role=\"search\"><label>Filter <input id=\"filter\" type=\"search\" placeholder=\"patient, phase, flag…\"></label> \
          <label>Decision <select id=\"decision-filter\"><option value=\"\">all</option><option>refer</option><option>rest</option>\
          <option>regress</option><option>hold</option><option>progress</option><option value=\"error\">error</option></select></label> \
          <span id=\"shown\" aria-live=\"polite\"></span></div>\n",
     );
-    body.push_str("<table id=\"cohort-table\" class=\"cohort-table\"><thead><tr>");
+    out
+}
+
+/// The sortable table: the most urgent first, one row per log (failed logs too).
+fn table(entries: &[Entry]) -> String {
+    let mut order: Vec<usize> = (0..entries.len()).collect();
+    order.sort_by_key(|&i| (rank(&entries[i]), i));
+    let mut out = String::from("<table id=\"cohort-table\" class=\"cohort-table\"><thead><tr>");
     for (key, label, kind) in [
         ("patient", "Patient", "text"),
         ("rank", "Decision", "num"),
@@ -101,69 +123,63 @@ pub fn page(entries: &[Entry], protocol: &Protocol) -> String {
         ("flags", "Flags", "text"),
     ] {
         let _ = write!(
-            body,
+            out,
             "<th scope=\"col\" aria-sort=\"none\"><button type=\"button\" data-key=\"{key}\" data-kind=\"{kind}\">{label}</button></th>"
         );
     }
-    body.push_str("<th scope=\"col\">Pain over time</th></tr></thead>\n<tbody>\n");
+    out.push_str("<th scope=\"col\">Pain over time</th></tr></thead>\n<tbody>\n");
     for (n, &i) in order.iter().enumerate() {
         let anchor = format!("p{}", i + 1);
         match &entries[i] {
-            Entry::Answered(p) => {
-                let a = &p.answer;
-                let last = p.course.sessions.iter().rev().find_map(|s| s.worst_pain().map(|v| (v, s.date)));
-                let flags = flags(p);
-                let _ = write!(
-                    body,
-                    "<tr data-order=\"{n}\" data-patient=\"{pid}\" data-rank=\"{rank}\" data-decision=\"{d}\" data-urgency=\"{u}\" data-phase=\"{phase}\" data-days=\"{days}\" data-pain=\"{pain}\" data-flags=\"{fl}\">\
-                     <td><a href=\"#{anchor}\">{pid}</a></td><td class=\"d-{d}\">{icon}{d}</td><td>{u}</td><td>{phase}</td><td>{days}</td><td>{painw}</td><td>{fl}</td><td>{spark}</td></tr>\n",
-                    pid = esc(&a.patient),
-                    rank = rank(&entries[i]),
-                    d = a.decision.as_str(),
-                    icon = decision_icon(a.decision),
-                    u = a.urgency.map_or("", |u| u.as_str()),
-                    phase = esc(&a.phase),
-                    days = p.course.days_in_program(a),
-                    pain = last.map_or("-1".to_string(), |(v, _)| num(v)),
-                    painw = last.map_or("none recorded".to_string(), |(v, d)| format!(
-                        "{}/10 ({})",
-                        num(v),
-                        d.map(|d| d.to_string()).unwrap_or_default()
-                    )),
-                    fl = esc(&flags.join("; ")),
-                    spark = sparkline(&p.course),
-                );
-            }
-            Entry::Failed(f) => {
-                let pid = f.patient.clone().unwrap_or_else(|| "(unknown)".to_string());
-                let _ = write!(
-                    body,
-                    "<tr class=\"error-row\" data-order=\"{n}\" data-patient=\"{pid}\" data-rank=\"0\" data-decision=\"error\" data-urgency=\"\" data-phase=\"\" data-days=\"-1\" data-pain=\"-1\" data-flags=\"{msg}\">\
-                     <td><a href=\"#{anchor}\">{pid}</a></td><td class=\"error\">error</td><td></td><td></td><td></td><td></td><td>{msg}</td><td></td></tr>\n",
-                    pid = esc(&pid),
-                    msg = esc(&format!("{}: {}", f.source, f.message)),
-                );
-            }
+            Entry::Answered(p) => out.push_str(&answered_row(p, n, rank(&entries[i]), &anchor)),
+            Entry::Failed(f) => out.push_str(&failed_row(f, n, &anchor)),
         }
     }
-    body.push_str("</tbody></table>\n</section>\n");
-    for (i, e) in entries.iter().enumerate() {
-        let anchor = format!("p{}", i + 1);
-        match e {
-            Entry::Answered(p) => body.push_str(&section(p, protocol, &anchor, true)),
-            Entry::Failed(f) => {
-                let _ = write!(
-                    body,
-                    "<article class=\"patient failed\" id=\"{anchor}\"><h1>Could not answer {pid}</h1><p>{src}: {msg}</p><pre>{details}</pre>\
-                     <p class=\"back no-print\"><a href=\"#cohort\">Back to the cohort table</a></p></article>\n",
-                    pid = esc(f.patient.as_deref().unwrap_or("a log")),
-                    src = esc(&f.source),
-                    msg = esc(&f.message),
-                    details = esc(&f.details),
-                );
-            }
-        }
-    }
-    body.push_str("</main>\n");
-    super::page("stepwise report: cohort", protocol, &body, Some(super::style::COHORT_JS))
+    out.push_str("</tbody></table>\n");
+    out
+}
+
+/// A table row of an answered log; its `data-` attributes are what the page sorts and filters on.
+fn answered_row(p: &Patient, n: usize, rank: u8, anchor: &str) -> String {
+    let a = &p.answer;
+    let last = p.course.sessions.iter().rev().find_map(|s| s.worst_pain().map(|v| (v, s.date)));
+    let flags = flags(p);
+    format!(
+        "<tr data-order=\"{n}\" data-patient=\"{pid}\" data-rank=\"{rank}\" data-decision=\"{d}\" data-urgency=\"{u}\" data-phase=\"{phase}\" data-days=\"{days}\" data-pain=\"{pain}\" data-flags=\"{fl}\">\
+         <td><a href=\"#{anchor}\">{pid}</a></td><td class=\"d-{d}\">{icon}{d}</td><td>{u}</td><td>{phase}</td><td>{days}</td><td>{painw}</td><td>{fl}</td><td>{spark}</td></tr>\n",
+        pid = esc(&a.patient),
+        d = a.decision.as_str(),
+        icon = decision_icon(a.decision),
+        u = a.urgency.map_or("", |u| u.as_str()),
+        phase = esc(&a.phase),
+        days = p.course.days_in_program(a),
+        pain = last.map_or("-1".to_string(), |(v, _)| num(v)),
+        painw =
+            last.map_or("none recorded".to_string(), |(v, d)| format!("{}/10 ({})", num(v), d.map(|d| d.to_string()).unwrap_or_default())),
+        fl = esc(&flags.join("; ")),
+        spark = sparkline(&p.course),
+    )
+}
+
+/// A table row of a log that could not be answered: sorted first, the problem as its flags.
+fn failed_row(f: &Failed, n: usize, anchor: &str) -> String {
+    let pid = f.patient.clone().unwrap_or_else(|| "(unknown)".to_string());
+    format!(
+        "<tr class=\"error-row\" data-order=\"{n}\" data-patient=\"{pid}\" data-rank=\"0\" data-decision=\"error\" data-urgency=\"\" data-phase=\"\" data-days=\"-1\" data-pain=\"-1\" data-flags=\"{msg}\">\
+         <td><a href=\"#{anchor}\">{pid}</a></td><td class=\"error\">error</td><td></td><td></td><td></td><td></td><td>{msg}</td><td></td></tr>\n",
+        pid = esc(&pid),
+        msg = esc(&format!("{}: {}", f.source, f.message)),
+    )
+}
+
+/// The page section of a log that could not be answered: every problem, as `check` shows it.
+fn failed_section(f: &Failed, anchor: &str) -> String {
+    format!(
+        "<article class=\"patient failed\" id=\"{anchor}\"><h1>Could not answer {pid}</h1><p>{src}: {msg}</p><pre>{details}</pre>\
+         <p class=\"back no-print\"><a href=\"#cohort\">Back to the cohort table</a></p></article>\n",
+        pid = esc(f.patient.as_deref().unwrap_or("a log")),
+        src = esc(&f.source),
+        msg = esc(&f.message),
+        details = esc(&f.details),
+    )
 }

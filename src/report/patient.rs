@@ -149,7 +149,16 @@ fn figure(out: &mut String, title: &str, svg: &str, caption: &str, table: &str) 
 fn charts(out: &mut String, c: &Course, a: &Answer, prefix: &str) {
     out.push_str("<section class=\"course\"><h2>The course</h2>\n");
     out.push_str(&legend());
-    // Decisions.
+    decisions_figure(out, c, a, prefix);
+    pain_figure(out, c, a, prefix);
+    fatigue_figure(out, c, a, prefix);
+    rom_figure(out, c, a, prefix);
+    weekly_figure(out, c, a, prefix);
+    out.push_str("</section>\n");
+}
+
+/// The decision after each session, with the events that shaped it, as a chart and a table.
+fn decisions_figure(out: &mut String, c: &Course, a: &Answer, prefix: &str) {
     let mut t = String::from(
         "<table><thead><tr><th>date</th><th>day</th><th>kind</th><th>phase</th><th>decision</th><th>rules</th><th>events</th></tr></thead><tbody>",
     );
@@ -187,7 +196,10 @@ fn charts(out: &mut String, c: &Course, a: &Answer, prefix: &str) {
         "The decision after each session (hover or focus a marker for its rules); events below: ! red flag, O override, V review, R rest day, S stopped early. Phases are the bands behind; grey spans with a dashed edge are gaps in training.",
         &t,
     );
-    // Pain.
+}
+
+/// Pain before, during, after and the next morning on the protocol's zones.
+fn pain_figure(out: &mut String, c: &Course, a: &Answer, prefix: &str) {
     let pain = svg::pain_series(c);
     let zones = [
         (0.0, c.safe_max + 0.5, "safe", format!("safe 0-{}", num(c.safe_max))),
@@ -207,7 +219,10 @@ fn charts(out: &mut String, c: &Course, a: &Answer, prefix: &str) {
         ),
         &series_table(&pain, c),
     );
-    // Fatigue.
+}
+
+/// Fatigue after each session.
+fn fatigue_figure(out: &mut String, c: &Course, a: &Answer, prefix: &str) {
     let fatigue = vec![Series {
         key: "fatigue".into(),
         label: "fatigue".into(),
@@ -220,7 +235,10 @@ fn charts(out: &mut String, c: &Course, a: &Answer, prefix: &str) {
         "Fatigue after each session (rating of perceived exertion, 0-10).",
         &series_table(&fatigue, c),
     );
-    // Range of motion.
+}
+
+/// Range of motion per joint motion, when the log records any.
+fn rom_figure(out: &mut String, c: &Course, a: &Answer, prefix: &str) {
     let names = c.rom_names();
     if !names.is_empty() {
         let rom: Vec<Series> = names
@@ -243,7 +261,10 @@ fn charts(out: &mut String, c: &Course, a: &Answer, prefix: &str) {
             &series_table(&rom, c),
         );
     }
-    // Weekly minutes.
+}
+
+/// Training minutes per week of the programme.
+fn weekly_figure(out: &mut String, c: &Course, a: &Answer, prefix: &str) {
     let mut t = String::from("<table><thead><tr><th>week</th><th>days</th><th>training minutes</th></tr></thead><tbody>");
     for (w, m) in c.weekly_minutes.iter().enumerate() {
         let _ = write!(t, "<tr><td>{}</td><td>{}-{}</td><td>{}</td></tr>", w + 1, w * 7, w * 7 + 6, num(*m));
@@ -256,7 +277,6 @@ fn charts(out: &mut String, c: &Course, a: &Answer, prefix: &str) {
         "Training minutes per week of the programme (timed exercise except mobility).",
         &t,
     );
-    out.push_str("</section>\n");
 }
 
 fn date_of(s: &super::course::Session) -> String {
@@ -404,6 +424,15 @@ fn clinician(out: &mut String, c: &Course, a: &Answer) {
         }
         out.push_str("</ul>\n");
     }
+    reasons_table(out, a);
+    overrides(out, c, a);
+    review_and_notes(out, a);
+    trace_table(out, a);
+    out.push_str("</section>\n");
+}
+
+/// The rules that fired, with their sources and the values they read.
+fn reasons_table(out: &mut String, a: &Answer) {
     out.push_str("<h3>Rules that fired</h3>\n");
     if a.reasons.is_empty() {
         out.push_str("<p>None.</p>\n");
@@ -425,6 +454,10 @@ fn clinician(out: &mut String, c: &Course, a: &Answer) {
         }
         out.push_str("</tbody></table>\n");
     }
+}
+
+/// The override in force and every override of the log.
+fn overrides(out: &mut String, c: &Course, a: &Answer) {
     if let Some(o) = &a.override_ {
         let _ = write!(
             out,
@@ -448,6 +481,10 @@ fn clinician(out: &mut String, c: &Course, a: &Answer) {
         "<h3>Overrides</h3>{}\n",
         if overrides.is_empty() { "<p>None.</p>".to_string() } else { format!("<ul>{}</ul>", overrides.concat()) }
     );
+}
+
+/// The last review and the notes written since.
+fn review_and_notes(out: &mut String, a: &Answer) {
     match &a.last_review {
         Some(r) => {
             let _ = write!(
@@ -471,6 +508,10 @@ fn clinician(out: &mut String, c: &Course, a: &Answer) {
         }
         out.push_str("</ul>\n");
     }
+}
+
+/// Every rule considered for the last session (only when the trace was asked for), folded.
+fn trace_table(out: &mut String, a: &Answer) {
     if let Some(trace) = &a.trace {
         let _ = write!(
             out,
@@ -492,5 +533,4 @@ fn clinician(out: &mut String, c: &Course, a: &Answer) {
         }
         out.push_str("</tbody></table></details>\n");
     }
-    out.push_str("</section>\n");
 }

@@ -278,27 +278,7 @@ pub fn decisions(id: &str, course: &Course, answer: &Answer) -> String {
                 shape = decision_shape(d, 8.0),
             );
         }
-        let mut events: Vec<(&str, &str, String)> = Vec::new();
-        if !s.symptoms.is_empty() {
-            events.push(("flag", "!", format!("red flag: {}", s.symptoms.join(", ").replace('_', " "))));
-        }
-        if let Some((phase, note)) = &s.override_ {
-            events.push((
-                "override",
-                "O",
-                format!("clinician override: phase {phase}{}", note.as_ref().map(|n| format!(" ({n})")).unwrap_or_default()),
-            ));
-        }
-        if let Some((by, _, cleared)) = &s.review {
-            let by = by.as_ref().map(|b| format!(" by {b}")).unwrap_or_default();
-            events.push(("review", "V", format!("clinician review{by}{}", if *cleared { ", referral cleared" } else { "" })));
-        }
-        if s.kind == "rest" {
-            events.push(("rest", "R", "rest day".to_string()));
-        }
-        if s.stopped {
-            events.push(("stopped", "S", "an exercise was stopped early".to_string()));
-        }
+        let events = session_events(s);
         for (i, (class, letter, words)) in events.iter().enumerate() {
             let _ = write!(
                 out,
@@ -325,6 +305,32 @@ pub fn decisions(id: &str, course: &Course, answer: &Answer) -> String {
     }
     out.push_str("</svg>");
     out
+}
+
+/// The events of a session drawn under its decision: (CSS class, letter, words for the tooltip).
+fn session_events(s: &Session) -> Vec<(&'static str, &'static str, String)> {
+    let mut events: Vec<(&'static str, &'static str, String)> = Vec::new();
+    if !s.symptoms.is_empty() {
+        events.push(("flag", "!", format!("red flag: {}", s.symptoms.join(", ").replace('_', " "))));
+    }
+    if let Some((phase, note)) = &s.override_ {
+        events.push((
+            "override",
+            "O",
+            format!("clinician override: phase {phase}{}", note.as_ref().map(|n| format!(" ({n})")).unwrap_or_default()),
+        ));
+    }
+    if let Some((by, _, cleared)) = &s.review {
+        let by = by.as_ref().map(|b| format!(" by {b}")).unwrap_or_default();
+        events.push(("review", "V", format!("clinician review{by}{}", if *cleared { ", referral cleared" } else { "" })));
+    }
+    if s.kind == "rest" {
+        events.push(("rest", "R", "rest day".to_string()));
+    }
+    if s.stopped {
+        events.push(("stopped", "S", "an exercise was stopped early".to_string()));
+    }
+    events
 }
 
 /// One line series of a chart: a name, and `(day, value, date)` points.
