@@ -1,9 +1,11 @@
 //! Rhai, sandboxed: the engine (`engine`), the read-only view of a patient log and the helper
-//! library that scripts see (`api`), and a protocol whose scripts are compiled once
+//! library that scripts see (`api`, with its per-log history tables in `history`), what a
+//! script read (`trace`), and a protocol whose scripts are compiled once
 //! ([`CompiledProtocol`]).
 
 pub mod api;
 pub mod engine;
+pub mod history;
 pub mod trace;
 
 use std::sync::Arc;

@@ -532,3 +532,69 @@ fn nearest_miss(ev: &Evaluator<'_>, outcome: &SessionOutcome, messages: &mut Mes
 fn unreachable_log() -> ! {
     unreachable!("a log always has at least one session when evaluated")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The embedded hip protocol, compiled.
+    fn hip() -> CompiledProtocol {
+        let mut sources = crate::source::SourceMap::default();
+        let files = crate::load::embedded(&mut sources);
+        crate::check::protocol(&sources, &files, crate::check::Lints::Skip).0.expect("the embedded protocol compiles")
+    }
+
+    /// The shape of the benchmark's 10,000-session log: identical exercise sessions every
+    /// other day, so that once the windows are full every session is the same work.
+    fn long_log(c: &CompiledProtocol, sessions: usize) -> Arc<PatientLog> {
+        let start = time::Date::from_calendar_date(2000, time::Month::January, 1).unwrap();
+        let sessions: Vec<String> = (0..sessions as i64)
+            .map(|i| {
+                let date = start + time::Duration::days(1 + 2 * i);
+                format!(
+                    r#"{{"date":"{date}","pain":{{"before":2,"during":2,"after":2,"next_day":2}},"fatigue":3,"exercises":[{{"id":"walking","minutes":15}}]}}"#
+                )
+            })
+            .collect();
+        let text = format!(
+            r#"{{"patient":"P-long","start":"2000-01-01","intake":{{"provider_cleared":true}},"sessions":[{}]}}"#,
+            sessions.join(",")
+        );
+        let log = crate::check::every_error::read_and_validate(
+            crate::engine::LogError::LOG,
+            &text,
+            crate::check::log::LogFormat::Json,
+            0,
+            &c.protocol,
+            None,
+        );
+        Arc::new(log.unwrap_or_else(|e| panic!("{e:?}")))
+    }
+
+    /// Script operations and sessions read from history while replaying a log of `n` sessions.
+    fn work(c: &CompiledProtocol, n: usize) -> (u64, u64) {
+        let log = long_log(c, n);
+        let (ops, visits) = (crate::script::engine::operations(), crate::script::history::visits());
+        evaluate(c, log, &EvalOptions { timeline: true, ..EvalOptions::default() }).unwrap();
+        (crate::script::engine::operations() - ops, crate::script::history::visits() - visits)
+    }
+
+    /// Issue 10's guard that does not depend on timing: a replay is linear in the number of
+    /// sessions when one more session costs the same after a short history as after a long
+    /// one. Counted are the scripts' operations (Rhai's own count) and the sessions the script
+    /// API reads back from history (windows, views, history tables). A computation that walked
+    /// the whole history on every session (as `log.last_review` did) makes the second
+    /// difference grow with the log.
+    #[test]
+    fn one_more_session_costs_the_same_after_a_long_history() {
+        let c = hip();
+        // Past 400 days of history every window of the protocol and the API is full (the
+        // longest, `days_since`, looks back a year).
+        let (short, short_plus_one) = (work(&c, 200), work(&c, 201));
+        let (long, long_plus_one) = (work(&c, 400), work(&c, 401));
+        let at_short = (short_plus_one.0 - short.0, short_plus_one.1 - short.1);
+        let at_long = (long_plus_one.0 - long.0, long_plus_one.1 - long.1);
+        assert!(at_short.0 > 1_000, "a session runs the protocol's scripts: {at_short:?}");
+        assert_eq!(at_short, at_long, "(operations, sessions read) of one more session, after 200 and after 400 sessions");
+    }
+}
