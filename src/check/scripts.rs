@@ -230,7 +230,7 @@ fn analyse(sources: &SourceMap, protocol: &Protocol, diags: &mut Diagnostics) {
 /// Compiles helpers, rules and gates; `None` when any script fails to compile or calls what
 /// does not exist.
 pub fn compile(sources: &SourceMap, protocol: Protocol, diags: &mut Diagnostics) -> Option<CompiledProtocol> {
-    let engine = engine::sandboxed();
+    let mut engine = engine::sandboxed();
     let errors_before = diags.error_count();
     analyse(sources, &protocol, diags);
 
@@ -281,6 +281,7 @@ pub fn compile(sources: &SourceMap, protocol: Protocol, diags: &mut Diagnostics)
         return None;
     }
     let params: rhai::Map = protocol.parameters.iter().map(|p| (p.id.as_str().into(), param_value(&p.value))).collect();
+    crate::script::api::register_params(&mut engine, &params);
     let params = Dynamic::from(crate::script::api::ParamsView(Arc::new(params)));
     let replays = protocol.rules.iter().any(|r| r.sticky) || {
         let texts = protocol
@@ -291,7 +292,18 @@ pub fn compile(sources: &SourceMap, protocol: Protocol, diags: &mut Diagnostics)
             .chain(protocol.phases.iter().filter_map(|ph| ph.exit.as_ref().map(|e| &e.script.text)));
         texts.into_iter().any(|t| t.contains("beyond_plan") || t.contains(".decision"))
     };
-    Some(CompiledProtocol { protocol: Arc::new(protocol), engine: Arc::new(engine), rules, criteria, exits, replays, params })
+    let phase_ids = protocol.phases.iter().map(|ph| ph.id.as_str().into()).collect();
+    Some(CompiledProtocol {
+        protocol: Arc::new(protocol),
+        engine: Arc::new(engine),
+        rules,
+        criteria,
+        exits,
+        replays,
+        params,
+        phase_ids,
+        id: crate::script::next_id(),
+    })
 }
 
 #[cfg(test)]

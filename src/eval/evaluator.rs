@@ -3,11 +3,16 @@
 //! is evaluated, the most conservative decision wins, and a `progress` whose phase gate holds
 //! moves the patient on. A single-phase protocol has no such state, so unless the timeline is
 //! asked for only the last session is evaluated.
+//!
+//! A long replay runs the scripts tens of thousands of times, so what surrounds a script run is
+//! kept small: the scope is made once per thread and re-pointed at each session in place, and
+//! the values scripts read are kept for the last session only (the answer shows no other).
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use rhai::{Dynamic, EvalAltResult, Position, Scope};
+use rhai::{Dynamic, EvalAltResult, ImmutableString, Position, Scope};
 
 use super::answer::{
     Answer, Messages, NextSession, Note, OpenReferral, Override, PhaseChange, ProtocolRef, Reason, ReviewRef, TimelineEntry, TraceEntry,
@@ -19,7 +24,7 @@ use crate::model::log::{Pain, PatientLog, Session, SessionKind};
 use crate::model::protocol::Script;
 use crate::model::quantity::Date;
 use crate::script::CompiledProtocol;
-use crate::script::api::{Beyond, Context, LogView};
+use crate::script::api::{Beyond, Context, LogView, SessionView};
 use crate::script::trace::{self, Field, Read};
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -106,17 +111,81 @@ struct Evaluator<'a> {
     ctx: Arc<Context>,
 }
 
+/// Where the scope's variables point: one session, its phase and the days in it.
+#[derive(Clone, Copy)]
+struct At {
+    idx: usize,
+    phase: usize,
+    days_in_phase: i64,
+}
+
+thread_local! {
+    /// The scripts' scope, kept on each thread between logs of the same protocol (issue 12: no
+    /// per-patient allocation in the scope): the protocol's id and the scope.
+    static SCOPE: RefCell<Option<(u64, Scope<'static>)>> = const { RefCell::new(None) };
+}
+
+/// This thread's scope for a protocol's scripts: the one kept from its last log, or a new one.
+fn take_scope(c: &CompiledProtocol) -> Scope<'static> {
+    SCOPE.with(|s| s.borrow_mut().take()).filter(|(id, _)| *id == c.id).map(|(_, scope)| scope).unwrap_or_default()
+}
+
+/// Keeps the scope for the next log, its views pointed away from this log's data.
+fn keep_scope(c: &CompiledProtocol, mut scope: Scope<'static>) {
+    let parked = Context::parked();
+    if let Some(v) = scope.get_value_mut::<LogView>("log") {
+        v.ctx = parked.clone();
+    }
+    if let Some(v) = scope.get_value_mut::<SessionView>("last") {
+        v.ctx = parked;
+    }
+    SCOPE.with(|s| *s.borrow_mut() = Some((c.id, scope)));
+}
+
 impl Evaluator<'_> {
-    fn scope(&self, idx: usize, phase: usize, days_in_phase: i64) -> Scope<'static> {
-        let mut scope = Scope::new();
-        let view = LogView { log: self.log.clone(), end: idx, ctx: self.ctx.clone() };
-        let last = crate::script::api::session_view(&self.log, idx, &self.ctx);
-        scope.push_constant("log", view);
-        scope.push_constant("last", last);
-        scope.push_constant("params", self.c.params.clone());
-        scope.push_constant("phase", self.c.protocol.phases[phase].id.clone());
-        scope.push_constant("days_in_phase", days_in_phase);
-        scope
+    /// Points the scripts' scope at a session. The scope is made once (the first call fills
+    /// it) and then updated in place, from session to session and from log to log: a view is
+    /// an index and the log's shared context, `params` is never copied, and the phase ids are
+    /// the protocol's own strings.
+    fn point(&self, scope: &mut Scope<'static>, at: At) {
+        let phase = &self.c.phase_ids[at.phase];
+        if scope.len() == crate::script::SCOPE_NAMES.len() {
+            let mut updated = 0;
+            if let Some(v) = scope.get_value_mut::<LogView>("log") {
+                if !Arc::ptr_eq(&v.ctx, &self.ctx) {
+                    v.ctx = self.ctx.clone();
+                }
+                v.end = at.idx;
+                updated += 1;
+            }
+            if let Some(v) = scope.get_value_mut::<SessionView>("last") {
+                if !Arc::ptr_eq(&v.ctx, &self.ctx) {
+                    v.ctx = self.ctx.clone();
+                }
+                v.idx = at.idx;
+                updated += 1;
+            }
+            if let Some(v) = scope.get_value_mut::<ImmutableString>("phase") {
+                if !v.ptr_eq(phase) {
+                    *v = phase.clone();
+                }
+                updated += 1;
+            }
+            if let Some(v) = scope.get_value_mut::<i64>("days_in_phase") {
+                *v = at.days_in_phase;
+                updated += 1;
+            }
+            if updated == 4 {
+                return;
+            }
+        }
+        // Constants, as scripts must not assign to them (the host updates them above).
+        scope.rewind(0);
+        scope.push_constant("log", LogView { ctx: self.ctx.clone(), end: at.idx });
+        scope.push_constant("last", SessionView { ctx: self.ctx.clone(), idx: at.idx });
+        scope.push_constant_dynamic("params", self.c.params.clone());
+        scope.push_constant("phase", phase.clone());
+        scope.push_constant("days_in_phase", at.days_in_phase);
     }
 
     fn run_bool(
@@ -139,10 +208,13 @@ impl Evaluator<'_> {
         }
     }
 
-    fn session(&self, idx: usize, phase: usize, days_in_phase: i64) -> Result<SessionOutcome, EvalError> {
+    /// Runs every rule in scope on a session. `traced`: keep the values each rule read (only
+    /// the last session's are reported).
+    fn session(&self, scope: &mut Scope<'static>, at: At, traced: bool) -> Result<SessionOutcome, EvalError> {
         let p = &self.c.protocol;
+        let (idx, phase) = (at.idx, at.phase);
         let date = self.log.sessions[idx].date;
-        let mut scope = self.scope(idx, phase, days_in_phase);
+        self.point(scope, at);
         let mut runs = Vec::with_capacity(p.rules.len());
         let mut fired = Vec::new();
         for (i, rule) in p.rules.iter().enumerate() {
@@ -150,13 +222,13 @@ impl Evaluator<'_> {
                 runs.push(None);
                 continue;
             }
-            trace::start();
-            let applies = self.run_bool(&mut scope, &self.c.rules[i], &rule.when, || format!("rule `{}`", rule.id), date)?;
+            trace::start(traced);
+            let applies = self.run_bool(scope, &self.c.rules[i], &rule.when, || format!("rule `{}`", rule.id), date)?;
             let mut unmet = Vec::new();
             if applies {
                 // Every criterion runs (no short cut), so a hold can name all that were missed.
                 for (k, (c, ast)) in rule.criteria.iter().zip(&self.c.criteria[i]).enumerate() {
-                    let met = self.run_bool(&mut scope, ast, &c.script, || format!("criterion `{}` of rule `{}`", c.id, rule.id), date)?;
+                    let met = self.run_bool(scope, ast, &c.script, || format!("criterion `{}` of rule `{}`", c.id, rule.id), date)?;
                     if !met {
                         unmet.push(k);
                     }
@@ -173,17 +245,18 @@ impl Evaluator<'_> {
         Ok(SessionOutcome { decision, fired, runs })
     }
 
-    fn gate_open(&self, idx: usize, phase: usize, days_in_phase: i64) -> Result<bool, EvalError> {
+    fn gate_open(&self, scope: &mut Scope<'static>, at: At) -> Result<bool, EvalError> {
         let p = &self.c.protocol;
-        let ph = &p.phases[phase];
-        let (Some(ast), Some(exit)) = (&self.c.exits[phase], &ph.exit) else { return Ok(false) };
-        if days_in_phase < i64::from(ph.min_days) {
+        let ph = &p.phases[at.phase];
+        let (Some(ast), Some(exit)) = (&self.c.exits[at.phase], &ph.exit) else { return Ok(false) };
+        if at.days_in_phase < i64::from(ph.min_days) {
             return Ok(false);
         }
-        let mut scope = self.scope(idx, phase, days_in_phase);
-        trace::start();
+        self.point(scope, at);
+        // What a gate read is never shown.
+        trace::start(false);
         let open =
-            self.run_bool(&mut scope, ast, &exit.script, || format!("the exit gate of phase `{}`", ph.id), self.log.sessions[idx].date);
+            self.run_bool(scope, ast, &exit.script, || format!("the exit gate of phase `{}`", ph.id), self.log.sessions[at.idx].date);
         trace::take();
         open
     }
@@ -279,7 +352,7 @@ pub fn evaluate(c: &CompiledProtocol, log: Arc<PatientLog>, opts: &EvalOptions) 
     let p = &c.protocol;
     let log = with_at_least_one_session(log);
     let templates = p.templates.iter().map(|t| (t.category, t.impact)).collect();
-    let ctx = Arc::new(Context::new(templates, log.sessions.len()));
+    let ctx = Arc::new(Context::new(log.clone(), templates));
     let ev = Evaluator { c, log: log.clone(), ctx: ctx.clone() };
     let n = log.sessions.len();
     let replay = p.phases.len() > 1 || opts.timeline || c.replays || log.sessions.iter().any(|s| s.override_phase.is_some());
@@ -287,6 +360,7 @@ pub fn evaluate(c: &CompiledProtocol, log: Arc<PatientLog>, opts: &EvalOptions) 
     let goals: &[String] = log.intake.as_ref().and_then(|i| i.goals.as_deref()).unwrap_or_default();
 
     let mut st = Replay { phase_since: Some(log.start), ..Replay::default() };
+    let mut scope = take_scope(c);
     let mut timeline = Vec::new();
     let mut last_outcome = None;
     let mut change = None;
@@ -308,7 +382,8 @@ pub fn evaluate(c: &CompiledProtocol, log: Arc<PatientLog>, opts: &EvalOptions) 
         }
         let _ = ctx.beyond[idx].set(beyond_plan(p, s, st.plan.as_ref(), st.phase, goals));
         let days_in_phase = s.date.days_since(st.phase_since.unwrap_or(log.start));
-        let outcome = ev.session(idx, st.phase, days_in_phase)?;
+        let at = At { idx, phase: st.phase, days_in_phase };
+        let outcome = ev.session(&mut scope, at, idx + 1 == n)?;
         let phase_at = st.phase;
         decision = outcome.decision;
         // A referral stands until a clinician's review clears it.
@@ -331,11 +406,7 @@ pub fn evaluate(c: &CompiledProtocol, log: Arc<PatientLog>, opts: &EvalOptions) 
         }
         let _ = ctx.decision[idx].set(decision);
         let mut changed = None;
-        if decision == Decision::Progress
-            && st.pinned.is_none()
-            && st.phase + 1 < p.phases.len()
-            && ev.gate_open(idx, st.phase, days_in_phase)?
-        {
+        if decision == Decision::Progress && st.pinned.is_none() && st.phase + 1 < p.phases.len() && ev.gate_open(&mut scope, at)? {
             st.phase += 1;
             st.phase_since = Some(s.date);
             changed = Some(PhaseChange { from: p.phases[phase_at].id.clone(), to: p.phases[st.phase].id.clone() });
@@ -365,6 +436,7 @@ pub fn evaluate(c: &CompiledProtocol, log: Arc<PatientLog>, opts: &EvalOptions) 
             last_outcome = Some(outcome);
         }
     }
+    keep_scope(c, scope);
     let Some(outcome) = last_outcome else { unreachable_log() };
     let idx = n - 1;
 

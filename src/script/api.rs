@@ -6,12 +6,12 @@
 //! whole log. Missing values are `()`; write `(last.pain.during ?? 0)` or `x != ()` to test
 //! them. Every function here is pure and documented in README.md ("Rhai API").
 
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, LazyLock, OnceLock};
 
 use rhai::{Array, Dynamic, Engine, EvalAltResult, ImmutableString, Map};
 
 use super::history::{History, visited};
-use super::trace::record;
+use super::trace::{record, record_with};
 use crate::model::decision::Decision;
 use crate::model::log::{Pain, PatientLog, Session, SessionKind};
 use crate::model::protocol::{Category, Impact};
@@ -41,26 +41,42 @@ pub struct Beyond {
     pub what: &'static str,
 }
 
-/// What the replay knows beside the log: each exercise's category and impact, and per
-/// session the decision given after it and how it went beyond the previous prescription.
-/// Filled in session order while replaying; a script only ever reads sessions up to the one
-/// being evaluated, whose entries are set by then (or left unset: read as `()`). Also the
-/// log's history tables ([`History`]).
+/// What scripts read beside the session data: the log itself, each exercise's category and
+/// impact, per session the decision given after it and how it went beyond the previous
+/// prescription, and the history tables ([`History`]). Filled in session order while
+/// replaying; a script only ever reads sessions up to the one being evaluated, whose entries
+/// are set by then (or left unset: read as `()`). One per evaluated log, shared by every view.
 pub struct Context {
+    pub log: Arc<PatientLog>,
     pub templates: Vec<(Category, Impact)>,
     pub decision: Vec<OnceLock<Decision>>,
     pub beyond: Vec<OnceLock<Vec<Beyond>>>,
     history: History,
+    /// `log.intake` as scripts see it: the same on every session, so built once.
+    intake: OnceLock<Dynamic>,
 }
 
 impl Context {
-    pub fn new(templates: Vec<(Category, Impact)>, sessions: usize) -> Context {
+    pub fn new(log: Arc<PatientLog>, templates: Vec<(Category, Impact)>) -> Context {
+        let sessions = log.sessions.len();
         Context {
+            log,
             templates,
             decision: (0..sessions).map(|_| OnceLock::new()).collect(),
             beyond: (0..sessions).map(|_| OnceLock::new()).collect(),
             history: History::default(),
+            intake: OnceLock::new(),
         }
+    }
+
+    /// A context of no log, shared: what views kept between logs point at, so that they hold
+    /// on to no patient's data (they are pointed at the next log before any script runs).
+    pub fn parked() -> Arc<Context> {
+        static PARKED: LazyLock<Arc<Context>> = LazyLock::new(|| {
+            let log = PatientLog { patient: String::new(), start: crate::model::quantity::Date::MIN, intake: None, sessions: Vec::new() };
+            Arc::new(Context::new(Arc::new(log), Vec::new()))
+        });
+        PARKED.clone()
     }
 
     fn is_training(&self, template: usize) -> bool {
@@ -69,19 +85,19 @@ impl Context {
 }
 
 /// The log as of one session (`end`, inclusive): later sessions are invisible, which is what
-/// lets the engine replay a log session by session.
+/// lets the engine replay a log session by session. A view is an index and the shared
+/// [`Context`]: scripts copy views freely (into arrays, function arguments), so a copy costs
+/// one reference count.
 #[derive(Clone)]
 pub struct LogView {
-    pub log: Arc<PatientLog>,
-    pub end: usize,
     pub ctx: Arc<Context>,
+    pub end: usize,
 }
 
 #[derive(Clone)]
 pub struct SessionView {
-    log: Arc<PatientLog>,
-    idx: usize,
-    ctx: Arc<Context>,
+    pub ctx: Arc<Context>,
+    pub idx: usize,
 }
 
 /// The protocol's parameters as scripts see them (`params.NAME`): read-only, each read
@@ -113,10 +129,14 @@ fn recorded(session: Option<usize>, field: &'static str, v: Dynamic) -> Dynamic 
 }
 
 impl LogView {
+    fn log(&self) -> &PatientLog {
+        &self.ctx.log
+    }
+
     /// Every session up to the last one, for a binary search only: a walk goes through
     /// [`LogView::span`], and what needs the whole history reads a table ([`History`]).
     fn for_search(&self) -> &[Session] {
-        &self.log.sessions[..=self.end]
+        &self.ctx.log.sessions[..=self.end]
     }
 
     /// Sessions `from..to` of the history, for a walk over a window: counted in tests, which
@@ -128,19 +148,19 @@ impl LogView {
     }
 
     fn last(&self) -> &Session {
-        &self.log.sessions[self.end]
+        &self.ctx.log.sessions[self.end]
     }
 
     /// The exercise sessions up to the last one, latest first, one table lookup each.
     fn exercise_sessions_back(&self) -> impl Iterator<Item = usize> + '_ {
-        let sessions = &self.log.sessions;
+        let sessions = &self.ctx.log.sessions;
         let at = move |i: usize| self.ctx.history.exercise_at(sessions, i);
         std::iter::successors(at(self.end), move |&i| i.checked_sub(1).and_then(at)).inspect(|_| visited(1))
     }
 
     fn view(&self, idx: usize) -> Dynamic {
         visited(1);
-        Dynamic::from(SessionView { log: self.log.clone(), idx, ctx: self.ctx.clone() })
+        Dynamic::from(SessionView { ctx: self.ctx.clone(), idx })
     }
 
     /// Indices of the sessions within `days` days ending at the last one (both ends included).
@@ -166,6 +186,12 @@ impl LogView {
             })
             .map(Session::minutes_tenths)
             .sum()
+    }
+}
+
+impl SessionView {
+    fn session(&self) -> &Session {
+        &self.ctx.log.sessions[self.idx]
     }
 }
 
@@ -216,8 +242,9 @@ fn number(v: f64) -> Dynamic {
     if v.fract() == 0.0 && v.abs() < 9.0e15 { int(v as i64) } else { float(v) }
 }
 
-fn as_session(d: &Dynamic) -> Res<SessionView> {
-    d.clone().try_cast::<SessionView>().ok_or_else(|| format!("expected an array of sessions, found a {}", d.type_name()).into())
+/// An element of an array of sessions, borrowed (the helpers below read a field of each).
+fn as_session(d: &Dynamic) -> Res<impl std::ops::Deref<Target = SessionView> + '_> {
+    d.read_lock::<SessionView>().ok_or_else(|| format!("expected an array of sessions, found a {}", d.type_name()).into())
 }
 
 fn as_number(d: &Dynamic) -> Res<f64> {
@@ -231,7 +258,7 @@ fn values(arr: Array, field: &str) -> Res<Array> {
     let mut out = Array::new();
     for d in &arr {
         let s = as_session(d)?;
-        if let Some(v) = field_value(&s.log.sessions[s.idx], s.log.start, field)? {
+        if let Some(v) = field_value(s.session(), s.ctx.log.start, field)? {
             out.push(number(v));
         }
     }
@@ -241,7 +268,7 @@ fn values(arr: Array, field: &str) -> Res<Array> {
 fn all_have(arr: Array, field: &str) -> Res<bool> {
     for d in &arr {
         let s = as_session(d)?;
-        if field_value(&s.log.sessions[s.idx], s.log.start, field)?.is_none() {
+        if field_value(s.session(), s.ctx.log.start, field)?.is_none() {
             return Ok(false);
         }
     }
@@ -254,9 +281,9 @@ fn slope(arr: Array, field: &str) -> Res<Dynamic> {
     let mut pts = Vec::new();
     for d in &arr {
         let s = as_session(d)?;
-        let sess = &s.log.sessions[s.idx];
-        if let Some(y) = field_value(sess, s.log.start, field)? {
-            pts.push((sess.date.days_since(s.log.start) as f64, y));
+        let (sess, start) = (s.session(), s.ctx.log.start);
+        if let Some(y) = field_value(sess, start, field)? {
+            pts.push((sess.date.days_since(start) as f64, y));
         }
     }
     Ok(slope_of(&pts).map_or(Dynamic::UNIT, float))
@@ -312,8 +339,7 @@ fn median(arr: Array) -> Res<Dynamic> {
 fn exercise_sessions(arr: Array) -> Res<Array> {
     let mut out = Array::new();
     for d in arr {
-        let s = as_session(&d)?;
-        if s.log.sessions[s.idx].kind == SessionKind::Exercise {
+        if as_session(&d)?.session().kind == SessionKind::Exercise {
             out.push(d);
         }
     }
@@ -356,7 +382,7 @@ fn personal_baseline(v: &LogView) -> Dynamic {
 
 /// Days between the last exercise session and the one before it; `()` with fewer than two.
 fn training_gap(v: &LogView) -> Dynamic {
-    let mut it = v.exercise_sessions_back().map(|i| &v.log.sessions[i]);
+    let mut it = v.exercise_sessions_back().map(|i| &v.log().sessions[i]);
     match (it.next(), it.next()) {
         (Some(a), Some(b)) => int(a.date.days_since(b.date)),
         _ => Dynamic::UNIT,
@@ -367,7 +393,7 @@ fn training_gap(v: &LogView) -> Dynamic {
 /// exercise sessions in the 28 days before the second-to-last one (the last gap left out);
 /// `()` without two such gaps' worth of history.
 fn usual_training_gap(v: &LogView) -> Dynamic {
-    let dates: Vec<crate::model::quantity::Date> = v.exercise_sessions_back().skip(1).take(16).map(|i| v.log.sessions[i].date).collect();
+    let dates: Vec<crate::model::quantity::Date> = v.exercise_sessions_back().skip(1).take(16).map(|i| v.log().sessions[i].date).collect();
     let Some(&anchor) = dates.first() else { return Dynamic::UNIT };
     let gaps: Vec<f64> =
         dates.windows(2).take_while(|w| anchor.days_since(w[1]) <= PERSONAL_BASELINE_DAYS).map(|w| w[0].days_since(w[1]) as f64).collect();
@@ -432,13 +458,13 @@ fn pain_trend(v: &LogView) -> Dynamic {
         .span(v.since(BASELINE_WINDOW_DAYS - 1), v.end + 1)
         .iter()
         .filter(|s| s.kind == SessionKind::Exercise)
-        .filter_map(|s| s.pain.after.map(|a| (s.date.days_since(v.log.start) as f64, f64::from(a.0))))
+        .filter_map(|s| s.pain.after.map(|a| (s.date.days_since(v.log().start) as f64, f64::from(a.0))))
         .collect();
     slope_of(&pts).map_or(Dynamic::UNIT, float)
 }
 
 fn intake_map(v: &LogView) -> Dynamic {
-    let Some(intake) = &v.log.intake else { return Dynamic::UNIT };
+    let Some(intake) = &v.log().intake else { return Dynamic::UNIT };
     let mut m = Map::new();
     let text = |s: Option<String>| s.map_or(Dynamic::UNIT, Dynamic::from);
     let name = |x: Option<serde_json::Value>| x.and_then(|v| v.as_str().map(str::to_string));
@@ -461,10 +487,20 @@ fn review_map(r: &crate::model::log::Review) -> Dynamic {
 
 fn exercise_map(ctx: &Context, e: &crate::model::log::Performed) -> Dynamic {
     let mut m = Map::new();
-    m.insert("id".into(), Dynamic::from(e.id.to_string()));
+    m.insert("id".into(), Dynamic::from(ImmutableString::from(e.id.as_str())));
     if let Some((c, i)) = ctx.templates.get(e.template) {
-        m.insert("category".into(), Dynamic::from(format!("{c:?}").to_lowercase()));
-        m.insert("impact".into(), Dynamic::from(format!("{i:?}").to_lowercase()));
+        let category = match c {
+            Category::Mobility => "mobility",
+            Category::Strength => "strength",
+            Category::Core => "core",
+            Category::Cardio => "cardio",
+        };
+        let impact = match i {
+            Impact::Low => "low",
+            Impact::High => "high",
+        };
+        m.insert("category".into(), Dynamic::from(ImmutableString::from(category)));
+        m.insert("impact".into(), Dynamic::from(ImmutableString::from(impact)));
     }
     m.insert("sets".into(), opt_int(e.dose.sets));
     m.insert("reps".into(), opt_int(e.dose.reps));
@@ -487,31 +523,31 @@ pub fn register(engine: &mut Engine) {
     engine.register_type_with_name::<PainView>("Pain");
     engine.register_type_with_name::<ParamsView>("Parameters");
 
-    // Parameters: `params.NAME` falls back to this indexer.
-    engine.register_indexer_get(|p: &mut ParamsView, name: ImmutableString| -> Res<Dynamic> {
-        let v = p.0.get(name.as_str()).cloned().ok_or_else(|| format!("unknown parameter `{name}`"))?;
-        super::trace::record_param(name, &v);
-        Ok(v)
-    });
+    // Parameters: `params["NAME"]`, and `params.NAME` for a name that is not one of the
+    // protocol's (its own names get getters: `register_params`).
+    engine.register_indexer_get(|p: &mut ParamsView, name: ImmutableString| param(p, name));
 
     // The log.
-    engine.register_get("patient", |v: &mut LogView| v.log.patient.clone());
-    engine.register_get("start", |v: &mut LogView| v.log.start.to_string());
-    engine.register_get("intake", |v: &mut LogView| recorded(None, "log.intake", intake_map(v)));
+    engine.register_get("patient", |v: &mut LogView| v.log().patient.clone());
+    engine.register_get("start", |v: &mut LogView| v.log().start.to_string());
+    engine.register_get("intake", |v: &mut LogView| {
+        let intake = v.ctx.intake.get_or_init(|| intake_map(v)).clone();
+        recorded(None, "log.intake", intake)
+    });
     engine.register_get("sessions", |v: &mut LogView| -> Array { (0..=v.end).map(|i| v.view(i)).collect() });
     engine.register_get("last", |v: &mut LogView| v.view(v.end));
     engine.register_get("session_count", |v: &mut LogView| (v.end + 1) as i64);
     engine.register_get("days_since_start", |v: &mut LogView| {
-        recorded(None, "log.days_since_start", int(v.last().date.days_since(v.log.start)))
+        recorded(None, "log.days_since_start", int(v.last().date.days_since(v.log().start)))
     });
     engine.register_get("consecutive_training_days", |v: &mut LogView| {
-        recorded(None, "log.consecutive_training_days", int(v.ctx.history.consecutive_training_days(&v.log.sessions, v.end)))
+        recorded(None, "log.consecutive_training_days", int(v.ctx.history.consecutive_training_days(&v.log().sessions, v.end)))
     });
     engine.register_get("pain_baseline", |v: &mut LogView| recorded(None, "log.pain_baseline", pain_baseline(v)));
     engine.register_get("pain_trend", |v: &mut LogView| recorded(None, "log.pain_trend", pain_trend(v)));
     engine.register_get("personal_baseline", |v: &mut LogView| recorded(None, "log.personal_baseline", personal_baseline(v)));
     engine.register_get("last_review", |v: &mut LogView| {
-        let found = v.ctx.history.review_at(&v.log.sessions, v.end).and_then(|i| v.log.sessions[i].review.as_ref());
+        let found = v.ctx.history.review_at(&v.log().sessions, v.end).and_then(|i| v.log().sessions[i].review.as_ref());
         recorded(None, "log.last_review", found.map_or(Dynamic::UNIT, review_map))
     });
     engine.register_get("usual_training_gap", |v: &mut LogView| recorded(None, "log.usual_training_gap", usual_training_gap(v)));
@@ -543,7 +579,7 @@ pub fn register(engine: &mut Engine) {
         (0..v.end).rev().take(n.max(0) as usize).map(|i| v.view(i)).collect()
     });
     engine.register_fn("previous_values", |v: &mut LogView, field: &str, n: i64| -> Res<Array> {
-        let (log, n) = (&*v.log, n.max(0) as usize);
+        let (log, n) = (v.log(), n.max(0) as usize);
         let mut out = Array::new();
         let Some(before) = v.end.checked_sub(1).filter(|_| n > 0) else { return Ok(out) };
         // An unknown field fails here, as when the session before was the first one read.
@@ -562,7 +598,7 @@ pub fn register(engine: &mut Engine) {
         Ok(out)
     });
     engine.register_fn("days_since", |v: &mut LogView, exercise: &str| -> Dynamic {
-        let log = &*v.log;
+        let log = v.log();
         // Within a year: older is "not done".
         let found =
             v.end.checked_sub(1).and_then(|before| v.ctx.history.exercise_chain(&log.sessions, exercise).get(before).copied().flatten());
@@ -572,10 +608,10 @@ pub fn register(engine: &mut Engine) {
 
     // A session.
     fn sess(v: &SessionView) -> &Session {
-        &v.log.sessions[v.idx]
+        v.session()
     }
     engine.register_get("date", |v: &mut SessionView| sess(v).date.to_string());
-    engine.register_get("day", |v: &mut SessionView| int(sess(v).date.days_since(v.log.start)));
+    engine.register_get("day", |v: &mut SessionView| int(sess(v).date.days_since(v.ctx.log.start)));
     engine.register_get("kind", |v: &mut SessionView| sess(v).kind.as_str().to_string());
     engine.register_get("pain", |v: &mut SessionView| PainView { pain: sess(v).pain, idx: v.idx });
     engine.register_get("fatigue", |v: &mut SessionView| recorded(Some(v.idx), "fatigue", opt_int(sess(v).fatigue.map(|r| r.0))));
@@ -583,7 +619,7 @@ pub fn register(engine: &mut Engine) {
     engine.register_get("measures", |v: &mut SessionView| recorded(Some(v.idx), "measures", float_map(&sess(v).measures)));
     engine.register_get("symptoms", |v: &mut SessionView| -> Array {
         let a: Array = sess(v).symptoms.iter().map(|s| Dynamic::from(s.as_str().to_string())).collect();
-        record(Some(v.idx), "symptoms", &Dynamic::from_array(a.clone()));
+        record_with(Some(v.idx), "symptoms", || Dynamic::from_array(a.clone()));
         a
     });
     engine
@@ -609,7 +645,7 @@ pub fn register(engine: &mut Engine) {
                 Dynamic::from_map(m)
             })
             .collect();
-        record(Some(v.idx), "beyond_plan", &Dynamic::from_array(a.clone()));
+        record_with(Some(v.idx), "beyond_plan", || Dynamic::from_array(a.clone()));
         a
     });
     engine.register_get("review", |v: &mut SessionView| {
@@ -621,11 +657,9 @@ pub fn register(engine: &mut Engine) {
     });
     engine.register_fn("has_symptom", |v: &mut SessionView, name: &str| -> bool {
         let has = sess(v).symptoms.iter().any(|s| s.as_str() == name);
-        record(
-            Some(v.idx),
-            "symptoms",
-            &Dynamic::from_array(sess(v).symptoms.iter().map(|s| Dynamic::from(s.as_str().to_string())).collect()),
-        );
+        record_with(Some(v.idx), "symptoms", || {
+            Dynamic::from_array(sess(v).symptoms.iter().map(|s| Dynamic::from(s.as_str().to_string())).collect())
+        });
         has
     });
     engine.register_fn("did", |v: &mut SessionView, id: &str| -> bool { sess(v).exercises.iter().any(|e| e.id == id) });
@@ -652,6 +686,25 @@ pub fn register(engine: &mut Engine) {
     engine.register_fn("min", |a: Array| extreme(a, false));
 }
 
+/// Registers a getter on the parameters for each of a protocol's parameters, on the
+/// protocol's own engine. `params.NAME` then calls its getter directly; without one, Rhai
+/// first looks for a getter, fails (making an error it throws away), and only then falls back
+/// to the indexer, on every read. The value and the recorded read are the indexer's; a name
+/// that is not a parameter still reaches the indexer and its error.
+pub fn register_params(engine: &mut Engine, params: &Map) {
+    for name in params.keys() {
+        let read = ImmutableString::from(name.as_str());
+        engine.register_get(name.as_str(), move |p: &mut ParamsView| param(p, read.clone()));
+    }
+}
+
+/// `params.NAME` and `params["NAME"]`: the value, its read recorded.
+fn param(p: &ParamsView, name: ImmutableString) -> Res<Dynamic> {
+    let v = p.0.get(name.as_str()).cloned().ok_or_else(|| format!("unknown parameter `{name}`"))?;
+    super::trace::record_param(name, &v);
+    Ok(v)
+}
+
 /// Function names the API adds, for "unknown function" checks and did-you-mean.
 pub const FUNCTIONS: [&str; 18] = [
     "median",
@@ -673,11 +726,6 @@ pub const FUNCTIONS: [&str; 18] = [
     "max",
     "min",
 ];
-
-/// The view of one session, as the engine puts `last` in a script's scope.
-pub fn session_view(log: &Arc<PatientLog>, idx: usize, ctx: &Arc<Context>) -> SessionView {
-    SessionView { log: log.clone(), idx, ctx: ctx.clone() }
-}
 
 #[cfg(test)]
 mod tests {
@@ -734,9 +782,10 @@ mod tests {
         let engine = super::super::engine::sandboxed();
         let log = log();
         let mut scope = rhai::Scope::new();
-        let ctx = Arc::new(Context::new(vec![(Category::Cardio, Impact::Low)], log.sessions.len()));
-        scope.push_constant("log", LogView { log: log.clone(), end: log.sessions.len() - 1, ctx: ctx.clone() });
-        scope.push_constant("last", session_view(&log, log.sessions.len() - 1, &ctx));
+        let end = log.sessions.len() - 1;
+        let ctx = Arc::new(Context::new(log, vec![(Category::Cardio, Impact::Low)]));
+        scope.push_constant("log", LogView { ctx: ctx.clone(), end });
+        scope.push_constant("last", SessionView { ctx, idx: end });
         engine.eval_with_scope::<Dynamic>(&mut scope, script).unwrap_or_else(|e| panic!("{script}: {e}"))
     }
 
@@ -759,7 +808,7 @@ mod tests {
         let engine = super::super::engine::sandboxed();
         let mut scope = rhai::Scope::new();
         let l = log();
-        scope.push_constant("log", LogView { log: l.clone(), end: 4, ctx: Arc::new(Context::new(Vec::new(), 5)) });
+        scope.push_constant("log", LogView { ctx: Arc::new(Context::new(l, Vec::new())), end: 4 });
         let err = engine.eval_with_scope::<Dynamic>(&mut scope, "values(log.sessions, \"pian.after\")").unwrap_err();
         assert!(err.to_string().contains("unknown session field `pian.after`"), "{err}");
     }
@@ -812,7 +861,7 @@ mod tests {
 
     #[test]
     fn reads_are_recorded_for_the_trace() {
-        super::super::trace::start();
+        super::super::trace::start(true);
         let _ = eval("last.fatigue");
         let reads = super::super::trace::take();
         assert_eq!(reads.len(), 1);
@@ -954,11 +1003,11 @@ mod tests {
     fn history_tables_answer_what_a_walk_back_answers() {
         let log = varied_log();
         let engine = super::super::engine::sandboxed();
-        let ctx = Arc::new(Context::new(vec![(Category::Cardio, Impact::Low), (Category::Cardio, Impact::Low)], log.sessions.len()));
+        let ctx = Arc::new(Context::new(log.clone(), vec![(Category::Cardio, Impact::Low), (Category::Cardio, Impact::Low)]));
         let text = |d: Dynamic| format!("{d:?}");
         for end in 0..log.sessions.len() {
             let mut scope = rhai::Scope::new();
-            scope.push_constant("log", LogView { log: log.clone(), end, ctx: ctx.clone() });
+            scope.push_constant("log", LogView { ctx: ctx.clone(), end });
             let mut eval =
                 |script: &str| text(engine.eval_with_scope::<Dynamic>(&mut scope, script).unwrap_or_else(|e| panic!("{script}: {e}")));
             let s = &log.sessions[..=end];
@@ -982,10 +1031,10 @@ mod tests {
         }
         // An unknown field is an error as soon as there is an earlier session to read.
         let mut scope = rhai::Scope::new();
-        scope.push_constant("log", LogView { log: log.clone(), end: 0, ctx: ctx.clone() });
+        scope.push_constant("log", LogView { ctx: ctx.clone(), end: 0 });
         assert!(engine.eval_with_scope::<Dynamic>(&mut scope, "log.previous_values(\"pian.after\", 2)").is_ok());
         let mut scope = rhai::Scope::new();
-        scope.push_constant("log", LogView { log, end: 1, ctx });
+        scope.push_constant("log", LogView { ctx, end: 1 });
         let err = engine.eval_with_scope::<Dynamic>(&mut scope, "log.previous_values(\"pian.after\", 2)").unwrap_err();
         assert!(err.to_string().contains("unknown session field `pian.after`"), "{err}");
     }
