@@ -65,8 +65,9 @@ fn reference_answer_with_timeline_and_trace(b: divan::Bencher) {
 }
 
 /// A 10,000-session log (27 years of sessions every other day, the most a log may hold is
-/// about this order): replay must stay linear in the number of sessions. Issue 10 asks for
-/// well under a second on the shipped protocol.
+/// about this order): replay must stay linear in the number of sessions, which the unit test
+/// `one_more_session_costs_the_same_after_a_long_history` holds without timing (a session of
+/// this log runs about 2,200 script operations however long the history before it).
 fn ten_thousand_sessions() -> String {
     let start = time::Date::from_calendar_date(2000, time::Month::January, 1).expect("date");
     let sessions: Vec<String> = (0..10_000)
@@ -80,6 +81,13 @@ fn ten_thousand_sessions() -> String {
     format!(r#"{{"patient":"P-long","start":"2000-01-01","intake":{{"provider_cleared":true}},"sessions":[{}]}}"#, sessions.join(","))
 }
 
+/// Issue 10 asks for well under a second on the shipped protocol. Measured on this project's
+/// machine (2 shared cores, with another build running), alternating with main's bench: medians
+/// of 2.3-2.5 s, against 3.0-3.2 s for main. The release binary, which links Rhai without the
+/// `metadata` feature that benches and tests get, answers the same log with `stepwise next
+/// --timeline` in 2.0 s (hyperfine; main 2.4 s). Nearly all of it is Rhai running the
+/// protocol's scripts: the target needs fewer script operations per session, not a change of
+/// the engine's complexity (README, "Known limits").
 #[divan::bench(sample_count = 3, sample_size = 1)]
 fn replay_ten_thousand_sessions(b: divan::Bencher) {
     let p = protocol(None);

@@ -1,15 +1,18 @@
 //! Rhai, sandboxed: the engine (`engine`), the read-only view of a patient log and the helper
-//! library that scripts see (`api`), and a protocol whose scripts are compiled once
+//! library that scripts see (`api`, with its per-log history tables in `history`), what a
+//! script read (`trace`), and a protocol whose scripts are compiled once
 //! ([`CompiledProtocol`]).
 
 pub mod api;
 pub mod compile;
 pub mod engine;
+pub mod history;
 pub mod trace;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
-use rhai::{AST, Engine};
+use rhai::{AST, Engine, ImmutableString};
 
 use crate::model::protocol::Protocol;
 
@@ -29,6 +32,17 @@ pub struct CompiledProtocol {
     pub replays: bool,
     /// Parameters as scripts see them ([`api::ParamsView`]), built once.
     pub params: rhai::Dynamic,
+    /// Each phase's id as scripts see it (`phase`), built once.
+    pub phase_ids: Vec<ImmutableString>,
+    /// Tells this compiled protocol from any other in the process (a thread keeps its scripts'
+    /// scope between logs of the same protocol).
+    pub id: u64,
+}
+
+/// A fresh [`CompiledProtocol::id`].
+pub fn next_id() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 /// Names every script sees besides its functions; also what strict mode checks against.

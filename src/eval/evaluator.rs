@@ -3,11 +3,16 @@
 //! is evaluated, the most conservative decision wins, and a `progress` whose phase gate holds
 //! moves the patient on. A single-phase protocol has no such state, so unless the timeline is
 //! asked for only the last session is evaluated.
+//!
+//! A long replay runs the scripts tens of thousands of times, so what surrounds a script run is
+//! kept small: the scope is made once per thread and re-pointed at each session in place, and
+//! the values scripts read are kept for the last session only (the answer shows no other).
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use rhai::{Dynamic, EvalAltResult, Position, Scope};
+use rhai::{Dynamic, EvalAltResult, ImmutableString, Position, Scope};
 
 use super::answer::{
     Answer, Messages, NextSession, Note, OpenReferral, Override, PhaseChange, ProtocolRef, Reason, ReviewRef, TimelineEntry, TraceEntry,
@@ -17,7 +22,7 @@ use super::next_session::{self, PlanInput};
 use crate::model::log::{PatientLog, Session};
 use crate::model::protocol::Script;
 use crate::script::CompiledProtocol;
-use crate::script::api::{Beyond, Context, LogView};
+use crate::script::api::{Beyond, Context, LogView, SessionView};
 use crate::script::trace::{self, Field, Read};
 use crate::vocab::decision::{Decision, Urgency, combine};
 use crate::vocab::log::{Pain, SessionKind};
@@ -107,17 +112,81 @@ struct Evaluator<'a> {
     ctx: Arc<Context>,
 }
 
+/// Where the scope's variables point: one session, its phase and the days in it.
+#[derive(Clone, Copy)]
+struct At {
+    idx: usize,
+    phase: usize,
+    days_in_phase: i64,
+}
+
+thread_local! {
+    /// The scripts' scope, kept on each thread between logs of the same protocol (issue 12: no
+    /// per-patient allocation in the scope): the protocol's id and the scope.
+    static SCOPE: RefCell<Option<(u64, Scope<'static>)>> = const { RefCell::new(None) };
+}
+
+/// This thread's scope for a protocol's scripts: the one kept from its last log, or a new one.
+fn take_scope(c: &CompiledProtocol) -> Scope<'static> {
+    SCOPE.with(|s| s.borrow_mut().take()).filter(|(id, _)| *id == c.id).map(|(_, scope)| scope).unwrap_or_default()
+}
+
+/// Keeps the scope for the next log, its views pointed away from this log's data.
+fn keep_scope(c: &CompiledProtocol, mut scope: Scope<'static>) {
+    let parked = Context::parked();
+    if let Some(v) = scope.get_value_mut::<LogView>("log") {
+        v.ctx = parked.clone();
+    }
+    if let Some(v) = scope.get_value_mut::<SessionView>("last") {
+        v.ctx = parked;
+    }
+    SCOPE.with(|s| *s.borrow_mut() = Some((c.id, scope)));
+}
+
 impl Evaluator<'_> {
-    fn scope(&self, idx: usize, phase: usize, days_in_phase: i64) -> Scope<'static> {
-        let mut scope = Scope::new();
-        let view = LogView { log: self.log.clone(), end: idx, ctx: self.ctx.clone() };
-        let last = crate::script::api::session_view(&self.log, idx, &self.ctx);
-        scope.push_constant("log", view);
-        scope.push_constant("last", last);
-        scope.push_constant("params", self.c.params.clone());
-        scope.push_constant("phase", self.c.protocol.phases[phase].id.clone());
-        scope.push_constant("days_in_phase", days_in_phase);
-        scope
+    /// Points the scripts' scope at a session. The scope is made once (the first call fills
+    /// it) and then updated in place, from session to session and from log to log: a view is
+    /// an index and the log's shared context, `params` is never copied, and the phase ids are
+    /// the protocol's own strings.
+    fn point(&self, scope: &mut Scope<'static>, at: At) {
+        let phase = &self.c.phase_ids[at.phase];
+        if scope.len() == crate::script::SCOPE_NAMES.len() {
+            let mut updated = 0;
+            if let Some(v) = scope.get_value_mut::<LogView>("log") {
+                if !Arc::ptr_eq(&v.ctx, &self.ctx) {
+                    v.ctx = self.ctx.clone();
+                }
+                v.end = at.idx;
+                updated += 1;
+            }
+            if let Some(v) = scope.get_value_mut::<SessionView>("last") {
+                if !Arc::ptr_eq(&v.ctx, &self.ctx) {
+                    v.ctx = self.ctx.clone();
+                }
+                v.idx = at.idx;
+                updated += 1;
+            }
+            if let Some(v) = scope.get_value_mut::<ImmutableString>("phase") {
+                if !v.ptr_eq(phase) {
+                    *v = phase.clone();
+                }
+                updated += 1;
+            }
+            if let Some(v) = scope.get_value_mut::<i64>("days_in_phase") {
+                *v = at.days_in_phase;
+                updated += 1;
+            }
+            if updated == 4 {
+                return;
+            }
+        }
+        // Constants, as scripts must not assign to them (the host updates them above).
+        scope.rewind(0);
+        scope.push_constant("log", LogView { ctx: self.ctx.clone(), end: at.idx });
+        scope.push_constant("last", SessionView { ctx: self.ctx.clone(), idx: at.idx });
+        scope.push_constant_dynamic("params", self.c.params.clone());
+        scope.push_constant("phase", phase.clone());
+        scope.push_constant("days_in_phase", at.days_in_phase);
     }
 
     fn run_bool(
@@ -140,10 +209,13 @@ impl Evaluator<'_> {
         }
     }
 
-    fn session(&self, idx: usize, phase: usize, days_in_phase: i64) -> Result<SessionOutcome, EvalError> {
+    /// Runs every rule in scope on a session. `traced`: keep the values each rule read (only
+    /// the last session's are reported).
+    fn session(&self, scope: &mut Scope<'static>, at: At, traced: bool) -> Result<SessionOutcome, EvalError> {
         let p = &self.c.protocol;
+        let (idx, phase) = (at.idx, at.phase);
         let date = self.log.sessions[idx].date;
-        let mut scope = self.scope(idx, phase, days_in_phase);
+        self.point(scope, at);
         let mut runs = Vec::with_capacity(p.rules.len());
         let mut fired = Vec::new();
         for (i, rule) in p.rules.iter().enumerate() {
@@ -151,13 +223,13 @@ impl Evaluator<'_> {
                 runs.push(None);
                 continue;
             }
-            trace::start();
-            let applies = self.run_bool(&mut scope, &self.c.rules[i], &rule.when, || format!("rule `{}`", rule.id), date)?;
+            trace::start(traced);
+            let applies = self.run_bool(scope, &self.c.rules[i], &rule.when, || format!("rule `{}`", rule.id), date)?;
             let mut unmet = Vec::new();
             if applies {
                 // Every criterion runs (no short cut), so a hold can name all that were missed.
                 for (k, (c, ast)) in rule.criteria.iter().zip(&self.c.criteria[i]).enumerate() {
-                    let met = self.run_bool(&mut scope, ast, &c.script, || format!("criterion `{}` of rule `{}`", c.id, rule.id), date)?;
+                    let met = self.run_bool(scope, ast, &c.script, || format!("criterion `{}` of rule `{}`", c.id, rule.id), date)?;
                     if !met {
                         unmet.push(k);
                     }
@@ -174,17 +246,18 @@ impl Evaluator<'_> {
         Ok(SessionOutcome { decision, fired, runs })
     }
 
-    fn gate_open(&self, idx: usize, phase: usize, days_in_phase: i64) -> Result<bool, EvalError> {
+    fn gate_open(&self, scope: &mut Scope<'static>, at: At) -> Result<bool, EvalError> {
         let p = &self.c.protocol;
-        let ph = &p.phases[phase];
-        let (Some(ast), Some(exit)) = (&self.c.exits[phase], &ph.exit) else { return Ok(false) };
-        if days_in_phase < i64::from(ph.min_days) {
+        let ph = &p.phases[at.phase];
+        let (Some(ast), Some(exit)) = (&self.c.exits[at.phase], &ph.exit) else { return Ok(false) };
+        if at.days_in_phase < i64::from(ph.min_days) {
             return Ok(false);
         }
-        let mut scope = self.scope(idx, phase, days_in_phase);
-        trace::start();
+        self.point(scope, at);
+        // What a gate read is never shown.
+        trace::start(false);
         let open =
-            self.run_bool(&mut scope, ast, &exit.script, || format!("the exit gate of phase `{}`", ph.id), self.log.sessions[idx].date);
+            self.run_bool(scope, ast, &exit.script, || format!("the exit gate of phase `{}`", ph.id), self.log.sessions[at.idx].date);
         trace::take();
         open
     }
@@ -280,7 +353,7 @@ pub fn evaluate(c: &CompiledProtocol, log: Arc<PatientLog>, opts: &EvalOptions) 
     let p = &c.protocol;
     let log = with_at_least_one_session(log);
     let templates = p.templates.iter().map(|t| (t.category, t.impact)).collect();
-    let ctx = Arc::new(Context::new(templates, log.sessions.len()));
+    let ctx = Arc::new(Context::new(log.clone(), templates));
     let ev = Evaluator { c, log: log.clone(), ctx: ctx.clone() };
     let n = log.sessions.len();
     let replay = p.phases.len() > 1 || opts.timeline || c.replays || log.sessions.iter().any(|s| s.override_phase.is_some());
@@ -288,6 +361,7 @@ pub fn evaluate(c: &CompiledProtocol, log: Arc<PatientLog>, opts: &EvalOptions) 
     let goals: &[String] = log.intake.as_ref().and_then(|i| i.goals.as_deref()).unwrap_or_default();
 
     let mut st = Replay { phase_since: Some(log.start), ..Replay::default() };
+    let mut scope = take_scope(c);
     let mut timeline = Vec::new();
     let mut last_outcome = None;
     let mut change = None;
@@ -309,7 +383,8 @@ pub fn evaluate(c: &CompiledProtocol, log: Arc<PatientLog>, opts: &EvalOptions) 
         }
         let _ = ctx.beyond[idx].set(beyond_plan(p, s, st.plan.as_ref(), st.phase, goals));
         let days_in_phase = s.date.days_since(st.phase_since.unwrap_or(log.start));
-        let outcome = ev.session(idx, st.phase, days_in_phase)?;
+        let at = At { idx, phase: st.phase, days_in_phase };
+        let outcome = ev.session(&mut scope, at, idx + 1 == n)?;
         let phase_at = st.phase;
         decision = outcome.decision;
         // A referral stands until a clinician's review clears it.
@@ -332,11 +407,7 @@ pub fn evaluate(c: &CompiledProtocol, log: Arc<PatientLog>, opts: &EvalOptions) 
         }
         let _ = ctx.decision[idx].set(decision);
         let mut changed = None;
-        if decision == Decision::Progress
-            && st.pinned.is_none()
-            && st.phase + 1 < p.phases.len()
-            && ev.gate_open(idx, st.phase, days_in_phase)?
-        {
+        if decision == Decision::Progress && st.pinned.is_none() && st.phase + 1 < p.phases.len() && ev.gate_open(&mut scope, at)? {
             st.phase += 1;
             st.phase_since = Some(s.date);
             changed = Some(PhaseChange { from: p.phases[phase_at].id.clone(), to: p.phases[st.phase].id.clone() });
@@ -366,6 +437,7 @@ pub fn evaluate(c: &CompiledProtocol, log: Arc<PatientLog>, opts: &EvalOptions) 
             last_outcome = Some(outcome);
         }
     }
+    keep_scope(c, scope);
     let Some(outcome) = last_outcome else { unreachable_log() };
     let idx = n - 1;
 
@@ -532,4 +604,70 @@ fn nearest_miss(ev: &Evaluator<'_>, outcome: &SessionOutcome, messages: &mut Mes
 /// The loop above runs at least once: the log always has a session by then.
 fn unreachable_log() -> ! {
     unreachable!("a log always has at least one session when evaluated")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The embedded hip protocol, compiled.
+    fn hip() -> CompiledProtocol {
+        let mut sources = crate::source::SourceMap::default();
+        let files = crate::load::embedded(&mut sources);
+        crate::engine::check_and_compile(&sources, &files, crate::check::Lints::Skip).0.expect("the embedded protocol compiles")
+    }
+
+    /// The shape of the benchmark's 10,000-session log: identical exercise sessions every
+    /// other day, so that once the windows are full every session is the same work.
+    fn long_log(c: &CompiledProtocol, sessions: usize) -> Arc<PatientLog> {
+        let start = time::Date::from_calendar_date(2000, time::Month::January, 1).unwrap();
+        let sessions: Vec<String> = (0..sessions as i64)
+            .map(|i| {
+                let date = start + time::Duration::days(1 + 2 * i);
+                format!(
+                    r#"{{"date":"{date}","pain":{{"before":2,"during":2,"after":2,"next_day":2}},"fatigue":3,"exercises":[{{"id":"walking","minutes":15}}]}}"#
+                )
+            })
+            .collect();
+        let text = format!(
+            r#"{{"patient":"P-long","start":"2000-01-01","intake":{{"provider_cleared":true}},"sessions":[{}]}}"#,
+            sessions.join(",")
+        );
+        let log = crate::check::every_error::read_and_validate(
+            crate::engine::LogError::LOG,
+            &text,
+            crate::check::log::LogFormat::Json,
+            0,
+            &c.protocol,
+            None,
+        );
+        Arc::new(log.unwrap_or_else(|e| panic!("{e:?}")))
+    }
+
+    /// Script operations and sessions read from history while replaying a log of `n` sessions.
+    fn work(c: &CompiledProtocol, n: usize) -> (u64, u64) {
+        let log = long_log(c, n);
+        let (ops, visits) = (crate::script::engine::operations(), crate::script::history::visits());
+        evaluate(c, log, &EvalOptions { timeline: true, ..EvalOptions::default() }).unwrap();
+        (crate::script::engine::operations() - ops, crate::script::history::visits() - visits)
+    }
+
+    /// Issue 10's guard that does not depend on timing: a replay is linear in the number of
+    /// sessions when one more session costs the same after a short history as after a long
+    /// one. Counted are the scripts' operations (Rhai's own count) and the sessions the script
+    /// API reads back from history (windows, views, history tables). A computation that walked
+    /// the whole history on every session (as `log.last_review` did) makes the second
+    /// difference grow with the log.
+    #[test]
+    fn one_more_session_costs_the_same_after_a_long_history() {
+        let c = hip();
+        // Past 400 days of history every window of the protocol and the API is full (the
+        // longest, `days_since`, looks back a year).
+        let (short, short_plus_one) = (work(&c, 200), work(&c, 201));
+        let (long, long_plus_one) = (work(&c, 400), work(&c, 401));
+        let at_short = (short_plus_one.0 - short.0, short_plus_one.1 - short.1);
+        let at_long = (long_plus_one.0 - long.0, long_plus_one.1 - long.1);
+        assert!(at_short.0 > 1_000, "a session runs the protocol's scripts: {at_short:?}");
+        assert_eq!(at_short, at_long, "(operations, sessions read) of one more session, after 200 and after 400 sessions");
+    }
 }

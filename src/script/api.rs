@@ -6,11 +6,12 @@
 //! whole log. Missing values are `()`; write `(last.pain.during ?? 0)` or `x != ()` to test
 //! them. Every function here is pure and documented in README.md ("Rhai API").
 
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, LazyLock, OnceLock};
 
 use rhai::{Array, Dynamic, Engine, EvalAltResult, ImmutableString, Map};
 
-use super::trace::record;
+use super::history::{History, visited};
+use super::trace::{record, record_with};
 use crate::model::log::{PatientLog, Session};
 use crate::vocab::decision::Decision;
 use crate::vocab::log::{Pain, SessionKind};
@@ -41,23 +42,42 @@ pub struct Beyond {
     pub what: &'static str,
 }
 
-/// What the replay knows beside the log: each exercise's category and impact, and per
-/// session the decision given after it and how it went beyond the previous prescription.
-/// Filled in session order while replaying; a script only ever reads sessions up to the one
-/// being evaluated, whose entries are set by then (or left unset: read as `()`).
+/// What scripts read beside the session data: the log itself, each exercise's category and
+/// impact, per session the decision given after it and how it went beyond the previous
+/// prescription, and the history tables ([`History`]). Filled in session order while
+/// replaying; a script only ever reads sessions up to the one being evaluated, whose entries
+/// are set by then (or left unset: read as `()`). One per evaluated log, shared by every view.
 pub struct Context {
+    pub log: Arc<PatientLog>,
     pub templates: Vec<(Category, Impact)>,
     pub decision: Vec<OnceLock<Decision>>,
     pub beyond: Vec<OnceLock<Vec<Beyond>>>,
+    history: History,
+    /// `log.intake` as scripts see it: the same on every session, so built once.
+    intake: OnceLock<Dynamic>,
 }
 
 impl Context {
-    pub fn new(templates: Vec<(Category, Impact)>, sessions: usize) -> Context {
+    pub fn new(log: Arc<PatientLog>, templates: Vec<(Category, Impact)>) -> Context {
+        let sessions = log.sessions.len();
         Context {
+            log,
             templates,
             decision: (0..sessions).map(|_| OnceLock::new()).collect(),
             beyond: (0..sessions).map(|_| OnceLock::new()).collect(),
+            history: History::default(),
+            intake: OnceLock::new(),
         }
+    }
+
+    /// A context of no log, shared: what views kept between logs point at, so that they hold
+    /// on to no patient's data (they are pointed at the next log before any script runs).
+    pub fn parked() -> Arc<Context> {
+        static PARKED: LazyLock<Arc<Context>> = LazyLock::new(|| {
+            let log = PatientLog { patient: String::new(), start: crate::vocab::quantity::Date::MIN, intake: None, sessions: Vec::new() };
+            Arc::new(Context::new(Arc::new(log), Vec::new()))
+        });
+        PARKED.clone()
     }
 
     fn is_training(&self, template: usize) -> bool {
@@ -66,19 +86,19 @@ impl Context {
 }
 
 /// The log as of one session (`end`, inclusive): later sessions are invisible, which is what
-/// lets the engine replay a log session by session.
+/// lets the engine replay a log session by session. A view is an index and the shared
+/// [`Context`]: scripts copy views freely (into arrays, function arguments), so a copy costs
+/// one reference count.
 #[derive(Clone)]
 pub struct LogView {
-    pub log: Arc<PatientLog>,
-    pub end: usize,
     pub ctx: Arc<Context>,
+    pub end: usize,
 }
 
 #[derive(Clone)]
 pub struct SessionView {
-    log: Arc<PatientLog>,
-    idx: usize,
-    ctx: Arc<Context>,
+    pub ctx: Arc<Context>,
+    pub idx: usize,
 }
 
 /// The protocol's parameters as scripts see them (`params.NAME`): read-only, each read
@@ -110,16 +130,38 @@ fn recorded(session: Option<usize>, field: &'static str, v: Dynamic) -> Dynamic 
 }
 
 impl LogView {
-    fn sessions(&self) -> &[Session] {
-        &self.log.sessions[..=self.end]
+    fn log(&self) -> &PatientLog {
+        &self.ctx.log
+    }
+
+    /// Every session up to the last one, for a binary search only: a walk goes through
+    /// [`LogView::span`], and what needs the whole history reads a table ([`History`]).
+    fn for_search(&self) -> &[Session] {
+        &self.ctx.log.sessions[..=self.end]
+    }
+
+    /// Sessions `from..to` of the history, for a walk over a window: counted in tests, which
+    /// is how the regression test sees that a session's windows do not grow with the log.
+    fn span(&self, from: usize, to: usize) -> &[Session] {
+        let s = &self.for_search()[from.min(to)..to];
+        visited(s.len());
+        s
     }
 
     fn last(&self) -> &Session {
-        &self.log.sessions[self.end]
+        &self.ctx.log.sessions[self.end]
+    }
+
+    /// The exercise sessions up to the last one, latest first, one table lookup each.
+    fn exercise_sessions_back(&self) -> impl Iterator<Item = usize> + '_ {
+        let sessions = &self.ctx.log.sessions;
+        let at = move |i: usize| self.ctx.history.exercise_at(sessions, i);
+        std::iter::successors(at(self.end), move |&i| i.checked_sub(1).and_then(at)).inspect(|_| visited(1))
     }
 
     fn view(&self, idx: usize) -> Dynamic {
-        Dynamic::from(SessionView { log: self.log.clone(), idx, ctx: self.ctx.clone() })
+        visited(1);
+        Dynamic::from(SessionView { ctx: self.ctx.clone(), idx })
     }
 
     /// Indices of the sessions within `days` days ending at the last one (both ends included).
@@ -132,12 +174,12 @@ impl LogView {
     /// and a replay stays linear.
     fn since(&self, days_ago: i64) -> usize {
         let last = self.last().date;
-        self.sessions().partition_point(|s| last.days_since(s.date) > days_ago)
+        self.for_search().partition_point(|s| last.days_since(s.date) > days_ago)
     }
 
     fn minutes_between(&self, from_days_ago: i64, to_days_ago: i64) -> u32 {
         let last = self.last().date;
-        self.sessions()[self.since(to_days_ago)..]
+        self.span(self.since(to_days_ago), self.end + 1)
             .iter()
             .filter(|s| {
                 let ago = last.days_since(s.date);
@@ -145,6 +187,12 @@ impl LogView {
             })
             .map(Session::minutes_tenths)
             .sum()
+    }
+}
+
+impl SessionView {
+    fn session(&self) -> &Session {
+        &self.ctx.log.sessions[self.idx]
     }
 }
 
@@ -195,8 +243,9 @@ fn number(v: f64) -> Dynamic {
     if v.fract() == 0.0 && v.abs() < 9.0e15 { int(v as i64) } else { float(v) }
 }
 
-fn as_session(d: &Dynamic) -> Res<SessionView> {
-    d.clone().try_cast::<SessionView>().ok_or_else(|| format!("expected an array of sessions, found a {}", d.type_name()).into())
+/// An element of an array of sessions, borrowed (the helpers below read a field of each).
+fn as_session(d: &Dynamic) -> Res<impl std::ops::Deref<Target = SessionView> + '_> {
+    d.read_lock::<SessionView>().ok_or_else(|| format!("expected an array of sessions, found a {}", d.type_name()).into())
 }
 
 fn as_number(d: &Dynamic) -> Res<f64> {
@@ -210,7 +259,7 @@ fn values(arr: Array, field: &str) -> Res<Array> {
     let mut out = Array::new();
     for d in &arr {
         let s = as_session(d)?;
-        if let Some(v) = field_value(&s.log.sessions[s.idx], s.log.start, field)? {
+        if let Some(v) = field_value(s.session(), s.ctx.log.start, field)? {
             out.push(number(v));
         }
     }
@@ -220,7 +269,7 @@ fn values(arr: Array, field: &str) -> Res<Array> {
 fn all_have(arr: Array, field: &str) -> Res<bool> {
     for d in &arr {
         let s = as_session(d)?;
-        if field_value(&s.log.sessions[s.idx], s.log.start, field)?.is_none() {
+        if field_value(s.session(), s.ctx.log.start, field)?.is_none() {
             return Ok(false);
         }
     }
@@ -233,9 +282,9 @@ fn slope(arr: Array, field: &str) -> Res<Dynamic> {
     let mut pts = Vec::new();
     for d in &arr {
         let s = as_session(d)?;
-        let sess = &s.log.sessions[s.idx];
-        if let Some(y) = field_value(sess, s.log.start, field)? {
-            pts.push((sess.date.days_since(s.log.start) as f64, y));
+        let (sess, start) = (s.session(), s.ctx.log.start);
+        if let Some(y) = field_value(sess, start, field)? {
+            pts.push((sess.date.days_since(start) as f64, y));
         }
     }
     Ok(slope_of(&pts).map_or(Dynamic::UNIT, float))
@@ -291,32 +340,17 @@ fn median(arr: Array) -> Res<Dynamic> {
 fn exercise_sessions(arr: Array) -> Res<Array> {
     let mut out = Array::new();
     for d in arr {
-        let s = as_session(&d)?;
-        if s.log.sessions[s.idx].kind == SessionKind::Exercise {
+        if as_session(&d)?.session().kind == SessionKind::Exercise {
             out.push(d);
         }
     }
     Ok(out)
 }
 
-fn consecutive_training_days(v: &LogView) -> i64 {
-    let s = v.sessions();
-    let mut n = 0;
-    for i in (0..s.len()).rev() {
-        if s[i].kind != SessionKind::Exercise {
-            break;
-        }
-        if i + 1 < s.len() && n > 0 && s[i + 1].date.days_since(s[i].date) != 1 {
-            break;
-        }
-        n += 1;
-    }
-    n
-}
-
 fn pain_baseline(v: &LogView) -> Dynamic {
     let last = v.last().date;
-    let before: Vec<f64> = v.sessions()[v.since(BASELINE_WINDOW_DAYS)..v.end]
+    let before: Vec<f64> = v
+        .span(v.since(BASELINE_WINDOW_DAYS), v.end)
         .iter()
         .filter(|s| s.kind == SessionKind::Exercise && last.days_since(s.date) <= BASELINE_WINDOW_DAYS)
         .filter_map(|s| s.pain.before.map(|r| f64::from(r.0)))
@@ -339,13 +373,9 @@ pub fn settled(s: &Session) -> Option<u8> {
 /// exercise sessions before this one (at most 5, within 28 days); without any, the median
 /// of every earlier pre-exercise rating in the window; without those, `()`.
 fn personal_baseline(v: &LogView) -> Dynamic {
-    let last = v.last().date;
-    let earlier: Vec<&Session> = v.sessions()[..v.end]
-        .iter()
-        .rev()
-        .take_while(|s| last.days_since(s.date) <= PERSONAL_BASELINE_DAYS)
-        .filter(|s| s.kind == SessionKind::Exercise)
-        .collect();
+    // Dates strictly increase, so the sessions within the window are the ones after `since`.
+    let earlier: Vec<&Session> =
+        v.span(v.since(PERSONAL_BASELINE_DAYS), v.end).iter().rev().filter(|s| s.kind == SessionKind::Exercise).collect();
     let settled: Vec<f64> = earlier.iter().filter_map(|s| settled(s)).take(PERSONAL_BASELINE_SESSIONS).map(f64::from).collect();
     let pool = if settled.is_empty() { earlier.iter().filter_map(|s| s.pain.before).map(|r| f64::from(r.0)).collect() } else { settled };
     median_of(pool).map_or(Dynamic::UNIT, number)
@@ -353,7 +383,7 @@ fn personal_baseline(v: &LogView) -> Dynamic {
 
 /// Days between the last exercise session and the one before it; `()` with fewer than two.
 fn training_gap(v: &LogView) -> Dynamic {
-    let mut it = v.sessions().iter().rev().filter(|s| s.kind == SessionKind::Exercise);
+    let mut it = v.exercise_sessions_back().map(|i| &v.log().sessions[i]);
     match (it.next(), it.next()) {
         (Some(a), Some(b)) => int(a.date.days_since(b.date)),
         _ => Dynamic::UNIT,
@@ -364,8 +394,7 @@ fn training_gap(v: &LogView) -> Dynamic {
 /// exercise sessions in the 28 days before the second-to-last one (the last gap left out);
 /// `()` without two such gaps' worth of history.
 fn usual_training_gap(v: &LogView) -> Dynamic {
-    let dates: Vec<crate::vocab::quantity::Date> =
-        v.sessions().iter().rev().filter(|s| s.kind == SessionKind::Exercise).skip(1).map(|s| s.date).take(16).collect();
+    let dates: Vec<crate::vocab::quantity::Date> = v.exercise_sessions_back().skip(1).take(16).map(|i| v.log().sessions[i].date).collect();
     let Some(&anchor) = dates.first() else { return Dynamic::UNIT };
     let gaps: Vec<f64> =
         dates.windows(2).take_while(|w| anchor.days_since(w[1]) <= PERSONAL_BASELINE_DAYS).map(|w| w[0].days_since(w[1]) as f64).collect();
@@ -383,13 +412,12 @@ fn training_tenths(ctx: &Context, s: &Session) -> u32 {
 /// patient keeps training above it. A map `{minutes, longest, ratio}`; `()` for a session
 /// without training minutes or without earlier training to compare with.
 fn training_spike(v: &LogView, ratio: f64) -> Dynamic {
-    let sessions = v.sessions();
     let last_date = v.last().date;
     // Sessions in the 60 days before the last: enough for every reference in the window.
-    let from = sessions.partition_point(|s| last_date.days_since(s.date) > 2 * LONGEST_WINDOW_DAYS);
+    let from = v.since(2 * LONGEST_WINDOW_DAYS);
     let mut accepted: Vec<(crate::vocab::quantity::Date, u32)> = Vec::new();
     let mut result = Dynamic::UNIT;
-    for s in &sessions[from..] {
+    for s in v.span(from, v.end + 1) {
         let minutes = training_tenths(&v.ctx, s);
         if minutes == 0 {
             continue;
@@ -428,16 +456,16 @@ fn rom_side_deficit(s: &Session) -> Dynamic {
 
 fn pain_trend(v: &LogView) -> Dynamic {
     let pts: Vec<(f64, f64)> = v
-        .window(BASELINE_WINDOW_DAYS)
-        .map(|i| &v.log.sessions[i])
+        .span(v.since(BASELINE_WINDOW_DAYS - 1), v.end + 1)
+        .iter()
         .filter(|s| s.kind == SessionKind::Exercise)
-        .filter_map(|s| s.pain.after.map(|a| (s.date.days_since(v.log.start) as f64, f64::from(a.0))))
+        .filter_map(|s| s.pain.after.map(|a| (s.date.days_since(v.log().start) as f64, f64::from(a.0))))
         .collect();
     slope_of(&pts).map_or(Dynamic::UNIT, float)
 }
 
 fn intake_map(v: &LogView) -> Dynamic {
-    let Some(intake) = &v.log.intake else { return Dynamic::UNIT };
+    let Some(intake) = &v.log().intake else { return Dynamic::UNIT };
     let mut m = Map::new();
     let text = |s: Option<String>| s.map_or(Dynamic::UNIT, Dynamic::from);
     let name = |x: Option<serde_json::Value>| x.and_then(|v| v.as_str().map(str::to_string));
@@ -460,10 +488,20 @@ fn review_map(r: &crate::vocab::log::Review) -> Dynamic {
 
 fn exercise_map(ctx: &Context, e: &crate::model::log::Performed) -> Dynamic {
     let mut m = Map::new();
-    m.insert("id".into(), Dynamic::from(e.id.to_string()));
+    m.insert("id".into(), Dynamic::from(ImmutableString::from(e.id.as_str())));
     if let Some((c, i)) = ctx.templates.get(e.template) {
-        m.insert("category".into(), Dynamic::from(format!("{c:?}").to_lowercase()));
-        m.insert("impact".into(), Dynamic::from(format!("{i:?}").to_lowercase()));
+        let category = match c {
+            Category::Mobility => "mobility",
+            Category::Strength => "strength",
+            Category::Core => "core",
+            Category::Cardio => "cardio",
+        };
+        let impact = match i {
+            Impact::Low => "low",
+            Impact::High => "high",
+        };
+        m.insert("category".into(), Dynamic::from(ImmutableString::from(category)));
+        m.insert("impact".into(), Dynamic::from(ImmutableString::from(impact)));
     }
     m.insert("sets".into(), opt_int(e.dose.sets));
     m.insert("reps".into(), opt_int(e.dose.reps));
@@ -486,31 +524,31 @@ pub fn register(engine: &mut Engine) {
     engine.register_type_with_name::<PainView>("Pain");
     engine.register_type_with_name::<ParamsView>("Parameters");
 
-    // Parameters: `params.NAME` falls back to this indexer.
-    engine.register_indexer_get(|p: &mut ParamsView, name: ImmutableString| -> Res<Dynamic> {
-        let v = p.0.get(name.as_str()).cloned().ok_or_else(|| format!("unknown parameter `{name}`"))?;
-        super::trace::record_param(name, &v);
-        Ok(v)
-    });
+    // Parameters: `params["NAME"]`, and `params.NAME` for a name that is not one of the
+    // protocol's (its own names get getters: `register_params`).
+    engine.register_indexer_get(|p: &mut ParamsView, name: ImmutableString| param(p, name));
 
     // The log.
-    engine.register_get("patient", |v: &mut LogView| v.log.patient.clone());
-    engine.register_get("start", |v: &mut LogView| v.log.start.to_string());
-    engine.register_get("intake", |v: &mut LogView| recorded(None, "log.intake", intake_map(v)));
+    engine.register_get("patient", |v: &mut LogView| v.log().patient.clone());
+    engine.register_get("start", |v: &mut LogView| v.log().start.to_string());
+    engine.register_get("intake", |v: &mut LogView| {
+        let intake = v.ctx.intake.get_or_init(|| intake_map(v)).clone();
+        recorded(None, "log.intake", intake)
+    });
     engine.register_get("sessions", |v: &mut LogView| -> Array { (0..=v.end).map(|i| v.view(i)).collect() });
     engine.register_get("last", |v: &mut LogView| v.view(v.end));
     engine.register_get("session_count", |v: &mut LogView| (v.end + 1) as i64);
     engine.register_get("days_since_start", |v: &mut LogView| {
-        recorded(None, "log.days_since_start", int(v.last().date.days_since(v.log.start)))
+        recorded(None, "log.days_since_start", int(v.last().date.days_since(v.log().start)))
     });
     engine.register_get("consecutive_training_days", |v: &mut LogView| {
-        recorded(None, "log.consecutive_training_days", int(consecutive_training_days(v)))
+        recorded(None, "log.consecutive_training_days", int(v.ctx.history.consecutive_training_days(&v.log().sessions, v.end)))
     });
     engine.register_get("pain_baseline", |v: &mut LogView| recorded(None, "log.pain_baseline", pain_baseline(v)));
     engine.register_get("pain_trend", |v: &mut LogView| recorded(None, "log.pain_trend", pain_trend(v)));
     engine.register_get("personal_baseline", |v: &mut LogView| recorded(None, "log.personal_baseline", personal_baseline(v)));
     engine.register_get("last_review", |v: &mut LogView| {
-        let found = v.sessions().iter().rev().find_map(|s| s.review.as_ref());
+        let found = v.ctx.history.review_at(&v.log().sessions, v.end).and_then(|i| v.log().sessions[i].review.as_ref());
         recorded(None, "log.last_review", found.map_or(Dynamic::UNIT, review_map))
     });
     engine.register_get("usual_training_gap", |v: &mut LogView| recorded(None, "log.usual_training_gap", usual_training_gap(v)));
@@ -524,7 +562,8 @@ pub fn register(engine: &mut Engine) {
     });
     engine.register_get("longest_recent_minutes", |v: &mut LogView| {
         let last = v.last().date;
-        let longest = v.sessions()[v.since(LONGEST_WINDOW_DAYS).min(v.end)..v.end]
+        let longest = v
+            .span(v.since(LONGEST_WINDOW_DAYS), v.end)
             .iter()
             .filter(|s| last.days_since(s.date) <= LONGEST_WINDOW_DAYS)
             .map(Session::minutes_tenths)
@@ -541,30 +580,39 @@ pub fn register(engine: &mut Engine) {
         (0..v.end).rev().take(n.max(0) as usize).map(|i| v.view(i)).collect()
     });
     engine.register_fn("previous_values", |v: &mut LogView, field: &str, n: i64| -> Res<Array> {
+        let (log, n) = (v.log(), n.max(0) as usize);
         let mut out = Array::new();
-        for i in (0..v.end).rev() {
-            if out.len() >= n.max(0) as usize {
-                break;
-            }
-            if let Some(x) = field_value(&v.log.sessions[i], v.log.start, field)? {
+        let Some(before) = v.end.checked_sub(1).filter(|_| n > 0) else { return Ok(out) };
+        // An unknown field fails here, as when the session before was the first one read.
+        field_value(&log.sessions[before], log.start, field)?;
+        // The sessions that have the field, latest first, straight from the field's table: a
+        // field rarely recorded would otherwise be looked for through the whole history.
+        let chain = v.ctx.history.field_chain(&log.sessions, field, |s| matches!(field_value(s, log.start, field), Ok(Some(_))));
+        let mut at = chain.get(before).copied().flatten();
+        while let Some(i) = at.filter(|_| out.len() < n) {
+            visited(1);
+            if let Some(x) = field_value(&log.sessions[i], log.start, field)? {
                 out.push(number(x));
             }
+            at = i.checked_sub(1).and_then(|p| chain.get(p).copied().flatten());
         }
         Ok(out)
     });
     engine.register_fn("days_since", |v: &mut LogView, exercise: &str| -> Dynamic {
-        let last = v.last().date;
-        // Within a year: older is "not done" (and a replay stays linear in the log's length).
-        let found = (v.since(DAYS_SINCE_HORIZON)..v.end).rev().find(|&i| v.log.sessions[i].exercises.iter().any(|e| e.id == exercise));
-        found.map_or(Dynamic::UNIT, |i| int(last.days_since(v.log.sessions[i].date)))
+        let log = v.log();
+        // Within a year: older is "not done".
+        let found =
+            v.end.checked_sub(1).and_then(|before| v.ctx.history.exercise_chain(&log.sessions, exercise).get(before).copied().flatten());
+        let found = found.filter(|&i| i >= v.since(DAYS_SINCE_HORIZON));
+        found.map_or(Dynamic::UNIT, |i| int(v.last().date.days_since(log.sessions[i].date)))
     });
 
     // A session.
     fn sess(v: &SessionView) -> &Session {
-        &v.log.sessions[v.idx]
+        v.session()
     }
     engine.register_get("date", |v: &mut SessionView| sess(v).date.to_string());
-    engine.register_get("day", |v: &mut SessionView| int(sess(v).date.days_since(v.log.start)));
+    engine.register_get("day", |v: &mut SessionView| int(sess(v).date.days_since(v.ctx.log.start)));
     engine.register_get("kind", |v: &mut SessionView| sess(v).kind.as_str().to_string());
     engine.register_get("pain", |v: &mut SessionView| PainView { pain: sess(v).pain, idx: v.idx });
     engine.register_get("fatigue", |v: &mut SessionView| recorded(Some(v.idx), "fatigue", opt_int(sess(v).fatigue.map(|r| r.0))));
@@ -572,7 +620,7 @@ pub fn register(engine: &mut Engine) {
     engine.register_get("measures", |v: &mut SessionView| recorded(Some(v.idx), "measures", float_map(&sess(v).measures)));
     engine.register_get("symptoms", |v: &mut SessionView| -> Array {
         let a: Array = sess(v).symptoms.iter().map(|s| Dynamic::from(s.as_str().to_string())).collect();
-        record(Some(v.idx), "symptoms", &Dynamic::from_array(a.clone()));
+        record_with(Some(v.idx), "symptoms", || Dynamic::from_array(a.clone()));
         a
     });
     engine
@@ -598,7 +646,7 @@ pub fn register(engine: &mut Engine) {
                 Dynamic::from_map(m)
             })
             .collect();
-        record(Some(v.idx), "beyond_plan", &Dynamic::from_array(a.clone()));
+        record_with(Some(v.idx), "beyond_plan", || Dynamic::from_array(a.clone()));
         a
     });
     engine.register_get("review", |v: &mut SessionView| {
@@ -610,11 +658,9 @@ pub fn register(engine: &mut Engine) {
     });
     engine.register_fn("has_symptom", |v: &mut SessionView, name: &str| -> bool {
         let has = sess(v).symptoms.iter().any(|s| s.as_str() == name);
-        record(
-            Some(v.idx),
-            "symptoms",
-            &Dynamic::from_array(sess(v).symptoms.iter().map(|s| Dynamic::from(s.as_str().to_string())).collect()),
-        );
+        record_with(Some(v.idx), "symptoms", || {
+            Dynamic::from_array(sess(v).symptoms.iter().map(|s| Dynamic::from(s.as_str().to_string())).collect())
+        });
         has
     });
     engine.register_fn("did", |v: &mut SessionView, id: &str| -> bool { sess(v).exercises.iter().any(|e| e.id == id) });
@@ -641,6 +687,25 @@ pub fn register(engine: &mut Engine) {
     engine.register_fn("min", |a: Array| extreme(a, false));
 }
 
+/// Registers a getter on the parameters for each of a protocol's parameters, on the
+/// protocol's own engine. `params.NAME` then calls its getter directly; without one, Rhai
+/// first looks for a getter, fails (making an error it throws away), and only then falls back
+/// to the indexer, on every read. The value and the recorded read are the indexer's; a name
+/// that is not a parameter still reaches the indexer and its error.
+pub fn register_params(engine: &mut Engine, params: &Map) {
+    for name in params.keys() {
+        let read = ImmutableString::from(name.as_str());
+        engine.register_get(name.as_str(), move |p: &mut ParamsView| param(p, read.clone()));
+    }
+}
+
+/// `params.NAME` and `params["NAME"]`: the value, its read recorded.
+fn param(p: &ParamsView, name: ImmutableString) -> Res<Dynamic> {
+    let v = p.0.get(name.as_str()).cloned().ok_or_else(|| format!("unknown parameter `{name}`"))?;
+    super::trace::record_param(name, &v);
+    Ok(v)
+}
+
 /// Function names the API adds, for "unknown function" checks and did-you-mean.
 pub const FUNCTIONS: [&str; 18] = [
     "median",
@@ -662,11 +727,6 @@ pub const FUNCTIONS: [&str; 18] = [
     "max",
     "min",
 ];
-
-/// The view of one session, as the engine puts `last` in a script's scope.
-pub fn session_view(log: &Arc<PatientLog>, idx: usize, ctx: &Arc<Context>) -> SessionView {
-    SessionView { log: log.clone(), idx, ctx: ctx.clone() }
-}
 
 #[cfg(test)]
 mod tests {
@@ -724,9 +784,10 @@ mod tests {
         let engine = super::super::engine::sandboxed();
         let log = log();
         let mut scope = rhai::Scope::new();
-        let ctx = Arc::new(Context::new(vec![(Category::Cardio, Impact::Low)], log.sessions.len()));
-        scope.push_constant("log", LogView { log: log.clone(), end: log.sessions.len() - 1, ctx: ctx.clone() });
-        scope.push_constant("last", session_view(&log, log.sessions.len() - 1, &ctx));
+        let end = log.sessions.len() - 1;
+        let ctx = Arc::new(Context::new(log, vec![(Category::Cardio, Impact::Low)]));
+        scope.push_constant("log", LogView { ctx: ctx.clone(), end });
+        scope.push_constant("last", SessionView { ctx, idx: end });
         engine.eval_with_scope::<Dynamic>(&mut scope, script).unwrap_or_else(|e| panic!("{script}: {e}"))
     }
 
@@ -749,7 +810,7 @@ mod tests {
         let engine = super::super::engine::sandboxed();
         let mut scope = rhai::Scope::new();
         let l = log();
-        scope.push_constant("log", LogView { log: l.clone(), end: 4, ctx: Arc::new(Context::new(Vec::new(), 5)) });
+        scope.push_constant("log", LogView { ctx: Arc::new(Context::new(l, Vec::new())), end: 4 });
         let err = engine.eval_with_scope::<Dynamic>(&mut scope, "values(log.sessions, \"pian.after\")").unwrap_err();
         assert!(err.to_string().contains("unknown session field `pian.after`"), "{err}");
     }
@@ -802,11 +863,181 @@ mod tests {
 
     #[test]
     fn reads_are_recorded_for_the_trace() {
-        super::super::trace::start();
+        super::super::trace::start(true);
         let _ = eval("last.fatigue");
         let reads = super::super::trace::take();
         assert_eq!(reads.len(), 1);
         assert_eq!(reads[0].field, super::super::trace::Field::Static("fatigue"));
         assert_eq!(reads[0].session, Some(4));
+    }
+
+    /// A log with every kind of session, gaps of one to twenty days, ratings sometimes
+    /// missing, reviews, range of motion now and then and two exercises: what the history
+    /// tables answer must be what a walk back through the sessions answers.
+    fn varied_log() -> Arc<PatientLog> {
+        let mut x: u64 = 42;
+        let mut next = move |m: u64| {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            (x >> 33) % m
+        };
+        let start = Date::parse("2026-01-01").unwrap();
+        let mut day = 0;
+        let mut sessions = Vec::new();
+        for _ in 0..160 {
+            day += 1 + next(3) as i64 + if next(15) == 0 { 8 + next(12) as i64 } else { 0 };
+            let kind = match next(10) {
+                0 => SessionKind::Rest,
+                1 => SessionKind::CheckIn,
+                2 => SessionKind::Review,
+                _ => SessionKind::Exercise,
+            };
+            let mut rating = |p: u64| (next(p) != 0).then(|| Rating(next(7) as u8));
+            let pain = Pain { before: rating(5), during: rating(4), after: rating(4), next_day: rating(3) };
+            let fatigue = rating(3);
+            let rom = if next(4) == 0 { BTreeMap::from([("hip_flexion".into(), 90.0 + next(20) as f64)]) } else { BTreeMap::new() };
+            let mut exercises = Vec::new();
+            if kind == SessionKind::Exercise {
+                for (template, id) in [(0, "walking"), (1, "cycling")] {
+                    if template == 0 || next(3) == 0 {
+                        let dose = Dose { minutes: Some(Tenths(100 + 10 * next(30) as u32)), ..Dose::default() };
+                        exercises.push(Performed { id: id.into(), template, dose, completed: next(8) != 0, level: None });
+                    }
+                }
+            }
+            let review = (next(12) == 0).then(|| crate::vocab::log::Review { by: None, note: None, cleared: Some(next(2) == 0) });
+            sessions.push(Session {
+                date: start.plus_days(day),
+                kind,
+                pain,
+                fatigue,
+                rom,
+                measures: BTreeMap::new(),
+                symptoms: Vec::new(),
+                exercises,
+                override_phase: None,
+                override_note: None,
+                review,
+                notes: None,
+            });
+        }
+        Arc::new(PatientLog { patient: "P-2".into(), start, intake: None, sessions })
+    }
+
+    /// The derived values as they were computed before the history tables: by walking back
+    /// through every earlier session.
+    mod walk_back {
+        use super::super::*;
+
+        pub fn consecutive_training_days(s: &[Session]) -> i64 {
+            let mut n = 0;
+            for i in (0..s.len()).rev() {
+                if s[i].kind != SessionKind::Exercise {
+                    break;
+                }
+                if i + 1 < s.len() && n > 0 && s[i + 1].date.days_since(s[i].date) != 1 {
+                    break;
+                }
+                n += 1;
+            }
+            n
+        }
+
+        pub fn last_review(s: &[Session]) -> Dynamic {
+            s.iter().rev().find_map(|s| s.review.as_ref()).map_or(Dynamic::UNIT, review_map)
+        }
+
+        pub fn training_gap(s: &[Session]) -> Dynamic {
+            let mut it = s.iter().rev().filter(|s| s.kind == SessionKind::Exercise);
+            match (it.next(), it.next()) {
+                (Some(a), Some(b)) => int(a.date.days_since(b.date)),
+                _ => Dynamic::UNIT,
+            }
+        }
+
+        pub fn usual_training_gap(s: &[Session]) -> Dynamic {
+            let dates: Vec<crate::vocab::quantity::Date> =
+                s.iter().rev().filter(|s| s.kind == SessionKind::Exercise).skip(1).map(|s| s.date).take(16).collect();
+            let Some(&anchor) = dates.first() else { return Dynamic::UNIT };
+            let gaps: Vec<f64> = dates
+                .windows(2)
+                .take_while(|w| anchor.days_since(w[1]) <= PERSONAL_BASELINE_DAYS)
+                .map(|w| w[0].days_since(w[1]) as f64)
+                .collect();
+            median_of(gaps).map_or(Dynamic::UNIT, number)
+        }
+
+        pub fn personal_baseline(s: &[Session]) -> Dynamic {
+            let (end, last) = (s.len() - 1, s[s.len() - 1].date);
+            let earlier: Vec<&Session> = s[..end]
+                .iter()
+                .rev()
+                .take_while(|s| last.days_since(s.date) <= PERSONAL_BASELINE_DAYS)
+                .filter(|s| s.kind == SessionKind::Exercise)
+                .collect();
+            let settled: Vec<f64> = earlier.iter().filter_map(|s| settled(s)).take(PERSONAL_BASELINE_SESSIONS).map(f64::from).collect();
+            let pool =
+                if settled.is_empty() { earlier.iter().filter_map(|s| s.pain.before).map(|r| f64::from(r.0)).collect() } else { settled };
+            median_of(pool).map_or(Dynamic::UNIT, number)
+        }
+
+        pub fn previous_values(s: &[Session], start: crate::vocab::quantity::Date, field: &str, n: i64) -> Dynamic {
+            let mut out = Array::new();
+            for i in (0..s.len() - 1).rev() {
+                if out.len() >= n.max(0) as usize {
+                    break;
+                }
+                if let Some(x) = field_value(&s[i], start, field).unwrap() {
+                    out.push(number(x));
+                }
+            }
+            Dynamic::from_array(out)
+        }
+
+        pub fn days_since(s: &[Session], exercise: &str) -> Dynamic {
+            let (end, last) = (s.len() - 1, s[s.len() - 1].date);
+            let from = s.partition_point(|x| last.days_since(x.date) > DAYS_SINCE_HORIZON);
+            let found = (from..end).rev().find(|&i| s[i].exercises.iter().any(|e| e.id == exercise));
+            found.map_or(Dynamic::UNIT, |i| int(last.days_since(s[i].date)))
+        }
+    }
+
+    #[test]
+    fn history_tables_answer_what_a_walk_back_answers() {
+        let log = varied_log();
+        let engine = super::super::engine::sandboxed();
+        let ctx = Arc::new(Context::new(log.clone(), vec![(Category::Cardio, Impact::Low), (Category::Cardio, Impact::Low)]));
+        let text = |d: Dynamic| format!("{d:?}");
+        for end in 0..log.sessions.len() {
+            let mut scope = rhai::Scope::new();
+            scope.push_constant("log", LogView { ctx: ctx.clone(), end });
+            let mut eval =
+                |script: &str| text(engine.eval_with_scope::<Dynamic>(&mut scope, script).unwrap_or_else(|e| panic!("{script}: {e}")));
+            let s = &log.sessions[..=end];
+            let cases = [
+                ("log.consecutive_training_days", int(walk_back::consecutive_training_days(s))),
+                ("log.last_review", walk_back::last_review(s)),
+                ("log.training_gap", walk_back::training_gap(s)),
+                ("log.usual_training_gap", walk_back::usual_training_gap(s)),
+                ("log.personal_baseline", walk_back::personal_baseline(s)),
+                ("log.previous_values(\"pain.after\", 3)", walk_back::previous_values(s, log.start, "pain.after", 3)),
+                ("log.previous_values(\"rom.hip_flexion\", 2)", walk_back::previous_values(s, log.start, "rom.hip_flexion", 2)),
+                ("log.previous_values(\"measures.plank_s\", 4)", walk_back::previous_values(s, log.start, "measures.plank_s", 4)),
+                ("log.previous_values(\"fatigue\", 0)", walk_back::previous_values(s, log.start, "fatigue", 0)),
+                ("log.days_since(\"walking\")", walk_back::days_since(s, "walking")),
+                ("log.days_since(\"cycling\")", walk_back::days_since(s, "cycling")),
+                ("log.days_since(\"swimming\")", walk_back::days_since(s, "swimming")),
+            ];
+            for (script, expected) in cases {
+                assert_eq!(eval(script), text(expected), "{script} at session {end}");
+            }
+        }
+        // An unknown field is an error as soon as there is an earlier session to read.
+        let mut scope = rhai::Scope::new();
+        scope.push_constant("log", LogView { ctx: ctx.clone(), end: 0 });
+        assert!(engine.eval_with_scope::<Dynamic>(&mut scope, "log.previous_values(\"pian.after\", 2)").is_ok());
+        let mut scope = rhai::Scope::new();
+        scope.push_constant("log", LogView { ctx, end: 1 });
+        let err = engine.eval_with_scope::<Dynamic>(&mut scope, "log.previous_values(\"pian.after\", 2)").unwrap_err();
+        assert!(err.to_string().contains("unknown session field `pian.after`"), "{err}");
     }
 }

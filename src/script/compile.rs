@@ -133,7 +133,7 @@ pub fn compile(
     diags: &mut Diagnostics,
     mut parsed: impl FnMut(&Script, &str, &mut Diagnostics),
 ) -> Option<CompiledProtocol> {
-    let engine = engine::sandboxed();
+    let mut engine = engine::sandboxed();
     let errors_before = diags.error_count();
 
     let mut lib = AST::empty();
@@ -179,6 +179,7 @@ pub fn compile(
         return None;
     }
     let params: rhai::Map = protocol.parameters.iter().map(|p| (p.id.as_str().into(), param_value(&p.value))).collect();
+    super::api::register_params(&mut engine, &params);
     let params = Dynamic::from(super::api::ParamsView(Arc::new(params)));
     let replays = protocol.rules.iter().any(|r| r.sticky) || {
         let texts = protocol
@@ -189,5 +190,16 @@ pub fn compile(
             .chain(protocol.phases.iter().filter_map(|ph| ph.exit.as_ref().map(|e| &e.script.text)));
         texts.into_iter().any(|t| t.contains("beyond_plan") || t.contains(".decision"))
     };
-    Some(CompiledProtocol { protocol: Arc::new(protocol), engine: Arc::new(engine), rules, criteria, exits, replays, params })
+    let phase_ids = protocol.phases.iter().map(|ph| ph.id.as_str().into()).collect();
+    Some(CompiledProtocol {
+        protocol: Arc::new(protocol),
+        engine: Arc::new(engine),
+        rules,
+        criteria,
+        exits,
+        replays,
+        params,
+        phase_ids,
+        id: super::next_id(),
+    })
 }

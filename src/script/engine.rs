@@ -48,6 +48,26 @@ pub fn with_time_budget<T>(budget: std::time::Duration, f: impl FnOnce() -> T) -
     out
 }
 
+#[cfg(test)]
+thread_local! {
+    static OPERATIONS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Counts one script operation (Rhai reports every one to the progress callback), in tests
+/// only: the replay's regression test compares what a session costs at two log lengths. A
+/// no-op in a normal build.
+#[inline(always)]
+fn operation() {
+    #[cfg(test)]
+    OPERATIONS.with(|o| o.set(o.get() + 1));
+}
+
+/// Script operations run on this thread so far (tests only).
+#[cfg(test)]
+pub fn operations() -> u64 {
+    OPERATIONS.with(std::cell::Cell::get)
+}
+
 /// The message a script stopped by the time budget fails with.
 pub const OUT_OF_TIME: &str = "the scripts ran past the time budget for one log";
 
@@ -74,6 +94,7 @@ pub fn sandboxed() -> Engine {
     engine.set_max_array_size(MAX_ARRAY_SIZE);
     engine.set_max_map_size(MAX_MAP_SIZE);
     engine.on_progress(|ops| {
+        operation();
         if ops % CLOCK_EVERY_OPS != 0 {
             return None;
         }

@@ -1,8 +1,12 @@
 //! Records the log values a script read while it ran, so that each fired rule can show the
 //! inputs that decided it. Recording is a cheap push of a field name and a value; text is
 //! made only for rules that are reported.
+//!
+//! Only the last session of a replay is reported, so the evaluator switches recording on for
+//! that session alone ([`start`]): on every other session a read records nothing, and a value
+//! built only to be shown (the array behind `has_symptom`) is not built ([`record_with`]).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use rhai::Dynamic;
 
@@ -24,23 +28,35 @@ pub struct Read {
 
 thread_local! {
     static READS: RefCell<Vec<Read>> = const { RefCell::new(Vec::new()) };
+    static ON: Cell<bool> = const { Cell::new(false) };
 }
 
 pub fn record(session: Option<usize>, field: &'static str, value: &Dynamic) {
-    READS.with(|r| r.borrow_mut().push(Read { session, field: Field::Static(field), value: value.clone() }));
+    record_with(session, field, || value.clone());
+}
+
+/// Records a value made only when recording is on.
+pub fn record_with(session: Option<usize>, field: &'static str, value: impl FnOnce() -> Dynamic) {
+    if ON.with(Cell::get) {
+        READS.with(|r| r.borrow_mut().push(Read { session, field: Field::Static(field), value: value() }));
+    }
 }
 
 /// Records a parameter read (by a rule, a gate or a helper function they call).
 pub fn record_param(name: rhai::ImmutableString, value: &Dynamic) {
-    READS.with(|r| r.borrow_mut().push(Read { session: None, field: Field::Param(name), value: value.clone() }));
+    if ON.with(Cell::get) {
+        READS.with(|r| r.borrow_mut().push(Read { session: None, field: Field::Param(name), value: value.clone() }));
+    }
 }
 
-/// Clears the buffer before a script runs.
-pub fn start() {
+/// Clears the buffer before a script runs; `on`: record what it reads (else nothing is kept).
+pub fn start(on: bool) {
+    ON.with(|o| o.set(on));
     READS.with(|r| r.borrow_mut().clear());
 }
 
-/// Takes what the script read since [`start`].
+/// Takes what the script read since [`start`], and stops recording.
 pub fn take() -> Vec<Read> {
+    ON.with(|o| o.set(false));
     READS.with(|r| std::mem::take(&mut *r.borrow_mut()))
 }
