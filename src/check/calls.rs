@@ -9,8 +9,8 @@
 use crate::diagnostic::suggest::{did_you_mean, help_for};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::protocol::Script;
-use crate::script::api::{FIELDS, FUNCTIONS};
 use crate::source::SourceMap;
+use crate::vocab::script::{FIELDS, FUNCTIONS};
 
 use super::lex::{Call, Kind, Token, calls, fn_defs};
 use super::library::Library;
@@ -341,7 +341,7 @@ mod tests {
             RHAI_BUILTINS[..RHAI_BUILTINS.len() - KEYWORD_FUNCTIONS].iter().chain(&FUNCTIONS).map(|s| (*s).to_string()).collect();
         known.sort();
         known.dedup();
-        assert_eq!(listed, known, "update RHAI_BUILTINS (or api::FUNCTIONS) to what the engine registers");
+        assert_eq!(listed, known, "update RHAI_BUILTINS (or vocab::script::FUNCTIONS) to what the engine registers");
     }
 
     #[test]

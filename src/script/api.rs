@@ -10,6 +10,8 @@ use std::sync::{Arc, LazyLock, OnceLock};
 
 use rhai::{Array, Dynamic, Engine, EvalAltResult, ImmutableString, Map};
 
+use crate::vocab::script::FIELDS;
+
 use super::history::{History, visited};
 use super::trace::{record, record_with};
 use crate::model::log::{PatientLog, Session};
@@ -219,10 +221,6 @@ pub fn field_value(s: &Session, start: crate::vocab::quantity::Date, field: &str
         }
     })
 }
-
-/// The fields `values`, `all_have`, `slope` and `previous_values` accept.
-pub const FIELDS: [&str; 10] =
-    ["pain.before", "pain.during", "pain.after", "pain.next_day", "pain.worst", "fatigue", "minutes", "day", "rom.NAME", "measures.NAME"];
 
 /// The highest of the pain ratings a session has, whichever were given.
 pub fn worst_pain(p: &Pain) -> Option<u8> {
@@ -705,28 +703,6 @@ fn param(p: &ParamsView, name: ImmutableString) -> Res<Dynamic> {
     super::trace::record_param(name, &v);
     Ok(v)
 }
-
-/// Function names the API adds, for "unknown function" checks and did-you-mean.
-pub const FUNCTIONS: [&str; 18] = [
-    "median",
-    "training_spike",
-    "window_days",
-    "recent",
-    "previous",
-    "previous_values",
-    "days_since",
-    "has_symptom",
-    "did",
-    "exercise",
-    "values",
-    "all_have",
-    "slope",
-    "exercise_sessions",
-    "mean",
-    "sum",
-    "max",
-    "min",
-];
 
 #[cfg(test)]
 mod tests {
