@@ -82,12 +82,10 @@ pub fn kind_of(ft: &std::fs::FileType) -> &'static str {
 
 /// Log text from bytes: UTF-8 (never silently replaced), a leading byte-order mark dropped.
 pub fn decode(mut bytes: Vec<u8>) -> Result<String, TextError> {
-    decode_slice(&bytes)?;
     if bytes.starts_with(BOM) {
         bytes.drain(..BOM.len());
     }
-    // Checked just above, so this cannot fail; the error is mapped rather than unwrapped.
-    String::from_utf8(bytes).map_err(|e| TextError::NotUtf8 { line: 1, column: e.utf8_error().valid_up_to() + 1 })
+    String::from_utf8(bytes).map_err(|e| not_utf8(e.as_bytes(), e.utf8_error()))
 }
 
 const BOM: &[u8] = &[0xEF, 0xBB, 0xBF];
@@ -95,13 +93,16 @@ const BOM: &[u8] = &[0xEF, 0xBB, 0xBF];
 /// [`decode`] without a copy: the text of `bytes`, a leading byte-order mark dropped.
 pub fn decode_slice(bytes: &[u8]) -> Result<&str, TextError> {
     let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
-    std::str::from_utf8(bytes).map_err(|e| {
-        let valid = bytes.get(..e.valid_up_to()).unwrap_or_default();
-        let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
-        let start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-        let column = std::str::from_utf8(valid.get(start..).unwrap_or_default()).map_or(1, |t| t.chars().count() + 1);
-        TextError::NotUtf8 { line, column }
-    })
+    std::str::from_utf8(bytes).map_err(|e| not_utf8(bytes, e))
+}
+
+/// Where the first invalid byte is, as a line and a column of the valid text before it.
+fn not_utf8(bytes: &[u8], e: std::str::Utf8Error) -> TextError {
+    let valid = bytes.get(..e.valid_up_to()).unwrap_or_default();
+    let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+    let start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+    let column = std::str::from_utf8(valid.get(start..).unwrap_or_default()).map_or(1, |t| t.chars().count() + 1);
+    TextError::NotUtf8 { line, column }
 }
 
 /// Reads a log file: at most [`MAX_LOG_BYTES`], UTF-8. The same in `next`, `check --log` and

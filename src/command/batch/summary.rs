@@ -84,12 +84,7 @@ impl Summary {
                     self.phase_changes.push((patient.clone(), from, to));
                 }
                 *self.decisions.entry(decision).or_default() += 1;
-                match self.phases.get_mut(&phase) {
-                    Some(n) => *n += 1,
-                    None => {
-                        self.phases.insert(phase, 1);
-                    }
-                }
+                *self.phases.entry(phase).or_default() += 1;
                 if matches!(decision, Decision::Refer | Decision::Rest | Decision::Regress) {
                     self.review.entry(decision).or_default().push(patient);
                 }
