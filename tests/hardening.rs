@@ -531,6 +531,47 @@ fn the_output_file_is_left_out_of_the_input_walk() {
     assert_eq!(std::fs::read_to_string(t.path().join("in.jsonl")).expect("input"), json_log("P-1") + "\n");
 }
 
+/// An output named inside the walked folder, however it is spelt, never replaces a log there:
+/// only a previous run's results (or an empty file) are left out of the walk and replaced.
+#[test]
+fn an_output_inside_the_walked_folder_never_replaces_a_log() {
+    for output in ["logs/a.yaml", "logs/../logs/a.yaml", "./logs//a.yaml", "logs/sub/b.json"] {
+        let t = Test::new()
+            .file("logs/a.yaml", CLEAN)
+            .file("logs/sub/b.json", &json_log("P-2"))
+            .args(&["batch", "logs", "-o", output, "--quiet"]);
+        let out = t.run();
+        assert_eq!(out.status, 2, "{output}: {}", out.stderr);
+        assert!(out.stderr.contains("is a log among the inputs, and the results would replace it"), "{output}: {}", out.stderr);
+        assert_eq!(std::fs::read_to_string(t.path().join("logs/a.yaml")).expect("log"), CLEAN, "{output}");
+        assert_eq!(std::fs::read_to_string(t.path().join("logs/sub/b.json")).expect("log"), json_log("P-2"), "{output}");
+    }
+    // The summary's path too.
+    let t = Test::new().file("logs/a.yaml", CLEAN).file("logs/b.json", &json_log("P-2")).args(&[
+        "batch",
+        "logs",
+        "--summary-json",
+        "logs/./b.json",
+        "--quiet",
+    ]);
+    let out = t.run();
+    assert_eq!(out.status, 2, "{}", out.stderr);
+    assert_eq!(std::fs::read_to_string(t.path().join("logs/b.json")).expect("log"), json_log("P-2"));
+    // An empty file, and a previous run's results spelt another way, are replaced.
+    let t = Test::new().file("logs/a.yaml", CLEAN).file("logs/empty.jsonl", "").args(&[
+        "batch",
+        "logs",
+        "-o",
+        "logs/../logs/empty.jsonl",
+        "--quiet",
+    ]);
+    let out = t.run();
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let again = t.run();
+    assert_eq!(again.status, 0, "{}", again.stderr);
+    assert_eq!(batch_records(&std::fs::read_to_string(t.path().join("logs/empty.jsonl")).expect("results")).len(), 1);
+}
+
 #[test]
 fn no_temporary_file_survives_sigint_or_sigterm() {
     for signal in ["-INT", "-TERM"] {

@@ -60,6 +60,8 @@ struct Seen {
     files: HashSet<PathBuf>,
     dirs: HashSet<PathBuf>,
     outputs: Vec<PathBuf>,
+    /// An output file the walk met that holds a log, not results: the run must not start.
+    clobbered: Option<PathBuf>,
 }
 
 impl Seen {
@@ -67,10 +69,38 @@ impl Seen {
     fn take(&mut self, path: &Path) -> bool {
         let Some(id) = identity(path) else { return true };
         if self.outputs.contains(&id) {
+            // A second run's previous results are left out; a log named as the output would be
+            // replaced by the results of a run that left it out: that is refused in `plan`.
+            if !holds_results(path) {
+                self.clobbered.get_or_insert_with(|| path.to_path_buf());
+            }
             return false;
         }
         self.files.insert(id)
     }
+}
+
+/// How much of an existing output file is read to tell results from a log.
+const RESULTS_SNIFF_BYTES: u64 = 1 << 20;
+
+/// Whether an existing file holds what `batch` writes (records, one per line, or a summary
+/// object) or nothing at all: such a file may be left out of the walk and replaced. A log never
+/// has the top-level keys `decision`, `error` or `answered` (its keys are a closed set).
+fn holds_results(path: &Path) -> bool {
+    let mut head = Vec::new();
+    let Ok(file) = File::open(path) else { return false };
+    if file.take(RESULTS_SNIFF_BYTES).read_to_end(&mut head).is_err() {
+        return false;
+    }
+    let text = String::from_utf8_lossy(&head);
+    if text.trim().is_empty() {
+        return true;
+    }
+    let object = |s: &str| serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(s).ok();
+    let first = text.lines().next().unwrap_or_default();
+    let record = object(first).is_some_and(|m| m.contains_key("decision") || m.contains_key("error"));
+    let summary = object(&text).is_some_and(|m| m.contains_key("answered") && m.contains_key("decisions"));
+    record || summary
 }
 
 fn walk(dir: &Path, out: &mut Vec<Input>, seen: &mut Seen) -> Result<(), Error> {
@@ -130,7 +160,12 @@ fn input_for(path: PathBuf) -> Input {
 pub fn plan(args: &[PathBuf], outputs: &[&Path]) -> Result<Plan, Error> {
     let mut inputs = Vec::new();
     let mut total = Some(0u64);
-    let mut seen = Seen { files: HashSet::new(), dirs: HashSet::new(), outputs: outputs.iter().filter_map(|o| identity(o)).collect() };
+    let mut seen = Seen {
+        files: HashSet::new(),
+        dirs: HashSet::new(),
+        outputs: outputs.iter().filter_map(|o| identity(o)).collect(),
+        clobbered: None,
+    };
     for a in args {
         if a.as_os_str() == "-" {
             inputs.push(Input::Lines { name: "<stdin>".into(), path: None });
@@ -161,6 +196,12 @@ pub fn plan(args: &[PathBuf], outputs: &[&Path]) -> Result<Plan, Error> {
             }
             inputs.push(f);
         }
+    }
+    if let Some(log) = seen.clobbered {
+        return Err(Error::Usage(format!(
+            "`{}` is a log among the inputs, and the results would replace it: name another output file",
+            log.display()
+        )));
     }
     Ok(Plan { inputs, total })
 }
