@@ -80,7 +80,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     let cli = match cli::Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
-            let _ = e.print();
+            // Printing clap's message can only fail on a closed stream: the exit code remains.
+            drop(e.print());
             return if e.use_stderr() { exit::Status::Usage.into() } else { exit::Status::Ok.into() };
         }
     };
