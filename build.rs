@@ -15,7 +15,9 @@ fn main() {
         let Ok(entries) = std::fs::read_dir(sub) else { continue };
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
-            let kept = name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".rhai");
+            // As `load::kind_of` reads them (`source::has_extension`): any case of the extension.
+            let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+            let kept = matches!(ext.as_deref(), Some("yaml" | "yml" | "rhai"));
             if kept
                 && entry.path().is_file()
                 && let Ok(text) = std::fs::read_to_string(entry.path())

@@ -6,6 +6,43 @@
 //! compile → evaluate → render, each arrow a change of type (docs/architecture.md). `main`
 //! only calls [`run`].
 
+/// Appends formatted text to a `String` (`put!(s, "{x}")`), as `write!` does but without a
+/// `Result` to drop at every call: `fmt::Write for String` never fails by itself (only a
+/// `Display` impl that returns an error could make it fail, and the values formatted into the
+/// crate's texts are its own and std's, which never do). Writes that can fail for real, to
+/// stdout or a file, go through `io::Write` and surface their errors (`command/batch/output.rs`).
+/// Also what `s.push_str(&format!(..))` becomes: no temporary `String`.
+macro_rules! put {
+    ($s:expr, $($arg:tt)*) => {{
+        use $crate::PutFmt as _;
+        $s.put_fmt(format_args!($($arg)*))
+    }};
+}
+
+/// `put!` with a newline after the text, as `writeln!`.
+macro_rules! putln {
+    ($s:expr) => {
+        put!($s, "\n")
+    };
+    // Not `concat!($fmt, "\n")`: a literal built by `concat!` loses inline `{name}` captures.
+    ($s:expr, $($arg:tt)*) => {
+        put!($s, "{}\n", format_args!($($arg)*))
+    };
+}
+
+/// What `put!` calls: see there why no `Result` comes back.
+pub(crate) trait PutFmt {
+    fn put_fmt(&mut self, args: std::fmt::Arguments<'_>);
+}
+
+impl PutFmt for String {
+    fn put_fmt(&mut self, args: std::fmt::Arguments<'_>) {
+        // `String::write_str` always returns `Ok(())`: the only error `write_fmt` can report
+        // is one a `Display` impl made up, and none of the formatted values does.
+        std::fmt::Write::write_fmt(self, args).unwrap_or(());
+    }
+}
+
 pub(crate) mod cases;
 pub(crate) mod check;
 pub(crate) mod cli;
@@ -18,6 +55,7 @@ pub(crate) mod eval;
 pub(crate) mod exit;
 pub(crate) mod load;
 pub(crate) mod model;
+pub(crate) mod num;
 pub(crate) mod provenance;
 pub(crate) mod render;
 pub(crate) mod report;
@@ -42,7 +80,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     let cli = match cli::Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
-            let _ = e.print();
+            // Printing clap's message can only fail on a closed stream: the exit code remains.
+            drop(e.print());
             return if e.use_stderr() { exit::Status::Usage.into() } else { exit::Status::Ok.into() };
         }
     };

@@ -34,16 +34,18 @@ pub struct LoadedFiles {
     pub digest: String,
 }
 
+use crate::source::has_extension;
+
 fn kind_of(relative: &str) -> Option<FileKind> {
     let (dir, name) = relative.split_once('/')?;
     if name.contains('/') {
         return None;
     }
-    let yaml = name.ends_with(".yaml") || name.ends_with(".yml");
+    let yaml = has_extension(name, "yaml") || has_extension(name, "yml");
     match dir {
         "plans" if yaml => Some(FileKind::Plan),
         "rules" if yaml => Some(FileKind::Rules),
-        "rules" | "plans" if name.ends_with(".rhai") => Some(FileKind::Helper),
+        "rules" | "plans" if has_extension(name, "rhai") => Some(FileKind::Helper),
         _ => None,
     }
 }
@@ -150,6 +152,10 @@ mod tests {
         assert_eq!(kind_of("plans/hip.yaml"), Some(FileKind::Plan));
         assert_eq!(kind_of("rules/red-flags.yml"), Some(FileKind::Rules));
         assert_eq!(kind_of("rules/helpers.rhai"), Some(FileKind::Helper));
+        // The extension in any case, as a file saved on Windows or macOS may have it.
+        assert_eq!(kind_of("plans/HIP.YAML"), Some(FileKind::Plan));
+        assert_eq!(kind_of("rules/x.Yml"), Some(FileKind::Rules));
+        assert_eq!(kind_of("rules/H.RHAI"), Some(FileKind::Helper));
         assert_eq!(kind_of("README.md"), None);
         assert_eq!(kind_of("plans/old/x.yaml"), None);
     }

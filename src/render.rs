@@ -3,8 +3,6 @@
 
 pub mod record;
 
-use std::fmt::Write as _;
-
 use crate::diagnostic::escape_controls as e;
 use crate::eval::Answer;
 use crate::eval::answer::NextExercise;
@@ -96,9 +94,9 @@ fn input_words(k: &str, v: &serde_json::Value) -> String {
 /// [`text`], which lists the answer's sections in order.
 fn heading(o: &mut String, a: &Answer, p: &Protocol) {
     let phase_title = p.phases.iter().find(|ph| ph.id == a.phase).map(|ph| ph.title.as_str()).unwrap_or("");
-    let _ = writeln!(o, "Patient {}, as of {}", e(&a.patient), a.as_of);
+    putln!(o, "Patient {}, as of {}", e(&a.patient), a.as_of);
     let git = a.protocol.git.as_ref().map(|g| format!(", {}", g.words())).unwrap_or_default();
-    let _ = writeln!(
+    putln!(
         o,
         "Protocol {} {} ({}), from {}{git}",
         e(&a.protocol.id),
@@ -106,52 +104,51 @@ fn heading(o: &mut String, a: &Answer, p: &Protocol) {
         a.protocol.digest,
         e(&a.protocol.from)
     );
-    let _ = writeln!(o);
-    let _ = writeln!(o, "Decision: {}", decision_words(a.decision));
+    putln!(o);
+    putln!(o, "Decision: {}", decision_words(a.decision));
     if let Some(u) = a.urgency {
         let words = match u {
             crate::vocab::decision::Urgency::Urgent => "URGENT: contact a provider today",
             crate::vocab::decision::Urgency::Routine => "routine: see a provider before the next session",
         };
-        let _ = writeln!(o, "Urgency:  {words}");
+        putln!(o, "Urgency:  {words}");
     }
     if let Some(open) = &a.open_referral {
-        let _ =
-            writeln!(o, "Open referral since {} ({}): stands until a clinician's review clears it", open.date, e(&open.rules.join(", ")));
+        putln!(o, "Open referral since {} ({}): stands until a clinician's review clears it", open.date, e(&open.rules.join(", ")));
     }
-    let _ = writeln!(o, "Phase:    {} ({})", e(&a.phase), e(phase_title));
+    putln!(o, "Phase:    {} ({})", e(&a.phase), e(phase_title));
     if let Some(ch) = &a.phase_change {
-        let _ = writeln!(o, "          moved on from `{}` today: review the new phase with the patient", e(&ch.from));
+        putln!(o, "          moved on from `{}` today: review the new phase with the patient", e(&ch.from));
     }
     if let Some(ov) = &a.override_ {
         let note = ov.note.as_deref().map(|n| format!(": {}", e(n))).unwrap_or_default();
-        let _ = writeln!(o, "          pinned by a clinician override of {}{note}", ov.date);
+        putln!(o, "          pinned by a clinician override of {}{note}", ov.date);
     }
 }
 
 /// The rules that fired (with their source and the values they read) and the criteria not yet
 /// met. Split out of [`text`].
 fn why(o: &mut String, a: &Answer) {
-    let _ = writeln!(o, "Why");
+    putln!(o, "Why");
     if a.reasons.is_empty() && a.not_met.is_empty() {
-        let _ = writeln!(o, "  no rule fired: the patient repeats the current step");
+        putln!(o, "  no rule fired: the patient repeats the current step");
     }
     for r in &a.reasons {
         let outvoted = if r.outvoted { ", outvoted by a more conservative rule" } else { "" };
-        let _ = writeln!(o, "  - {} ({}{outvoted}): {}", e(&r.rule), r.decision, e(&r.message));
+        putln!(o, "  - {} ({}{outvoted}): {}", e(&r.rule), r.decision, e(&r.message));
         if let Some(s) = &r.source {
-            let _ = writeln!(o, "      source: {}", e(s));
+            putln!(o, "      source: {}", e(s));
         }
         // Values of earlier sessions are in the JSON answer and in --explain; here only what
         // the last session, the log's derived values and the parameters said.
         let inputs: Vec<String> =
             r.inputs.iter().filter(|(k, _)| !k.starts_with("session ")).map(|(k, v)| e(&input_words(k, v)).into_owned()).collect();
         if !inputs.is_empty() {
-            let _ = writeln!(o, "      values: {}", inputs.join("; "));
+            putln!(o, "      values: {}", inputs.join("; "));
         }
     }
     for u in &a.not_met {
-        let _ = writeln!(o, "  - not yet met for `{}`: {}", e(&u.rule), e(&u.description));
+        putln!(o, "  - not yet met for `{}`: {}", e(&u.rule), e(&u.description));
     }
 }
 
@@ -159,18 +156,18 @@ fn why(o: &mut String, a: &Answer) {
 fn next_session(o: &mut String, a: &Answer) {
     match &a.next_session {
         None => {
-            let _ = writeln!(o, "Next session: none until a provider has seen the patient");
+            putln!(o, "Next session: none until a provider has seen the patient");
         }
         Some(ns) => {
-            let _ = writeln!(o, "Next session: {} ({})", ns.date, ns.kind);
+            putln!(o, "Next session: {} ({})", ns.date, ns.kind);
             for x in &ns.exercises {
                 let level = match (x.level, &x.level_name) {
                     (Some(l), Some(n)) => format!(", level {l}: {}", e(n)),
                     _ => String::new(),
                 };
-                let _ = writeln!(o, "  - {} ({}{level}): {}", e(&x.name), e(&x.id), dose_words(x));
+                putln!(o, "  - {} ({}{level}): {}", e(&x.name), e(&x.id), dose_words(x));
                 if !x.cues.is_empty() {
-                    let _ = writeln!(o, "      cues: {}", e(&x.cues.join("; ")));
+                    putln!(o, "      cues: {}", e(&x.cues.join("; ")));
                 }
             }
         }
@@ -181,50 +178,50 @@ fn next_session(o: &mut String, a: &Answer) {
 /// only when there is something to say. Split out of [`text`].
 fn messages(o: &mut String, a: &Answer) {
     if !a.messages.patient.is_empty() {
-        let _ = writeln!(o);
-        let _ = writeln!(o, "Tell the patient");
+        putln!(o);
+        putln!(o, "Tell the patient");
         for m in &a.messages.patient {
-            let _ = writeln!(o, "  - {}", e(m));
+            putln!(o, "  - {}", e(m));
         }
     }
     if !a.messages.clinician.is_empty() {
-        let _ = writeln!(o);
-        let _ = writeln!(o, "For the clinician to review");
+        putln!(o);
+        putln!(o, "For the clinician to review");
         for m in &a.messages.clinician {
-            let _ = writeln!(o, "  - {}", e(m));
+            putln!(o, "  - {}", e(m));
         }
     }
     if !a.notes.is_empty() {
-        let _ = writeln!(o);
-        let _ = writeln!(o, "Notes since the last review");
+        putln!(o);
+        putln!(o, "Notes since the last review");
         for n in &a.notes {
-            let _ = writeln!(o, "  {}  {}", n.date, e(&n.text));
+            putln!(o, "  {}  {}", n.date, e(&n.text));
         }
     }
     if let Some(r) = &a.last_review {
         let by = r.by.as_deref().map(|b| format!(" by {}", e(b))).unwrap_or_default();
         let cleared = if r.cleared { "cleared" } else { "not cleared" };
-        let _ = writeln!(o, "Last review: {}{by}, {cleared}", r.date);
+        putln!(o, "Last review: {}{by}, {cleared}", r.date);
     }
 }
 
 /// What `--timeline` and `--explain` add. Split out of [`text`]: absent from a plain answer.
 fn explanation(o: &mut String, a: &Answer) {
     if let Some(tl) = &a.timeline {
-        let _ = writeln!(o);
-        let _ = writeln!(o, "Timeline");
+        putln!(o);
+        putln!(o, "Timeline");
         for t in tl {
             let rules = if t.rules.is_empty() { String::new() } else { format!(" ({})", e(&t.rules.join(", "))) };
-            let _ = writeln!(o, "  {}  {:<12} {}{rules}", t.date, e(&t.phase), t.decision);
+            putln!(o, "  {}  {:<12} {}{rules}", t.date, e(&t.phase), t.decision);
         }
     }
     if let Some(trace) = &a.trace {
-        let _ = writeln!(o);
-        let _ = writeln!(o, "Trace (every rule considered for the last session)");
+        putln!(o);
+        putln!(o, "Trace (every rule considered for the last session)");
         for t in trace {
             let inputs: Vec<String> = t.inputs.iter().map(|(k, v)| format!("{} = {}", e(k), e(&v.to_string()))).collect();
             let inputs = if inputs.is_empty() { String::new() } else { format!(": {}", inputs.join(", ")) };
-            let _ = writeln!(o, "  {:<10} {} [{}]{inputs}", t.outcome, e(&t.rule), t.decision);
+            putln!(o, "  {:<10} {} [{}]{inputs}", t.outcome, e(&t.rule), t.decision);
         }
     }
 }
@@ -234,13 +231,13 @@ fn explanation(o: &mut String, a: &Answer) {
 pub fn text(a: &Answer, p: &Protocol) -> String {
     let mut o = String::new();
     heading(&mut o, a, p);
-    let _ = writeln!(o);
+    putln!(o);
     why(&mut o, a);
-    let _ = writeln!(o);
+    putln!(o);
     next_session(&mut o, a);
     messages(&mut o, a);
     explanation(&mut o, a);
-    let _ = writeln!(o);
-    let _ = writeln!(o, "This is a suggestion for a clinician to review, not a prescription.");
+    putln!(o);
+    putln!(o, "This is a suggestion for a clinician to review, not a prescription.");
     o
 }

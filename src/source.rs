@@ -6,6 +6,13 @@
 
 use std::sync::Arc;
 
+/// Whether a file name ends in `.ext`, in any case (`A.YAML` is a YAML file too): what every
+/// extension test of the crate goes through. The text after the last dot, so a bare `.json`
+/// counts, as `ends_with(".json")` did.
+pub fn has_extension(name: &str, ext: &str) -> bool {
+    name.rsplit_once('.').is_some_and(|(_, e)| e.eq_ignore_ascii_case(ext))
+}
+
 /// Index of a file in a [`SourceMap`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SourceId(pub u32);

@@ -156,6 +156,24 @@ fn folder_and_stdin_inputs_give_the_same_records_as_jsonl() {
 }
 
 #[test]
+fn a_folder_answers_logs_whose_extension_is_in_capitals() {
+    // `A.YAML` and `B.JSON` were skipped by the folder walk (the extension test was
+    // case-sensitive); `B.JSON` is read as JSON, as `b.json` is, so it gives the same record.
+    let (a, b) = (log_json("P-A", 2, "walking", Some(3)), log_json("P-B", 4, "walking", Some(3)));
+    let upper = Test::new().file("logs/A.YAML", &a).file("logs/B.JSON", &b).args(&["batch", "logs", "--quiet"]).run();
+    let lower = Test::new().file("logs/a.yaml", &a).file("logs/b.json", &b).args(&["batch", "logs", "--quiet"]).run();
+    assert_eq!(upper.status, 0, "{}", upper.stderr);
+    let r = records(&upper.stdout);
+    assert_eq!(r.len(), 2, "{}", upper.stdout);
+    assert_eq!(r[0]["patient"], "P-A");
+    assert_eq!(r[1]["patient"], "P-B");
+    assert_eq!(upper.stdout, lower.stdout);
+    // A JSON Lines file in capitals holds one log per line, as `in.jsonl` does.
+    let lines = Test::new().file("logs/IN.JSONL", &format!("{a}\n{b}\n")).args(&["batch", "logs", "--quiet"]).run();
+    assert_eq!(lines.stdout, lower.stdout);
+}
+
+#[test]
 fn each_record_equals_the_next_answer_byte_for_byte() {
     let examples = root().join("examples");
     let mut files: Vec<_> = std::fs::read_dir(&examples).unwrap().filter_map(|e| e.ok().map(|e| e.path())).collect();

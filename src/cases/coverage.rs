@@ -109,24 +109,25 @@ impl Coverage {
         let width = self.rules.iter().map(|r| r.rule.len()).max().unwrap_or(0);
         for r in &self.rules {
             let cases = if r.cases.is_empty() { "NEVER FIRED".to_string() } else { list(&r.cases) };
-            out.push_str(&format!("    {:width$}  {cases}\n", r.rule));
+            put!(out, "    {:width$}  {cases}\n", r.rule);
         }
         out.push_str("  phase changes:\n");
         for t in &self.transitions {
             let cases = if t.cases.is_empty() { "NEVER SEEN".to_string() } else { list(&t.cases) };
-            out.push_str(&format!("    {} -> {}  {cases}\n", t.from, t.to));
+            put!(out, "    {} -> {}  {cases}\n", t.from, t.to);
         }
         for t in &self.other_transitions {
-            out.push_str(&format!("    {} -> {} (not a gate)  {}\n", t.from, t.to, list(&t.cases)));
+            put!(out, "    {} -> {} (not a gate)  {}\n", t.from, t.to, list(&t.cases));
         }
         let fired = self.rules.iter().filter(|r| !r.cases.is_empty()).count();
         let seen = self.transitions.iter().filter(|t| !t.cases.is_empty()).count();
-        out.push_str(&format!(
+        put!(
+            out,
             "  {fired} of {} rules fired, {seen} of {} phase changes seen: {} covered\n",
             self.rules.len(),
             self.transitions.len(),
             percent_text(self.percent)
-        ));
+        );
         out
     }
 }

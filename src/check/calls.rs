@@ -216,6 +216,8 @@ pub fn is_builtin(name: &str) -> bool {
 
 /// A field name `values`, `all_have`, `slope` and `previous_values` accept: one of
 /// [`FIELDS`], with `rom.NAME` and `measures.NAME` standing for any name.
+// `.NAME` below is the placeholder of a field path, not a file extension.
+#[allow(clippy::case_sensitive_file_extension_comparisons)]
 fn is_field(field: &str) -> bool {
     if let Some(name) = field.strip_prefix("rom.").or_else(|| field.strip_prefix("measures.")) {
         return !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_');

@@ -24,7 +24,11 @@ impl LogFormat {
     /// JSON for `.json`/`.jsonl`, YAML otherwise (YAML also reads JSON, but slower and with
     /// YAML's messages).
     pub fn from_path(path: &str) -> LogFormat {
-        if path.ends_with(".json") || path.ends_with(".jsonl") { LogFormat::Json } else { LogFormat::Yaml }
+        if crate::source::has_extension(path, "json") || crate::source::has_extension(path, "jsonl") {
+            LogFormat::Json
+        } else {
+            LogFormat::Yaml
+        }
     }
 }
 

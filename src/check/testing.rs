@@ -42,7 +42,7 @@ pub fn diagnostics(files: &[(&str, &str)]) -> Vec<Diagnostic> {
     let files = all
         .iter()
         .map(|(rel, text)| {
-            let kind = if rel.ends_with(".rhai") {
+            let kind = if crate::source::has_extension(rel, "rhai") {
                 FileKind::Helper
             } else if rel.starts_with("plans/") {
                 FileKind::Plan

@@ -136,8 +136,8 @@ pub fn run(ctx: Ctx, args: &BatchArgs) -> Result<Status, Error> {
                 progress.inc(bytes);
             }
             progress.set_message(format!("{} logs", summary.read));
-            // The reader may have finished: then the chunk is simply freed.
-            let _ = empty_tx.send(chunk);
+            // The reader may have finished: then the chunk comes back in the error and is freed.
+            drop(empty_tx.send(chunk));
         }
         Ok(())
     });

@@ -1,8 +1,6 @@
 //! `stepwise list rules|params|exercises|phases`: the protocol's contents at a glance, one line
 //! each, like `just --list`.
 
-use std::fmt::Write as _;
-
 use crate::cli::{ListArgs, ListKind};
 use crate::diagnostic::escape_controls as e;
 use crate::error::Error;
@@ -33,7 +31,7 @@ fn value(v: &ParamValue) -> String {
 /// The listing as text: a header naming the protocol, then one line per item.
 pub fn listing(p: &Protocol, kind: ListKind) -> String {
     let mut o = String::new();
-    let _ = writeln!(o, "protocol `{}` {} ({})", e(&p.manifest.id), e(&p.manifest.version), e(&p.origin));
+    putln!(o, "protocol `{}` {} ({})", e(&p.manifest.id), e(&p.manifest.version), e(&p.origin));
     let width = |ids: Vec<&str>| ids.iter().map(|i| i.chars().count()).max().unwrap_or(0);
     match kind {
         ListKind::Rules => {
@@ -45,7 +43,7 @@ pub fn listing(p: &Protocol, kind: ListKind) -> String {
                     .as_ref()
                     .map(|ph| format!(" [phases: {}]", ph.iter().map(|&i| p.phases[i].id.as_str()).collect::<Vec<_>>().join(", ")))
                     .unwrap_or_default();
-                let _ = writeln!(o, "  {:<w$}  {:<8}{urgency}  {}{phases}", e(&r.id), r.decision.as_str(), e(&r.description));
+                putln!(o, "  {:<w$}  {:<8}{urgency}  {}{phases}", e(&r.id), r.decision.as_str(), e(&r.description));
             }
         }
         ListKind::Params => {
@@ -53,7 +51,7 @@ pub fn listing(p: &Protocol, kind: ListKind) -> String {
             for x in &p.parameters {
                 let unit = x.unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default();
                 let grade = x.grade.map(|g| format!(" [{}]", format!("{g:?}").to_lowercase())).unwrap_or_default();
-                let _ = writeln!(o, "  {:<w$}  = {}{}{grade}", e(&x.id), e(&value(&x.value)), e(&unit));
+                putln!(o, "  {:<w$}  = {}{}{grade}", e(&x.id), e(&value(&x.value)), e(&unit));
             }
         }
         ListKind::Exercises => {
@@ -61,15 +59,14 @@ pub fn listing(p: &Protocol, kind: ListKind) -> String {
             for t in &p.templates {
                 let cat = format!("{:?}", t.category).to_lowercase();
                 let impact = format!("{:?}", t.impact).to_lowercase();
-                let _ = writeln!(o, "  {:<w$}  {} ({cat}, {impact} impact, {} level(s))", e(&t.id), e(&t.name), t.ladder.len());
+                putln!(o, "  {:<w$}  {} ({cat}, {impact} impact, {} level(s))", e(&t.id), e(&t.name), t.ladder.len());
             }
         }
         ListKind::Phases => {
             let w = width(p.phases.iter().map(|x| x.id.as_str()).collect());
             for (i, ph) in p.phases.iter().enumerate() {
                 let ids: Vec<&str> = ph.exercises.iter().map(|&t| p.templates[t].id.as_str()).collect();
-                let _ =
-                    writeln!(o, "  {}. {:<w$}  {} (at least {} days; {})", i + 1, e(&ph.id), e(&ph.title), ph.min_days, e(&ids.join(", ")));
+                putln!(o, "  {}. {:<w$}  {} (at least {} days; {})", i + 1, e(&ph.id), e(&ph.title), ph.min_days, e(&ids.join(", ")));
             }
         }
     }

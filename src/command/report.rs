@@ -26,15 +26,23 @@ use super::protocol::load_for_evaluation;
 
 const OPTIONS: Options = Options { timeline: true, explain: true, max_errors: None };
 
+/// The one log of a one-patient report: a single file that holds one log (not a folder, stdin
+/// or JSON Lines), unless a cohort page is asked for.
+fn single_log(args: &ReportArgs) -> Option<&PathBuf> {
+    match &args.logs[..] {
+        [one] if !args.cohort && one.as_os_str() != "-" && !one.is_dir() => {
+            (!crate::source::has_extension(&one.to_string_lossy(), "jsonl")).then_some(one)
+        }
+        _ => None,
+    }
+}
+
 pub fn run(ctx: Ctx, args: &ReportArgs) -> Result<Status, Error> {
     let outputs: Vec<&Path> = args.output.iter().map(PathBuf::as_path).collect();
     if let Some(out) = &args.output {
         super::batch::output::check_output(out)?;
     }
-    let single = match &args.logs[..] {
-        [one] if !args.cohort && one.as_os_str() != "-" && !one.is_dir() && !one.to_string_lossy().ends_with(".jsonl") => Some(one),
-        _ => None,
-    };
+    let single = single_log(args);
     // Resolve every input before the protocol is loaded: a missing file fails fast (exit 2).
     let plan = input::plan(&args.logs, &outputs)?;
     let Some(protocol) = load_for_evaluation(ctx, args.protocol.protocol.as_deref())? else {
@@ -123,7 +131,8 @@ fn write_page(path: Option<&Path>, html: &str) -> Result<(), Error> {
         std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp).map_err(|e| Error::Write { path: tmp.clone(), source: e })?;
     let written = file.write_all(html.as_bytes()).and_then(|()| file.flush()).and_then(|()| std::fs::rename(&tmp, path));
     written.map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
+        // Best effort: the write's error is the one to report, not the clean-up's.
+        drop(std::fs::remove_file(&tmp));
         Error::Write { path: path.to_path_buf(), source: e }
     })
 }

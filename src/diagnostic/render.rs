@@ -2,8 +2,6 @@
 //! allows), for logs and tests (`plain`: rustc's layout without colour or box drawing) and for
 //! machines (`json`, one object per diagnostic). The only module that touches miette.
 
-use std::fmt::Write as _;
-
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
 
 use super::{Diagnostic, Severity};
@@ -78,9 +76,9 @@ pub fn location(d: &Diagnostic, sources: &SourceMap) -> Option<String> {
 }
 
 pub fn render_plain(out: &mut String, d: &Diagnostic, sources: &SourceMap) {
-    let _ = writeln!(out, "{}[{}]: {}", severity_word(d.severity), d.code.id(), d.message);
+    putln!(out, "{}[{}]: {}", severity_word(d.severity), d.code.id(), d.message);
     if let Some(at) = location(d, sources) {
-        let _ = writeln!(out, "  --> {at}");
+        putln!(out, "  --> {at}");
     }
     if let (Some(id), true) = (d.source, d.loc.is_known()) {
         let file = sources.get(id);
@@ -92,17 +90,17 @@ pub fn render_plain(out: &mut String, d: &Diagnostic, sources: &SourceMap) {
             let avail = line.chars().count().saturating_sub(col).max(1);
             let width = file.text.get(d.loc.offset..d.loc.offset + d.loc.len).map(|s| s.chars().count()).unwrap_or(1);
             let carets = "^".repeat(width.clamp(1, avail));
-            let _ = writeln!(out, "{pad} |");
-            let _ = writeln!(out, "{num} | {}", visible(line, false));
+            putln!(out, "{pad} |");
+            putln!(out, "{num} | {}", visible(line, false));
             let label = d.label.as_deref().map(|l| format!(" {l}")).unwrap_or_default();
-            let _ = writeln!(out, "{pad} | {lead}{carets}{label}");
+            putln!(out, "{pad} | {lead}{carets}{label}");
         }
     }
     if let Some(h) = &d.help {
-        let _ = writeln!(out, "  = help: {h}");
+        putln!(out, "  = help: {h}");
     }
     for n in &d.notes {
-        let _ = writeln!(out, "  = note: {n}");
+        putln!(out, "  = note: {n}");
     }
     out.push('\n');
 }
@@ -187,7 +185,7 @@ fn render_human(out: &mut String, d: &Diagnostic, sources: &SourceMap, color: bo
     if view.source.is_none()
         && let Some(at) = location(d, sources)
     {
-        let _ = writeln!(out, "{at}:");
+        putln!(out, "{at}:");
     }
     if handler.render_report(out, &view).is_err() {
         render_plain(out, d, sources);

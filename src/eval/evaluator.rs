@@ -349,63 +349,105 @@ struct Replay {
     plan: Option<NextSession>,
 }
 
+/// What the replay leaves for the answer: the state after the last session, its outcome and
+/// decision, and the timeline when asked for.
+struct Replayed {
+    st: Replay,
+    outcome: SessionOutcome,
+    decision: Decision,
+    /// The phase change the last session made, if it made one.
+    change: Option<PhaseChange>,
+    /// The referral that overrode the last session's own decision, if one did.
+    held_open: Option<OpenReferral>,
+    timeline: Vec<TimelineEntry>,
+}
+
 pub fn evaluate(c: &CompiledProtocol, log: Arc<PatientLog>, opts: &EvalOptions) -> Result<Answer, EvalError> {
     let p = &c.protocol;
     let log = with_at_least_one_session(log);
     let templates = p.templates.iter().map(|t| (t.category, t.impact)).collect();
     let ctx = Arc::new(Context::new(log.clone(), templates));
-    let ev = Evaluator { c, log: log.clone(), ctx: ctx.clone() };
+    let ev = Evaluator { c, log: log.clone(), ctx };
+    let goals: &[String] = log.intake.as_ref().and_then(|i| i.goals.as_deref()).unwrap_or_default();
+    // The phase and the time in it are known only by replaying the sessions in order.
+    let Replayed { st, outcome, decision, change, held_open, timeline } = replay(&ev, opts, goals)?;
+    let idx = log.sessions.len() - 1;
+
+    // Why: the open referral first, then every rule that fired (outvoted ones marked).
+    let mut reasons = Vec::new();
+    let mut messages = Messages::default();
+    if let Some(open) = &held_open {
+        open_referral_reason(open, &mut reasons, &mut messages);
+    }
+    rule_reasons(&ev, &outcome, decision, &mut reasons, &mut messages);
+    let not_met =
+        if decision == Decision::Hold && outcome.fired.is_empty() { nearest_miss(&ev, &outcome, &mut messages) } else { Vec::new() };
+    phase_messages(change.as_ref(), st.pinned.as_ref(), &mut messages);
+    let urgency = (decision == Decision::Refer)
+        .then(|| reasons.iter().filter(|r| r.decision == Decision::Refer).filter_map(|r| r.urgency).min().unwrap_or(Urgency::Routine));
+    let trace = opts.explain.then(|| trace_entries(&ev, &outcome, decision));
+
+    // What to do next, from the whole log, the decision and the plan the replay carried.
+    let next_session = next_session::plan(&PlanInput {
+        protocol: p,
+        sessions: &log.sessions,
+        goals,
+        decision,
+        fired: &outcome.fired,
+        phase: st.phase,
+        prescribed: st.plan.as_ref(),
+        phase_changed: change.is_some(),
+    });
+    let (last_review, notes) = review_and_notes(&log);
+    Ok(Answer {
+        patient: log.patient.clone(),
+        as_of: log.sessions.get(idx).map_or(log.start, |s| s.date),
+        protocol: ProtocolRef::of(p),
+        stepwise: env!("CARGO_PKG_VERSION"),
+        phase: p.phases[st.phase].id.clone(),
+        phase_change: change,
+        override_: st.pinned,
+        decision,
+        urgency,
+        open_referral: st.open,
+        last_review,
+        reasons,
+        not_met,
+        next_session,
+        messages,
+        notes,
+        timeline: opts.timeline.then_some(timeline),
+        trace,
+    })
+}
+
+/// Replays the log session by session (only the last session when nothing carries over from
+/// one to the next: one phase, no override, no timeline, no plan to compare with): each
+/// session's decision, the referral that stays open, and the phase gates passed.
+fn replay(ev: &Evaluator<'_>, opts: &EvalOptions, goals: &[String]) -> Result<Replayed, EvalError> {
+    let (c, log) = (ev.c, &ev.log);
+    let p = &c.protocol;
     let n = log.sessions.len();
     let replay = p.phases.len() > 1 || opts.timeline || c.replays || log.sessions.iter().any(|s| s.override_phase.is_some());
     let first = if replay { 0 } else { n - 1 };
-    let goals: &[String] = log.intake.as_ref().and_then(|i| i.goals.as_deref()).unwrap_or_default();
-
     let mut st = Replay { phase_since: Some(log.start), ..Replay::default() };
     let mut scope = take_scope(c);
     let mut timeline = Vec::new();
-    let mut last_outcome = None;
-    let mut change = None;
-    let mut decision = Decision::Hold;
-    let mut held_open = None;
-    for idx in first..n {
-        let s = &log.sessions[idx];
-        if s.clears_referral() {
-            st.open = None;
+    let mut last = None;
+    for (idx, s) in log.sessions.iter().enumerate().skip(first) {
+        apply_override(&mut st, p, s);
+        // What a script reads as `beyond_plan`: set once, before any script of this session.
+        if let Some(cell) = ev.ctx.beyond.get(idx) {
+            cell.set(beyond_plan(p, s, st.plan.as_ref(), st.phase, goals)).unwrap_or(());
         }
-        if let Some(ph) = s.override_phase {
-            if ph != st.phase {
-                st.phase = ph;
-                st.phase_since = Some(s.date);
-            }
-            st.pinned = Some(Override { date: s.date, phase: p.phases[ph].id.clone(), note: s.override_note.clone() });
-            // A clinician set the programme by hand: what was planned before no longer applies.
-            st.plan = None;
-        }
-        let _ = ctx.beyond[idx].set(beyond_plan(p, s, st.plan.as_ref(), st.phase, goals));
         let days_in_phase = s.date.days_since(st.phase_since.unwrap_or(log.start));
         let at = At { idx, phase: st.phase, days_in_phase };
         let outcome = ev.session(&mut scope, at, idx + 1 == n)?;
         let phase_at = st.phase;
-        decision = outcome.decision;
-        // A referral stands until a clinician's review clears it.
-        held_open = None;
-        if let Some(open) = &st.open {
-            if decision != Decision::Refer {
-                held_open = Some(open.clone());
-            }
-            decision = Decision::Refer;
-        } else if decision == Decision::Refer {
-            let sticky: Vec<usize> = outcome.fired.iter().copied().filter(|&r| p.rules[r].sticky).collect();
-            if !sticky.is_empty() {
-                st.open = Some(OpenReferral {
-                    date: s.date,
-                    rules: sticky.iter().map(|&r| p.rules[r].id.clone()).collect(),
-                    symptoms: s.symptoms.iter().map(|x| x.as_str().to_string()).collect(),
-                    urgency: sticky.iter().filter_map(|&r| p.rules[r].urgency).min().unwrap_or(Urgency::Routine),
-                });
-            }
+        let (decision, held_open) = hold_referral(&mut st, p, s, &outcome);
+        if let Some(cell) = ev.ctx.decision.get(idx) {
+            cell.set(decision).unwrap_or(());
         }
-        let _ = ctx.decision[idx].set(decision);
         let mut changed = None;
         if decision == Decision::Progress && st.pinned.is_none() && st.phase + 1 < p.phases.len() && ev.gate_open(&mut scope, at)? {
             st.phase += 1;
@@ -421,9 +463,10 @@ pub fn evaluate(c: &CompiledProtocol, log: Arc<PatientLog>, opts: &EvalOptions) 
             });
         }
         if c.replays && idx + 1 < n {
+            // The plan the next session is compared with (`beyond_plan`).
             st.plan = next_session::plan(&PlanInput {
                 protocol: p,
-                sessions: &log.sessions[..=idx],
+                sessions: log.sessions.get(..=idx).unwrap_or_default(),
                 goals,
                 decision,
                 fired: &outcome.fired,
@@ -432,49 +475,100 @@ pub fn evaluate(c: &CompiledProtocol, log: Arc<PatientLog>, opts: &EvalOptions) 
                 phase_changed: changed.is_some(),
             });
         }
-        if idx == n - 1 {
-            change = changed;
-            last_outcome = Some(outcome);
+        if idx + 1 == n {
+            last = Some((outcome, decision, changed, held_open));
         }
     }
     keep_scope(c, scope);
-    let Some(outcome) = last_outcome else { unreachable_log() };
-    let idx = n - 1;
+    let Some((outcome, decision, change, held_open)) = last else { unreachable_log() };
+    Ok(Replayed { st, outcome, decision, change, held_open, timeline })
+}
 
-    let mut reasons = Vec::new();
-    let mut messages = Messages::default();
-    if let Some(open) = &held_open {
-        let mut inputs = BTreeMap::new();
-        inputs.insert("referral.date".to_string(), serde_json::Value::String(open.date.to_string()));
-        inputs.insert("referral.rules".to_string(), open.rules.iter().map(|r| serde_json::Value::String(r.clone())).collect());
-        if !open.symptoms.is_empty() {
-            inputs.insert("referral.symptoms".to_string(), open.symptoms.iter().map(|r| serde_json::Value::String(r.clone())).collect());
-        }
-        let symptoms =
-            if open.symptoms.is_empty() { String::new() } else { format!(" (symptoms: {})", open.symptoms.join(", ").replace('_', " ")) };
-        reasons.push(Reason {
-            rule: "open-referral".to_string(),
-            decision: Decision::Refer,
-            message: format!(
-                "The referral of {} by rule {}{} is still open: no clinician review has cleared it since. Record a session with `review: {{cleared: true}}` once the patient has been seen.",
-                open.date,
-                open.rules.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", "),
-                symptoms
-            ),
-            outvoted: false,
-            urgency: Some(open.urgency),
-            source: Some("Clinical decision support: a referral stands until a clinician has reviewed it".to_string()),
-            inputs,
-        });
-        messages.patient.push(format!(
-            "You were asked on {} to see your provider. Please do so before exercising again; your clinician will record when you can resume.",
-            open.date
-        ));
-        messages.clinician.push(reasons[0].message.clone());
+/// A session's review that clears an open referral, and a clinician's phase override: both
+/// take effect before the session's rules run.
+fn apply_override(st: &mut Replay, p: &crate::model::protocol::Protocol, s: &Session) {
+    if s.clears_referral() {
+        st.open = None;
     }
+    if let Some(ph) = s.override_phase {
+        if ph != st.phase {
+            st.phase = ph;
+            st.phase_since = Some(s.date);
+        }
+        st.pinned = Some(Override { date: s.date, phase: p.phases[ph].id.clone(), note: s.override_note.clone() });
+        // A clinician set the programme by hand: what was planned before no longer applies.
+        st.plan = None;
+    }
+}
+
+/// The session's decision once an open referral is accounted for: a referral stands until a
+/// clinician's review clears it, and a refer by a sticky rule opens one. With the referral
+/// that overrode the session's own decision, if one did.
+fn hold_referral(
+    st: &mut Replay,
+    p: &crate::model::protocol::Protocol,
+    s: &Session,
+    outcome: &SessionOutcome,
+) -> (Decision, Option<OpenReferral>) {
+    let decision = outcome.decision;
+    if let Some(open) = &st.open {
+        let held = (decision != Decision::Refer).then(|| open.clone());
+        return (Decision::Refer, held);
+    }
+    if decision == Decision::Refer {
+        let sticky: Vec<usize> = outcome.fired.iter().copied().filter(|&r| p.rules[r].sticky).collect();
+        if !sticky.is_empty() {
+            st.open = Some(OpenReferral {
+                date: s.date,
+                rules: sticky.iter().map(|&r| p.rules[r].id.clone()).collect(),
+                symptoms: s.symptoms.iter().map(|x| x.as_str().to_string()).collect(),
+                urgency: sticky.iter().filter_map(|&r| p.rules[r].urgency).min().unwrap_or(Urgency::Routine),
+            });
+        }
+    }
+    (decision, None)
+}
+
+/// The reason and the messages of a referral still open from an earlier session: the patient
+/// is to see their provider before exercising again.
+fn open_referral_reason(open: &OpenReferral, reasons: &mut Vec<Reason>, messages: &mut Messages) {
+    let mut inputs = BTreeMap::new();
+    inputs.insert("referral.date".to_string(), serde_json::Value::String(open.date.to_string()));
+    inputs.insert("referral.rules".to_string(), open.rules.iter().map(|r| serde_json::Value::String(r.clone())).collect());
+    if !open.symptoms.is_empty() {
+        inputs.insert("referral.symptoms".to_string(), open.symptoms.iter().map(|r| serde_json::Value::String(r.clone())).collect());
+    }
+    let symptoms =
+        if open.symptoms.is_empty() { String::new() } else { format!(" (symptoms: {})", open.symptoms.join(", ").replace('_', " ")) };
+    let message = format!(
+        "The referral of {} by rule {}{} is still open: no clinician review has cleared it since. Record a session with `review: {{cleared: true}}` once the patient has been seen.",
+        open.date,
+        open.rules.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", "),
+        symptoms
+    );
+    messages.patient.push(format!(
+        "You were asked on {} to see your provider. Please do so before exercising again; your clinician will record when you can resume.",
+        open.date
+    ));
+    messages.clinician.push(message.clone());
+    reasons.push(Reason {
+        rule: "open-referral".to_string(),
+        decision: Decision::Refer,
+        message,
+        outvoted: false,
+        urgency: Some(open.urgency),
+        source: Some("Clinical decision support: a referral stands until a clinician has reviewed it".to_string()),
+        inputs,
+    });
+}
+
+/// A reason for every rule that fired on the last session, with the values it read; the
+/// messages of those that were not outvoted, each once.
+fn rule_reasons(ev: &Evaluator<'_>, outcome: &SessionOutcome, decision: Decision, reasons: &mut Vec<Reason>, messages: &mut Messages) {
+    let idx = ev.log.sessions.len() - 1;
     for &r in &outcome.fired {
-        let rule = &p.rules[r];
-        let reads = outcome.runs[r].as_ref().map(|run| run.reads.as_slice()).unwrap_or_default();
+        let rule = &ev.c.protocol.rules[r];
+        let reads = outcome.runs.get(r).and_then(Option::as_ref).map(|run| run.reads.as_slice()).unwrap_or_default();
         let outvoted = rule.decision != decision;
         reasons.push(Reason {
             rule: rule.id.clone(),
@@ -495,14 +589,16 @@ pub fn evaluate(c: &CompiledProtocol, log: Arc<PatientLog>, opts: &EvalOptions) 
             push_unique(&mut messages.clinician, m);
         }
     }
-    let not_met =
-        if decision == Decision::Hold && outcome.fired.is_empty() { nearest_miss(&ev, &outcome, &mut messages) } else { Vec::new() };
-    if let Some(ch) = &change {
+}
+
+/// What the clinician is told about the phase: a change today, a phase pinned by hand.
+fn phase_messages(change: Option<&PhaseChange>, pinned: Option<&Override>, messages: &mut Messages) {
+    if let Some(ch) = change {
         messages
             .clinician
             .push(format!("phase change from `{}` to `{}`: review it with the patient before the next session", ch.from, ch.to));
     }
-    if let Some(o) = &st.pinned {
+    if let Some(o) = pinned {
         messages.clinician.push(format!(
             "the phase is pinned to `{}` by a clinician override of {}{}",
             o.phase,
@@ -510,63 +606,39 @@ pub fn evaluate(c: &CompiledProtocol, log: Arc<PatientLog>, opts: &EvalOptions) 
             o.note.as_deref().map(|n| format!(" ({n})")).unwrap_or_default()
         ));
     }
-    let urgency = (decision == Decision::Refer)
-        .then(|| reasons.iter().filter(|r| r.decision == Decision::Refer).filter_map(|r| r.urgency).min().unwrap_or(Urgency::Routine));
+}
 
-    let trace = opts.explain.then(|| {
-        p.rules
-            .iter()
-            .enumerate()
-            .map(|(r, rule)| {
-                let (outcome_word, inputs) = match &outcome.runs[r] {
-                    None => ("out of phase", BTreeMap::new()),
-                    Some(run) if run.fired && rule.decision != decision => ("outvoted", ev.inputs(idx, &run.reads)),
-                    Some(run) => (if run.fired { "fired" } else { "not fired" }, ev.inputs(idx, &run.reads)),
-                };
-                TraceEntry { rule: rule.id.clone(), outcome: outcome_word, decision: rule.decision, inputs }
-            })
-            .collect()
-    });
+/// `--explain`: every rule of the protocol and what became of it on the last session.
+fn trace_entries(ev: &Evaluator<'_>, outcome: &SessionOutcome, decision: Decision) -> Vec<TraceEntry> {
+    let idx = ev.log.sessions.len() - 1;
+    ev.c.protocol
+        .rules
+        .iter()
+        .zip(&outcome.runs)
+        .map(|(rule, run)| {
+            let (outcome_word, inputs) = match run {
+                None => ("out of phase", BTreeMap::new()),
+                Some(run) if run.fired && rule.decision != decision => ("outvoted", ev.inputs(idx, &run.reads)),
+                Some(run) => (if run.fired { "fired" } else { "not fired" }, ev.inputs(idx, &run.reads)),
+            };
+            TraceEntry { rule: rule.id.clone(), outcome: outcome_word, decision: rule.decision, inputs }
+        })
+        .collect()
+}
 
-    let next_session = next_session::plan(&PlanInput {
-        protocol: p,
-        sessions: &log.sessions,
-        goals,
-        decision,
-        fired: &outcome.fired,
-        phase: st.phase,
-        prescribed: st.plan.as_ref(),
-        phase_changed: change.is_some(),
-    });
+/// The last clinician review, and the notes recorded since (all of them without a review).
+fn review_and_notes(log: &PatientLog) -> (Option<ReviewRef>, Vec<Note>) {
     let last_review_at = log.sessions.iter().rposition(|s| s.review.is_some());
-    let last_review = last_review_at.and_then(|i| {
-        let s = &log.sessions[i];
+    let last_review = last_review_at.and_then(|i| log.sessions.get(i)).and_then(|s| {
         s.review.as_ref().map(|r| ReviewRef { date: s.date, by: r.by.clone(), note: r.note.clone(), cleared: r.cleared == Some(true) })
     });
-    let notes = log.sessions[last_review_at.map_or(0, |i| i + 1)..]
+    let notes = log
+        .sessions
         .iter()
+        .skip(last_review_at.map_or(0, |i| i + 1))
         .filter_map(|s| s.notes.as_ref().map(|t| Note { date: s.date, text: t.clone() }))
         .collect();
-    Ok(Answer {
-        patient: log.patient.clone(),
-        as_of: log.sessions[idx].date,
-        protocol: ProtocolRef::of(p),
-        stepwise: env!("CARGO_PKG_VERSION"),
-        phase: p.phases[st.phase].id.clone(),
-        phase_change: change,
-        override_: st.pinned,
-        decision,
-        urgency,
-        open_referral: st.open,
-        last_review,
-        reasons,
-        not_met,
-        next_session,
-        messages,
-        notes,
-        timeline: opts.timeline.then_some(timeline),
-        trace,
-    })
+    (last_review, notes)
 }
 
 /// A hold with no rule fired says why: the progress rule closest to firing (fewest criteria

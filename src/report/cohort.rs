@@ -4,8 +4,6 @@
 //! Sorting and filtering work in the page itself (a few lines of inline script, no server,
 //! no network); without script the table is still complete, in its default order.
 
-use std::fmt::Write;
-
 use super::patient::section;
 use super::svg::{decision_icon, num, sparkline};
 use super::{Entry, Failed, Patient, esc};
@@ -84,7 +82,7 @@ fn summary(entries: &[Entry], protocol: &Protocol) -> String {
         .collect();
     let failed = entries.iter().filter(|e| matches!(e, Entry::Failed(_))).count();
     let p = protocol.reference();
-    let _ = write!(
+    put!(
         out,
         "<p class=\"provenance\">Protocol {} {} <span class=\"digest\">{}</span>, from {}</p>\n",
         esc(&p.id),
@@ -92,7 +90,7 @@ fn summary(entries: &[Entry], protocol: &Protocol) -> String {
         esc(&p.digest),
         esc(&p.from)
     );
-    let _ = write!(
+    put!(
         out,
         "<p class=\"summary\" data-logs=\"{}\" data-failed=\"{failed}\">{} logs: {}; {failed} could not be answered.</p>\n",
         entries.len(),
@@ -122,7 +120,7 @@ fn table(entries: &[Entry]) -> String {
         ("pain", "Last pain", "num"),
         ("flags", "Flags", "text"),
     ] {
-        let _ = write!(
+        put!(
             out,
             "<th scope=\"col\" aria-sort=\"none\"><button type=\"button\" data-key=\"{key}\" data-kind=\"{kind}\">{label}</button></th>"
         );

@@ -73,14 +73,15 @@ pub fn page(title: &str, protocol: &Protocol, body: &str, script: Option<&str>) 
     out.push_str(style::CSS);
     out.push_str("</style>\n</head>\n<body>\n");
     out.push_str(body);
-    out.push_str(&format!(
+    put!(
+        out,
         "<footer><p>Protocol {} {} ({}), from {} · stepwise {}. This is a suggestion for a clinician to review, not a prescription.</p></footer>\n",
         esc(&p.id),
         esc(&p.version),
         esc(&p.digest),
         esc(&p.from),
         env!("CARGO_PKG_VERSION")
-    ));
+    );
     if let Some(js) = script {
         out.push_str("<script>\n");
         out.push_str(js);

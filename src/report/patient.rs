@@ -3,8 +3,6 @@
 //! words, and the clinician's section (reasons with their values, the full trace, overrides,
 //! reviews, notes since the last review).
 
-use std::fmt::Write;
-
 use super::course::{Course, param};
 use super::svg::{self, Series, decision_icon, num};
 use super::{Patient, esc};
@@ -43,7 +41,7 @@ pub fn section(patient: &Patient, protocol: &Protocol, prefix: &str, in_cohort: 
     let a = &patient.answer;
     let c = &patient.course;
     let mut out = String::new();
-    let _ = write!(
+    put!(
         out,
         "<article class=\"patient\" id=\"{prefix}\" data-patient=\"{}\" data-decision=\"{}\">\n",
         esc(&a.patient),
@@ -64,7 +62,7 @@ fn header(out: &mut String, patient: &Patient, protocol: &Protocol) {
     let a = &patient.answer;
     let p = protocol.reference();
     let d = a.decision;
-    let _ = write!(
+    put!(
         out,
         "<header class=\"head\">\n<h1>Patient <span class=\"pid\">{pid}</span></h1>\n<dl class=\"meta\">\
          <div><dt>Evaluated as of</dt><dd data-as-of=\"{as_of}\">{as_of}</dd></div>\
@@ -89,7 +87,7 @@ fn header(out: &mut String, patient: &Patient, protocol: &Protocol) {
         .urgency
         .map(|u| format!("<p class=\"urgency u-{}\" data-urgency=\"{}\">{}</p>", u.as_str(), u.as_str(), urgency_words(u)))
         .unwrap_or_default();
-    let _ = write!(
+    put!(
         out,
         "<div class=\"decision d-{d}\" data-decision=\"{d}\" role=\"status\"><span class=\"big-icon\">{icon}</span>\
          <p class=\"decision-word\">{D}</p><p class=\"decision-words\">{words}</p>{urgency}</div>\n",
@@ -99,10 +97,10 @@ fn header(out: &mut String, patient: &Patient, protocol: &Protocol) {
         words = decision_words(d),
     );
     if let Some(pc) = &a.phase_change {
-        let _ = write!(out, "<p class=\"notice\">Phase change: {} → {}. Review it with the patient.</p>\n", esc(&pc.from), esc(&pc.to));
+        put!(out, "<p class=\"notice\">Phase change: {} → {}. Review it with the patient.</p>\n", esc(&pc.from), esc(&pc.to));
     }
     if let Some(r) = &a.open_referral {
-        let _ = write!(
+        put!(
             out,
             "<p class=\"notice alert\">Open referral since {} ({}, {}{}): every answer refers until a review clears it.</p>\n",
             r.date,
@@ -117,7 +115,7 @@ fn header(out: &mut String, patient: &Patient, protocol: &Protocol) {
     }
     out.push_str("<ul class=\"reasons\">\n");
     for r in a.reasons.iter().filter(|r| !r.outvoted) {
-        let _ = write!(
+        put!(
             out,
             "<li data-rule=\"{rule}\">{icon}<strong>{rule}</strong> ({d}{u}): {msg}{src}</li>\n",
             icon = decision_icon(r.decision),
@@ -132,7 +130,7 @@ fn header(out: &mut String, patient: &Patient, protocol: &Protocol) {
     if !a.not_met.is_empty() {
         out.push_str("<p>Not yet met for a step up:</p><ul class=\"not-met\">\n");
         for u in &a.not_met {
-            let _ = writeln!(out, "<li>{} ({}: {})</li>", esc(&u.description), esc(&u.rule), esc(&u.criterion));
+            putln!(out, "<li>{} ({}: {})</li>", esc(&u.description), esc(&u.rule), esc(&u.criterion));
         }
         out.push_str("</ul>\n");
     }
@@ -140,7 +138,7 @@ fn header(out: &mut String, patient: &Patient, protocol: &Protocol) {
 }
 
 fn figure(out: &mut String, title: &str, svg: &str, caption: &str, table: &str) {
-    let _ = write!(
+    put!(
         out,
         "<figure class=\"fig\"><h3>{title}</h3>{svg}<figcaption>{caption}</figcaption><details class=\"data\"><summary>The chart's values as a table</summary>{table}</details></figure>\n"
     );
@@ -176,7 +174,7 @@ fn decisions_figure(out: &mut String, c: &Course, a: &Answer, prefix: &str) {
         if s.stopped {
             events.push("stopped early".to_string());
         }
-        let _ = write!(
+        put!(
             t,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             s.date.map(|d| d.to_string()).unwrap_or_default(),
@@ -267,7 +265,7 @@ fn rom_figure(out: &mut String, c: &Course, a: &Answer, prefix: &str) {
 fn weekly_figure(out: &mut String, c: &Course, a: &Answer, prefix: &str) {
     let mut t = String::from("<table><thead><tr><th>week</th><th>days</th><th>training minutes</th></tr></thead><tbody>");
     for (w, m) in c.weekly_minutes.iter().enumerate() {
-        let _ = write!(t, "<tr><td>{}</td><td>{}-{}</td><td>{}</td></tr>", w + 1, w * 7, w * 7 + 6, num(*m));
+        put!(t, "<tr><td>{}</td><td>{}-{}</td><td>{}</td></tr>", w + 1, w * 7, w * 7 + 6, num(*m));
     }
     t.push_str("</tbody></table>");
     figure(
@@ -286,7 +284,7 @@ fn date_of(s: &super::course::Session) -> String {
 fn series_table(series: &[Series], c: &Course) -> String {
     let mut t = String::from("<table><thead><tr><th>date</th><th>day</th>");
     for s in series {
-        let _ = write!(t, "<th>{}</th>", esc(&s.label));
+        put!(t, "<th>{}</th>", esc(&s.label));
     }
     t.push_str("</tr></thead><tbody>");
     for sess in &c.sessions {
@@ -298,9 +296,9 @@ fn series_table(series: &[Series], c: &Course) -> String {
         if cells.iter().all(|c| c == "–") {
             continue;
         }
-        let _ = write!(t, "<tr><td>{date}</td><td>{}</td>", sess.day);
+        put!(t, "<tr><td>{date}</td><td>{}</td>", sess.day);
         for cell in cells {
-            let _ = write!(t, "<td>{cell}</td>");
+            put!(t, "<td>{cell}</td>");
         }
         t.push_str("</tr>");
     }
@@ -312,7 +310,7 @@ fn series_table(series: &[Series], c: &Course) -> String {
 pub fn legend() -> String {
     let mut out = String::from("<ul class=\"legend\" aria-label=\"Key to the decision markers\">");
     for d in Decision::ALL {
-        let _ = write!(out, "<li>{}{}</li>", decision_icon(d), d.as_str());
+        put!(out, "<li>{}{}</li>", decision_icon(d), d.as_str());
     }
     out.push_str("<li><span class=\"ev-key ev-flag\">!</span>red flag</li><li><span class=\"ev-key ev-override\">O</span>override</li><li><span class=\"ev-key ev-review\">V</span>review</li><li><span class=\"ev-key ev-rest\">R</span>rest day</li><li><span class=\"ev-key ev-stopped\">S</span>stopped early</li><li><span class=\"gap-key\"></span>gap in training</li></ul>\n");
     out
@@ -339,20 +337,20 @@ fn handout(out: &mut String, a: &Answer, protocol: &Protocol) {
     let safe = param(model, "low_pain_max").unwrap_or(3.0);
     let stop = param(model, "stop_zone_pain").unwrap_or(6.0);
     out.push_str("<section class=\"handout\"><h2>Your next session</h2>\n");
-    let _ = write!(out, "<p class=\"for\">For <strong>{}</strong>, written {}.</p>\n", esc(&a.patient), a.as_of);
+    put!(out, "<p class=\"for\">For <strong>{}</strong>, written {}.</p>\n", esc(&a.patient), a.as_of);
     match &a.next_session {
         None => {
             let when = match a.urgency {
                 Some(Urgency::Urgent) => "today",
                 _ => "before your next session",
             };
-            let _ = write!(
+            put!(
                 out,
                 "<p class=\"stop-box\"><strong>Do not exercise for now.</strong> Please contact the clinic {when}: a provider needs to see you before you exercise again.</p>\n"
             );
         }
         Some(next) => {
-            let _ = write!(
+            put!(
                 out,
                 "<p class=\"next-date\" data-next-date=\"{}\">Next session: <strong>{}</strong>{}</p>\n",
                 next.date,
@@ -365,7 +363,7 @@ fn handout(out: &mut String, a: &Answer, protocol: &Protocol) {
             out.push_str("<ol class=\"exercises\">\n");
             for e in &next.exercises {
                 let dose = dose_words(e);
-                let _ = write!(
+                put!(
                     out,
                     "<li class=\"exercise\" data-exercise=\"{id}\" data-dose=\"{dose}\"><h3>{name}</h3>{level}<p class=\"dose\">{dose}</p>",
                     id = esc(&e.id),
@@ -376,7 +374,7 @@ fn handout(out: &mut String, a: &Answer, protocol: &Protocol) {
                 if !e.cues.is_empty() {
                     out.push_str("<ul class=\"cues\">");
                     for cue in &e.cues {
-                        let _ = write!(out, "<li>{}</li>", esc(cue));
+                        put!(out, "<li>{}</li>", esc(cue));
                     }
                     out.push_str("</ul>");
                 }
@@ -388,11 +386,11 @@ fn handout(out: &mut String, a: &Answer, protocol: &Protocol) {
     if !a.messages.patient.is_empty() {
         out.push_str("<div class=\"messages\">");
         for m in &a.messages.patient {
-            let _ = write!(out, "<p>{}</p>", esc(m));
+            put!(out, "<p>{}</p>", esc(m));
         }
         out.push_str("</div>\n");
     }
-    let _ = write!(
+    put!(
         out,
         "<div class=\"when-stop\"><div><h3>How much pain is all right</h3><ul>\
          <li><strong>0 to {s}</strong> out of 10: fine, carry on.</li>\
@@ -420,7 +418,7 @@ fn clinician(out: &mut String, c: &Course, a: &Answer) {
     if !a.messages.clinician.is_empty() {
         out.push_str("<h3>To review</h3><ul class=\"to-review\">");
         for m in &a.messages.clinician {
-            let _ = write!(out, "<li>{}</li>", esc(m));
+            put!(out, "<li>{}</li>", esc(m));
         }
         out.push_str("</ul>\n");
     }
@@ -439,7 +437,7 @@ fn reasons_table(out: &mut String, a: &Answer) {
     } else {
         out.push_str("<table class=\"reasons-table\"><thead><tr><th>rule</th><th>decision</th><th>message</th><th>source</th><th>values</th></tr></thead><tbody>");
         for r in &a.reasons {
-            let _ = write!(
+            put!(
                 out,
                 "<tr{cls}><td>{rule}</td><td>{icon}{d}{ov}</td><td>{msg}</td><td>{src}</td><td>{inp}</td></tr>",
                 cls = if r.outvoted { " class=\"outvoted\"" } else { "" },
@@ -459,7 +457,7 @@ fn reasons_table(out: &mut String, a: &Answer) {
 /// The override in force and every override of the log.
 fn overrides(out: &mut String, c: &Course, a: &Answer) {
     if let Some(o) = &a.override_ {
-        let _ = write!(
+        put!(
             out,
             "<p>Override in force since {}: phase {}{}.</p>\n",
             o.date,
@@ -476,7 +474,7 @@ fn overrides(out: &mut String, c: &Course, a: &Answer) {
             })
         })
         .collect();
-    let _ = write!(
+    put!(
         out,
         "<h3>Overrides</h3>{}\n",
         if overrides.is_empty() { "<p>None.</p>".to_string() } else { format!("<ul>{}</ul>", overrides.concat()) }
@@ -487,7 +485,7 @@ fn overrides(out: &mut String, c: &Course, a: &Answer) {
 fn review_and_notes(out: &mut String, a: &Answer) {
     match &a.last_review {
         Some(r) => {
-            let _ = write!(
+            put!(
                 out,
                 "<h3>Last review</h3><p>{}{}{}{}</p>\n",
                 r.date,
@@ -504,7 +502,7 @@ fn review_and_notes(out: &mut String, a: &Answer) {
     } else {
         out.push_str("<ul class=\"notes\">");
         for n in &a.notes {
-            let _ = write!(out, "<li><span class=\"date\">{}</span> {}</li>", n.date, esc(&n.text));
+            put!(out, "<li><span class=\"date\">{}</span> {}</li>", n.date, esc(&n.text));
         }
         out.push_str("</ul>\n");
     }
@@ -513,7 +511,7 @@ fn review_and_notes(out: &mut String, a: &Answer) {
 /// Every rule considered for the last session (only when the trace was asked for), folded.
 fn trace_table(out: &mut String, a: &Answer) {
     if let Some(trace) = &a.trace {
-        let _ = write!(
+        put!(
             out,
             "<details class=\"trace\"><summary>Full trace: every rule considered for the last session ({} rules, {} fired)</summary>\
              <table><thead><tr><th>rule</th><th>outcome</th><th>decision</th><th>values</th></tr></thead><tbody>",
@@ -521,7 +519,7 @@ fn trace_table(out: &mut String, a: &Answer) {
             trace.iter().filter(|t| t.outcome == "fired").count()
         );
         for t in trace {
-            let _ = write!(
+            put!(
                 out,
                 "<tr class=\"o-{cls}\" data-rule=\"{rule}\" data-outcome=\"{o}\"><td>{rule}</td><td>{o}</td><td>{d}</td><td>{inp}</td></tr>",
                 cls = t.outcome.replace(' ', "-"),

@@ -8,8 +8,6 @@
 //! Decisions are told apart by shape and by text, never by colour alone. Coordinates are
 //! written with one decimal: the same inputs give the same bytes.
 
-use std::fmt::Write;
-
 use super::course::{Course, PAIN_KEYS, Session};
 use super::esc;
 use crate::eval::Answer;
@@ -116,7 +114,7 @@ impl Frame {
     /// Opens the chart: the svg element, its title and description, phase bands, gaps and
     /// the day axis.
     fn open(&self, out: &mut String, id: &str, title: &str, desc: &str, course: &Course, answer: &Answer) {
-        let _ = write!(
+        put!(
             out,
             "<svg class=\"chart\" id=\"{id}\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\" preserveAspectRatio=\"xMinYMin meet\">\
              <title id=\"{id}-t\">{t}</title><desc id=\"{id}-d\">{d}</desc>",
@@ -139,7 +137,7 @@ impl Frame {
         out.push_str("<g class=\"phases\">");
         for (i, (a, b, phase)) in bands.iter().enumerate() {
             let (xa, xb) = (self.x(*a), self.x(*b));
-            let _ = write!(
+            put!(
                 out,
                 "<rect class=\"phase phase-{k}\" data-phase=\"{p}\" x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\"><title>phase {p}: day {a} to {b}</title></rect>\
                  <text class=\"phase-label\" x=\"{lx}\" y=\"{ly}\">{p}</text>",
@@ -158,7 +156,7 @@ impl Frame {
         out.push_str("</g>");
         for (a, b) in course.gaps() {
             let (xa, xb) = (self.x(a as f64), self.x(b as f64));
-            let _ = write!(
+            put!(
                 out,
                 "<rect class=\"gap\" data-gap-days=\"{n}\" x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\"><title>gap in training: {n} days (day {a} to {b})</title></rect>",
                 n = b - a,
@@ -169,7 +167,7 @@ impl Frame {
             );
         }
         for s in course.sessions.iter().filter(|s| s.kind == "rest") {
-            let _ = write!(
+            put!(
                 out,
                 "<line class=\"rest-day\" x1=\"{x}\" x2=\"{x}\" y1=\"{y1}\" y2=\"{y2}\"><title>{d}: rest day</title></line>",
                 x = num(self.x(s.day as f64)),
@@ -184,7 +182,7 @@ impl Frame {
     /// The day axis under the chart, a tick every week (every few weeks on a long course, at
     /// most about twelve ticks). Split out of [`Frame::open`], which draws the bands behind it.
     fn day_axis(&self, out: &mut String) {
-        let _ = write!(
+        put!(
             out,
             "<line class=\"axis\" x1=\"{}\" x2=\"{}\" y1=\"{b}\" y2=\"{b}\"/>",
             num(LEFT),
@@ -195,7 +193,7 @@ impl Frame {
         let mut d = 0.0;
         while d <= self.end_day {
             let x = num(self.x(d));
-            let _ = write!(
+            put!(
                 out,
                 "<line class=\"tick\" x1=\"{x}\" x2=\"{x}\" y1=\"{}\" y2=\"{}\"/><text class=\"tick-label\" x=\"{x}\" y=\"{}\" text-anchor=\"middle\">day {}</text>",
                 num(self.bottom()),
@@ -209,7 +207,7 @@ impl Frame {
 
     /// A horizontal grid line with its label on the left.
     fn grid(&self, out: &mut String, y: f64, label: &str) {
-        let _ = write!(
+        put!(
             out,
             "<line class=\"grid\" x1=\"{}\" x2=\"{}\" y1=\"{y}\" y2=\"{y}\"/><text class=\"tick-label\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
             num(LEFT),
@@ -252,7 +250,7 @@ pub fn decisions(id: &str, course: &Course, answer: &Answer) -> String {
         answer,
     );
     let (y_dec, y_evt) = (TOP + 30.0, TOP + 72.0);
-    let _ = write!(
+    put!(
         out,
         "<text class=\"row-label\" x=\"{}\" y=\"{}\">decision</text><text class=\"row-label\" x=\"{}\" y=\"{}\">events</text>",
         num(WIDTH - RIGHT + 14.0),
@@ -264,7 +262,7 @@ pub fn decisions(id: &str, course: &Course, answer: &Answer) -> String {
         let x = num(f.x(s.day as f64));
         if let Some(d) = s.decision {
             let rules = if s.rules.is_empty() { "no rule fired".to_string() } else { s.rules.join(", ") };
-            let _ = write!(
+            put!(
                 out,
                 "<g class=\"mark d-{d}\" tabindex=\"0\" data-date=\"{date}\" data-day=\"{day}\" data-decision=\"{d}\" data-rules=\"{r}\" transform=\"translate({x} {y})\">\
                  <title>{words}: {D} ({r})</title>{shape}</g>",
@@ -280,7 +278,7 @@ pub fn decisions(id: &str, course: &Course, answer: &Answer) -> String {
         }
         let events = session_events(s);
         for (i, (class, letter, words)) in events.iter().enumerate() {
-            let _ = write!(
+            put!(
                 out,
                 "<g class=\"event ev-{class}\" tabindex=\"0\" data-date=\"{date}\" data-event=\"{class}\" transform=\"translate({x} {y})\"><title>{w}: {t}</title>\
                  <rect x=\"-7\" y=\"-7\" width=\"14\" height=\"14\" rx=\"3\"/><text y=\"4\" text-anchor=\"middle\">{letter}</text></g>",
@@ -293,7 +291,7 @@ pub fn decisions(id: &str, course: &Course, answer: &Answer) -> String {
     }
     if let Some(next) = &answer.next_session {
         let day = next.date.days_since(course.start);
-        let _ = write!(
+        put!(
             out,
             "<g class=\"mark next\" data-date=\"{}\" data-day=\"{day}\" transform=\"translate({} {})\"><title>next session: {} (day {day}), {}</title><circle r=\"7\"/></g>",
             next.date,
@@ -366,7 +364,7 @@ pub fn lines(
     f.open(&mut out, id, title, &desc, course, answer);
     for (a, b, class, label) in zones {
         let (ya, yb) = (f.y(*a, lo, hi), f.y(*b, lo, hi));
-        let _ = write!(
+        put!(
             out,
             "<rect class=\"zone {class}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/><text class=\"zone-label\" x=\"{}\" y=\"{}\">{}</text>",
             num(LEFT),
@@ -385,12 +383,12 @@ pub fn lines(
     }
     for (i, s) in series.iter().enumerate() {
         let path: Vec<String> = s.points.iter().map(|(d, v, _)| format!("{},{}", num(f.x(*d as f64)), num(f.y(*v, lo, hi)))).collect();
-        let _ = write!(out, "<g class=\"series s{}\" data-series=\"{}\">", i % 6, esc(&s.key));
+        put!(out, "<g class=\"series s{}\" data-series=\"{}\">", i % 6, esc(&s.key));
         if path.len() > 1 {
-            let _ = write!(out, "<polyline points=\"{}\"/>", path.join(" "));
+            put!(out, "<polyline points=\"{}\"/>", path.join(" "));
         }
         for (day, v, date) in &s.points {
-            let _ = write!(
+            put!(
                 out,
                 "<g class=\"pt\" data-series=\"{k}\" data-date=\"{date}\" data-day=\"{day}\" data-value=\"{v}\"><title>{date} (day {day}): {l} {v}{unit}</title>{shape}</g>",
                 k = esc(&s.key),
@@ -426,7 +424,7 @@ pub fn weekly(id: &str, course: &Course, answer: &Answer) -> String {
         let (a, b) = ((w * 7) as f64, ((w + 1) * 7) as f64);
         let (xa, xb) = (f.x(a), f.x(b.min(f.end_day)));
         let y = f.y(*m, 0.0, hi);
-        let _ = write!(
+        put!(
             out,
             "<rect class=\"bar\" data-week=\"{wk}\" data-minutes=\"{v}\" x=\"{x}\" y=\"{y}\" width=\"{wd}\" height=\"{h}\"><title>week {wk} (days {a}-{b}): {v} min</title></rect>",
             wk = w + 1,
@@ -472,7 +470,7 @@ pub fn sparkline(course: &Course) -> String {
         if values.is_empty() { "none recorded".to_string() } else { values.clone() }
     );
     let (_, stop_y) = xy(0, course.stop_min - 0.5);
-    let _ = write!(out, "<rect class=\"zone stop\" x=\"0\" y=\"0\" width=\"{w}\" height=\"{}\"/>", num(stop_y));
+    put!(out, "<rect class=\"zone stop\" x=\"0\" y=\"0\" width=\"{w}\" height=\"{}\"/>", num(stop_y));
     let path: Vec<String> = pts
         .iter()
         .map(|(d, p)| {
@@ -481,11 +479,11 @@ pub fn sparkline(course: &Course) -> String {
         })
         .collect();
     if path.len() > 1 {
-        let _ = write!(out, "<polyline points=\"{}\"/>", path.join(" "));
+        put!(out, "<polyline points=\"{}\"/>", path.join(" "));
     }
     if let Some((d, p)) = pts.last() {
         let (x, y) = xy(*d, *p);
-        let _ = write!(out, "<circle cx=\"{}\" cy=\"{}\" r=\"2.5\"/>", num(x), num(y));
+        put!(out, "<circle cx=\"{}\" cy=\"{}\" r=\"2.5\"/>", num(x), num(y));
     }
     out.push_str("</svg>");
     out

@@ -61,7 +61,7 @@ pub fn lint(p: &Protocol, lexed: &Lexed<'_>, lib: &Library<'_>, diags: &mut Diag
         let mut message = format!("no rule refers on red-flag {what} {symptoms}");
         if phases.len() < p.phases.len() {
             let ids = list(&phases.iter().map(|&i| format!("`{}`", p.phases[i].id)).collect::<Vec<_>>());
-            message.push_str(&format!(" in {} {ids}", if phases.len() == 1 { "phase" } else { "phases" }));
+            put!(message, " in {} {ids}", if phases.len() == 1 { "phase" } else { "phases" });
         }
         let tests = if names.len() == 1 { "tests" } else { "tests each, e.g." };
         let help =

@@ -52,7 +52,7 @@ pub struct Plan {
 }
 
 fn is_log_file(p: &Path) -> bool {
-    matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json" | "jsonl"))
+    p.extension().and_then(|e| e.to_str()).is_some_and(|e| ["yaml", "yml", "json", "jsonl"].iter().any(|x| e.eq_ignore_ascii_case(x)))
 }
 
 /// What a walk has taken so far: canonical paths of files and folders, and the output's.
@@ -150,7 +150,7 @@ fn walk(dir: &Path, out: &mut Vec<Input>, seen: &mut Seen) -> Result<(), Error> 
 
 fn input_for(path: PathBuf) -> Input {
     let name = path.display().to_string();
-    if name.ends_with(".jsonl") { Input::Lines { name, path: Some(path) } } else { Input::File { path, name } }
+    if crate::source::has_extension(&name, "jsonl") { Input::Lines { name, path: Some(path) } } else { Input::File { path, name } }
 }
 
 /// Resolves every input before anything is evaluated, so a missing input fails the run

@@ -39,7 +39,7 @@ impl Records {
 fn csv_line<I: IntoIterator<Item = T>, T: AsRef<[u8]>>(cells: I) -> String {
     let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
     // Writing to memory cannot fail; an error would only leave the row empty.
-    let _ = w.write_record(cells);
+    drop(w.write_record(cells));
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
@@ -150,14 +150,17 @@ fn set_partial(path: Option<PathBuf>) {
 fn remove_partial_on_signal() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
-        let _ = ctrlc::set_handler(|| {
+        // Without a handler (another one is installed) an interrupt only leaves the partial
+        // file behind: not a reason to refuse the run.
+        drop(ctrlc::set_handler(|| {
             if let Ok(p) = PARTIAL.lock()
                 && let Some(path) = p.as_ref()
             {
-                let _ = std::fs::remove_file(path);
+                // Best effort: the process exits with 130 either way.
+                drop(std::fs::remove_file(path));
             }
             std::process::exit(130);
-        });
+        }));
     });
 }
 
@@ -225,7 +228,8 @@ impl Sink {
         if let Some((tmp, path)) = self.paths.take() {
             let renamed = std::fs::rename(&tmp, &path).map_err(|e| Error::Write { path, source: e });
             if renamed.is_err() {
-                let _ = std::fs::remove_file(&tmp);
+                // Best effort: the rename's error is the one reported.
+                drop(std::fs::remove_file(&tmp));
             }
             set_partial(None);
             renamed?;
@@ -238,7 +242,8 @@ impl Drop for Sink {
     /// A run that failed part-way leaves no partial file behind.
     fn drop(&mut self) {
         if let Some((tmp, _)) = &self.paths {
-            let _ = std::fs::remove_file(tmp);
+            // Best effort while unwinding from an error that is reported already.
+            drop(std::fs::remove_file(tmp));
             set_partial(None);
         }
     }

@@ -2,7 +2,6 @@
 //! a clinician's review (refer first, then rest, then regress).
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 use super::Outcome;
 use crate::diagnostic::escape_controls as e;
@@ -123,29 +122,29 @@ impl Summary {
     /// Ids and file names are escaped (see [`crate::diagnostic::escape_controls`]).
     pub fn text(&self) -> String {
         let mut o = String::new();
-        let _ = writeln!(o, "read {} log(s): {} answered, {} error(s)", self.read, self.answered, self.errors);
+        putln!(o, "read {} log(s): {} answered, {} error(s)", self.read, self.answered, self.errors);
         let decisions: Vec<String> =
             Decision::ALL.iter().map(|d| format!("{} {}", d, self.decisions.get(d).copied().unwrap_or(0))).collect();
-        let _ = writeln!(o, "decisions: {}", decisions.join(", "));
+        putln!(o, "decisions: {}", decisions.join(", "));
         if !self.phases.is_empty() {
             let phases: Vec<String> = self.phases_in_order().into_iter().map(|(p, n)| format!("{} {n}", e(p))).collect();
-            let _ = writeln!(o, "phases: {}", phases.join(", "));
+            putln!(o, "phases: {}", phases.join(", "));
         }
         for (d, ids) in &self.review {
             let shown: Vec<&str> = ids.iter().take(20).map(String::as_str).collect();
             let more = if ids.len() > 20 { format!(" and {} more", ids.len() - 20) } else { String::new() };
-            let _ = writeln!(o, "review ({d}): {}{more}", e(&shown.join(", ")));
+            putln!(o, "review ({d}): {}{more}", e(&shown.join(", ")));
         }
         if !self.phase_changes.is_empty() {
             let shown: Vec<String> = self.phase_changes.iter().take(20).map(|(id, from, to)| format!("{id} ({from} -> {to})")).collect();
             let n = self.phase_changes.len();
             let more = if n > 20 { format!(" and {} more", n - 20) } else { String::new() };
-            let _ = writeln!(o, "review (phase change): {}{more}", e(&shown.join(", ")));
+            putln!(o, "review (phase change): {}{more}", e(&shown.join(", ")));
         }
         if !self.failed.is_empty() {
             let shown: Vec<String> = self.failed.iter().take(20).map(Failed::words).collect();
             let more = if self.failed.len() > 20 { format!(" and {} more", self.failed.len() - 20) } else { String::new() };
-            let _ = writeln!(o, "errors: {}{more}", e(&shown.join(", ")));
+            putln!(o, "errors: {}{more}", e(&shown.join(", ")));
         }
         o
     }

@@ -121,18 +121,18 @@ fn no_changes(patients: usize) -> String {
 pub fn text(old: &ProtocolRef, new: &ProtocolRef, diffs: &[PatientDiff], summary: &Summary) -> String {
     let mut out = format!("old: {}\nnew: {}\n", reference(old), reference(new));
     for d in diffs {
-        out.push_str(&format!("\n{} ({})\n", escape_controls(&d.patient), escape_controls(&origin(&d.source))));
+        put!(out, "\n{} ({})\n", escape_controls(&d.patient), escape_controls(&origin(&d.source)));
         for c in &d.changes {
-            out.push_str(&format!("  {}\n", escape_controls(&change_words(c))));
+            put!(out, "  {}\n", escape_controls(&change_words(c)));
         }
     }
     if summary.changed == 0 {
         out.push_str(&no_changes(summary.patients));
         return out;
     }
-    out.push_str(&format!("\nSummary: {} of {} patients changed\n", summary.changed, summary.patients));
+    put!(out, "\nSummary: {} of {} patients changed\n", summary.changed, summary.patients);
     for (what, n) in summary.rows() {
-        out.push_str(&format!("  {n} of {} patients: {what}\n", summary.patients));
+        put!(out, "  {n} of {} patients: {what}\n", summary.patients);
     }
     out
 }
@@ -156,18 +156,15 @@ fn cell(s: &str) -> String {
 pub fn markdown(old: &ProtocolRef, new: &ProtocolRef, diffs: &[PatientDiff], summary: &Summary) -> String {
     let mut out = String::from("## Protocol diff\n\n| | protocol | version | digest | from |\n|---|---|---|---|---|\n");
     for (side, r) in [("old", old), ("new", new)] {
-        out.push_str(&format!("| {side} | {} | {} | `{}` | {} |\n", cell(&r.id), cell(&r.version), r.digest, cell(&r.from)));
+        put!(out, "| {side} | {} | {} | `{}` | {} |\n", cell(&r.id), cell(&r.version), r.digest, cell(&r.from));
     }
     if summary.changed == 0 {
         out.push_str(&no_changes(summary.patients));
         return out;
     }
-    out.push_str(&format!(
-        "\n### Summary: {} of {} patients changed\n\n| change | patients |\n|---|---|\n",
-        summary.changed, summary.patients
-    ));
+    put!(out, "\n### Summary: {} of {} patients changed\n\n| change | patients |\n|---|---|\n", summary.changed, summary.patients);
     for (what, n) in summary.rows() {
-        out.push_str(&format!("| {} | {n} of {} |\n", cell(&what), summary.patients));
+        put!(out, "| {} | {n} of {} |\n", cell(&what), summary.patients);
     }
     out.push_str("\n### Patients\n\n| patient | log | change | old | new |\n|---|---|---|---|---|\n");
     for d in diffs {
@@ -177,14 +174,7 @@ pub fn markdown(old: &ProtocolRef, new: &ProtocolRef, diffs: &[PatientDiff], sum
                 "next.date" => ("next session".to_string(), c.old.clone(), c.new.clone()),
                 w => (w.trim_start_matches("next.").to_string(), c.old.clone(), c.new.clone()),
             };
-            out.push_str(&format!(
-                "| {} | {} | {} | {} | {} |\n",
-                cell(&d.patient),
-                cell(&origin(&d.source)),
-                cell(&what),
-                cell(&a),
-                cell(&b)
-            ));
+            put!(out, "| {} | {} | {} | {} | {} |\n", cell(&d.patient), cell(&origin(&d.source)), cell(&what), cell(&a), cell(&b));
         }
     }
     out

@@ -21,20 +21,20 @@ pub fn text(protocol: &ProtocolRef, results: &[CaseResult], filtered: usize, cov
         protocol.from
     );
     for r in results {
-        out.push_str(&format!("case {} ... {}\n", r.name, if r.passed() { "ok" } else { "FAILED" }));
+        put!(out, "case {} ... {}\n", r.name, if r.passed() { "ok" } else { "FAILED" });
     }
     let failures: Vec<&CaseResult> = results.iter().filter(|r| !r.passed()).collect();
     if !failures.is_empty() {
         out.push_str("\nfailures:\n");
         for r in &failures {
-            out.push_str(&format!("\n---- {} ({}) ----\n", r.name, r.place));
+            put!(out, "\n---- {} ({}) ----\n", r.name, r.place);
             if let Some(e) = &r.error {
                 for line in e.lines() {
-                    out.push_str(&format!("  {line}\n"));
+                    put!(out, "  {line}\n");
                 }
             }
             for m in &r.mismatches {
-                out.push_str(&format!("  {}: expected {}, got {}\n", m.what, m.expected, m.got));
+                put!(out, "  {}: expected {}, got {}\n", m.what, m.expected, m.got);
             }
             if let Some(trace) = &r.trace {
                 out.push_str(&trace_text(trace));
@@ -42,18 +42,19 @@ pub fn text(protocol: &ProtocolRef, results: &[CaseResult], filtered: usize, cov
         }
         out.push_str("\nfailures:\n");
         for r in &failures {
-            out.push_str(&format!("    {}\n", r.name));
+            put!(out, "    {}\n", r.name);
         }
     }
     if let Some(c) = coverage {
         out.push_str(&c.render_text());
     }
     let passed = results.len() - failures.len();
-    out.push_str(&format!(
+    put!(
+        out,
         "\ntest result: {}. {passed} passed, {} failed, {filtered} filtered out\n",
         if failures.is_empty() { "ok" } else { "FAILED" },
         failures.len()
-    ));
+    );
     out
 }
 
@@ -68,20 +69,20 @@ fn trace_text(trace: &Value) -> String {
         let rule = e["rule"].as_str().unwrap_or_default();
         let outcome = e["outcome"].as_str().unwrap_or_default();
         let decision = e["decision"].as_str().unwrap_or_default();
-        out.push_str(&format!("    {rule:width$}  {outcome:9}  {decision}"));
+        put!(out, "    {rule:width$}  {outcome:9}  {decision}");
         if outcome == "fired"
             && let Some(inputs) = e["inputs"].as_object()
         {
             // The last session's values and the parameters; earlier sessions' values are in
             // `next --explain` (a streak rule reads every session of its streak).
             let values: Vec<String> = inputs.iter().filter(|(k, _)| !k.starts_with("session ")).map(|(k, v)| format!("{k} {v}")).collect();
-            out.push_str(&format!("  ({})", values.join("; ")));
+            put!(out, "  ({})", values.join("; "));
         }
         out.push('\n');
     }
     let out_of_phase = entries.len() - considered.len();
     if out_of_phase > 0 {
-        out.push_str(&format!("    ({out_of_phase} rule(s) out of phase)\n"));
+        put!(out, "    ({out_of_phase} rule(s) out of phase)\n");
     }
     out
 }
