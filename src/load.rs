@@ -100,10 +100,37 @@ pub fn in_memory(sources: &mut SourceMap, prefix: &str, files: Vec<(String, Stri
 pub const MAX_PROTOCOL_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// A protocol folder on disk.
+/// A protocol file that cannot be read as one, in words.
+fn refused(path: &Path, why: &str) -> Error {
+    Error::io(path, std::io::Error::other(why.to_string()))
+}
+
+/// The metadata of a file the protocol is made of, or why it cannot be one. A rule file that
+/// silently went missing would switch its rules off, so nothing named like a protocol file is
+/// skipped: a dangling link, a folder, a FIFO or a device is an error, and so is a link to a
+/// file outside the protocol folder (a shared protocol could otherwise print any readable file
+/// of the machine that checks it, in a diagnostic's snippet).
+fn protocol_file_meta(path: &Path, inside: &Path) -> Result<std::fs::Metadata, Error> {
+    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => refused(path, "it is a dangling link: fix or remove it"),
+        _ => Error::io(path, e),
+    })?;
+    if !meta.is_file() {
+        return Err(refused(path, "it is not a regular file (a folder, a FIFO, a socket or a device)"));
+    }
+    let real = std::fs::canonicalize(path).map_err(|e| Error::io(path, e))?;
+    if !real.starts_with(inside) {
+        let why = format!("it links to `{}`, outside the protocol folder: copy the file into the folder", real.display());
+        return Err(refused(path, &why));
+    }
+    Ok(meta)
+}
+
 pub fn folder(sources: &mut SourceMap, root: &Path) -> Result<LoadedFiles, Error> {
     if !root.is_dir() {
         return Err(Error::ProtocolFolder { path: root.to_path_buf() });
     }
+    let inside = std::fs::canonicalize(root).map_err(|e| Error::io(root, e))?;
     let mut entries = Vec::new();
     for sub in ["plans", "rules"] {
         let dir = root.join(sub);
@@ -111,15 +138,21 @@ pub fn folder(sources: &mut SourceMap, root: &Path) -> Result<LoadedFiles, Error
             continue;
         }
         let read = std::fs::read_dir(&dir).map_err(|e| Error::io(&dir, e))?;
-        let mut paths: Vec<PathBuf> = read.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        let mut paths: Vec<PathBuf> = Vec::new();
+        for entry in read {
+            paths.push(entry.map_err(|e| Error::io(&dir, e))?.path());
+        }
         paths.sort();
         for path in paths {
-            let Some(name) = path.file_name().and_then(|n| n.to_str()) else { continue };
-            let relative = format!("{sub}/{name}");
-            if kind_of(&relative).is_none() || !path.is_file() {
+            let shown = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+            if kind_of(&format!("{sub}/{shown}")).is_none() {
                 continue;
             }
-            let size = std::fs::metadata(&path).map_err(|e| Error::io(&path, e))?.len();
+            let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+                return Err(refused(&path, "its name is not valid UTF-8: rename it"));
+            };
+            let relative = format!("{sub}/{name}");
+            let size = protocol_file_meta(&path, &inside)?.len();
             if size > MAX_PROTOCOL_FILE_BYTES {
                 let msg = format!("the file is {size} bytes: a protocol file may hold at most {MAX_PROTOCOL_FILE_BYTES} (16 MiB)");
                 return Err(Error::io(&path, std::io::Error::other(msg)));

@@ -2,6 +2,8 @@
 //! hung or weakened a safety rule. Each case runs the real binary and expects a clear error or
 //! an answer, never a panic.
 
+use std::path::Path;
+
 use crate::support::{Output, Test};
 
 /// A clean two-session log on the shipped protocol.
@@ -572,6 +574,50 @@ fn an_output_inside_the_walked_folder_never_replaces_a_log() {
     assert_eq!(batch_records(&std::fs::read_to_string(t.path().join("logs/empty.jsonl")).expect("results")).len(), 1);
 }
 
+/// Nothing named like a protocol file is skipped in silence (a rule file gone missing would
+/// switch its rules off), and no file outside the protocol folder is read through a link.
+#[test]
+fn a_protocol_file_that_cannot_be_read_as_one_is_an_error() {
+    type Make = fn(&Path);
+    let cases: [(&str, Make, &str); 4] = [
+        (
+            "dangling",
+            |p| std::os::unix::fs::symlink("missing.yaml", p.join("protocol/rules/10-refer.yaml")).expect("link"),
+            "it is a dangling link",
+        ),
+        (
+            "outside",
+            |p| std::os::unix::fs::symlink("/etc/passwd", p.join("protocol/rules/zz.yaml")).expect("link"),
+            "outside the protocol folder",
+        ),
+        (
+            "fifo",
+            |p| assert!(std::process::Command::new("mkfifo").arg(p.join("protocol/rules/zz.yaml")).status().expect("mkfifo").success()),
+            "not a regular file",
+        ),
+        ("folder", |p| std::fs::create_dir(p.join("protocol/rules/zz.yaml")).expect("mkdir"), "not a regular file"),
+    ];
+    for (what, make, expected) in cases {
+        for verb in [&["check", "--protocol", "protocol"][..], &["next", "--protocol", "protocol", "log.yaml"][..]] {
+            let t = Test::new().shipped_protocol().file("log.yaml", CLEAN);
+            if what == "dangling" {
+                std::fs::remove_file(t.path().join("protocol/rules/10-refer.yaml")).expect("remove");
+            }
+            make(t.path());
+            let out = t.args(verb).run();
+            assert_eq!(out.status, 2, "{what} {verb:?}: {}", out.stderr);
+            assert!(out.stderr.contains(expected), "{what} {verb:?}: {}", out.stderr);
+            assert!(!out.stderr.contains("root:"), "{what}: the outside file is not shown: {}", out.stderr);
+        }
+    }
+    // A link inside the folder is read.
+    let t = Test::new().shipped_protocol();
+    std::fs::rename(t.path().join("protocol/rules/10-refer.yaml"), t.path().join("protocol/refer.yaml")).expect("move");
+    std::os::unix::fs::symlink("../refer.yaml", t.path().join("protocol/rules/10-refer.yaml")).expect("link");
+    let out = t.args(&["check", "--protocol", "protocol"]).run();
+    assert_eq!(out.status, 0, "{}", out.stderr);
+}
+
 #[test]
 fn no_temporary_file_survives_sigint_or_sigterm() {
     for signal in ["-INT", "-TERM"] {
@@ -656,6 +702,28 @@ fn snippets_never_pass_terminal_escapes() {
         no_panic(&out);
         assert_eq!(out.status, 4, "{}", out.stderr);
         assert!(!out.stderr.contains('\u{1b}') && !out.stderr.contains('\u{202e}'), "{format}: {:?}", out.stderr);
+    }
+}
+
+/// A minified JSON log is one line: a snippet shows the part around the error, with `…` where
+/// the line was cut, and the caret under the value (a 200 KB line once came back twice over).
+#[test]
+fn a_snippet_of_a_long_line_shows_the_part_around_the_error() {
+    let log = format!(
+        r#"{{"patient":"P-1","start":"2026-09-01","intake":{{"provider_cleared":true}},"sessions":[{{"date":"2026-09-02","notes":"{}","pain":{{"before":99}}}}]}}"#,
+        "x".repeat(200_000)
+    );
+    for format in ["human", "plain"] {
+        let out = Test::new().file("log.json", &log).args(&["next", "log.json", "--message-format", format]).run();
+        assert_eq!(out.status, 4, "{}", out.stderr);
+        assert!(out.stderr.len() < 1_500, "{format}: {} bytes", out.stderr.len());
+        let col = log.find("99").expect("the value") + 1;
+        assert!(out.stderr.contains(&format!("log.json:1:{col}")), "{format}: {}", out.stderr);
+        let shown = out.stderr.lines().find(|l| l.starts_with("1 | ")).expect("the snippet line");
+        assert!(shown.starts_with("1 | …xxx") && shown.chars().count() < 200, "{format}: {shown}");
+        let caret = out.stderr.lines().find(|l| l.contains('^')).expect("carets");
+        let at = caret.chars().position(|c| c == '^').expect("caret");
+        assert_eq!(shown.chars().skip(at).take(2).collect::<String>(), "99", "{format}:\n{shown}\n{caret}");
     }
 }
 

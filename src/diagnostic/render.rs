@@ -85,13 +85,13 @@ pub fn render_plain(out: &mut String, d: &Diagnostic, sources: &SourceMap) {
         if let Some(line) = file.line_text(d.loc.line) {
             let num = d.loc.line.to_string();
             let pad = " ".repeat(num.len());
-            let col = (d.loc.col.max(1) - 1) as usize;
+            let (line, col) = window(line, (d.loc.col.max(1) - 1) as usize);
             let lead: String = line.chars().take(col).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
             let avail = line.chars().count().saturating_sub(col).max(1);
             let width = file.text.get(d.loc.offset..d.loc.offset + d.loc.len).map(|s| s.chars().count()).unwrap_or(1);
             let carets = "^".repeat(width.clamp(1, avail));
             putln!(out, "{pad} |");
-            putln!(out, "{num} | {}", visible(line, false));
+            putln!(out, "{num} | {}", visible(&line, false));
             let label = d.label.as_deref().map(|l| format!(" {l}")).unwrap_or_default();
             putln!(out, "{pad} | {lead}{carets}{label}");
         }
@@ -103,6 +103,40 @@ pub fn render_plain(out: &mut String, d: &Diagnostic, sources: &SourceMap) {
         putln!(out, "  = note: {n}");
     }
     out.push('\n');
+}
+
+/// Longest source line a snippet shows whole, in characters. Minified JSON puts a whole log on
+/// one line: a snippet shows the part around the error, not megabytes of it.
+const MAX_SNIPPET_LINE_CHARS: usize = 160;
+/// Characters shown before the error's column in a cut line.
+const SNIPPET_CONTEXT_CHARS: usize = 60;
+
+/// The part of `line` a snippet shows, with `…` where it was cut, and the error's column
+/// (in characters, from 0) within that part.
+fn window(line: &str, col: usize) -> (std::borrow::Cow<'_, str>, usize) {
+    let len = line.chars().count();
+    if len <= MAX_SNIPPET_LINE_CHARS {
+        return (line.into(), col);
+    }
+    let start = col.min(len).saturating_sub(SNIPPET_CONTEXT_CHARS);
+    let end = (start + MAX_SNIPPET_LINE_CHARS).min(len);
+    let mut shown = String::new();
+    if start > 0 {
+        shown.push('…');
+    }
+    shown.extend(line.chars().skip(start).take(end - start));
+    if end < len {
+        shown.push('…');
+    }
+    (shown.into(), col - start + usize::from(start > 0))
+}
+
+/// Whether the lines a graphical snippet shows (the error's and one either side) are short
+/// enough to show whole.
+fn fits_a_snippet(file: &crate::source::SourceFile, line: u32) -> bool {
+    (line.saturating_sub(1)..=line.saturating_add(1))
+        .filter_map(|l| file.line_text(l))
+        .all(|t| t.len() <= MAX_SNIPPET_LINE_CHARS || t.chars().count() <= MAX_SNIPPET_LINE_CHARS)
 }
 
 pub fn to_json(d: &Diagnostic, sources: &SourceMap) -> serde_json::Value {
@@ -171,7 +205,7 @@ fn render_human(out: &mut String, d: &Diagnostic, sources: &SourceMap, color: bo
     let source = match d.source {
         Some(id) if d.loc.is_known() => {
             let f = sources.get(id);
-            if f.text.len() > MAX_SNIPPET_SOURCE_BYTES {
+            if f.text.len() > MAX_SNIPPET_SOURCE_BYTES || !fits_a_snippet(f, d.loc.line) {
                 render_plain(out, d, sources);
                 return;
             }
