@@ -36,7 +36,7 @@ pub struct LoadedFiles {
 
 use crate::source::has_extension;
 
-fn kind_of(relative: &str) -> Option<FileKind> {
+pub(crate) fn kind_of(relative: &str) -> Option<FileKind> {
     let (dir, name) = relative.split_once('/')?;
     if name.contains('/') {
         return None;

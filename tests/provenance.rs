@@ -55,3 +55,39 @@ fn the_embedded_protocol_has_no_git_provenance() {
     let a = crate::support::answer(&std::fs::read_to_string(root().join("examples/01-walking-progress.yaml")).unwrap(), &[]);
     assert!(a["protocol"].get("git").is_none(), "{}", a["protocol"]);
 }
+
+/// A protocol folder may come with its own `.git/config`, and git runs programs a config names
+/// (`core.fsmonitor` on any index refresh, filter drivers when it hashes files through the
+/// index). Reading provenance must run none of them, and still tell a changed file, an added
+/// one and a removed one.
+#[test]
+fn a_hostile_repository_config_runs_nothing() {
+    let t = Test::new().shipped_protocol();
+    let dir = t.path().join("protocol");
+    if git(&dir, &["init", "-q"]).is_none() {
+        eprintln!("note: git is not available; provenance is not tested");
+        return;
+    }
+    git(&dir, &["add", "."]).unwrap();
+    git(&dir, &["commit", "-q", "-m", "protocol"]).unwrap();
+    let head = git(&dir, &["rev-parse", "HEAD"]).unwrap();
+    let planted = t.path().join("planted");
+    let touch = format!("touch '{}'; false", planted.display());
+    git(&dir, &["config", "core.fsmonitor", &touch]).unwrap();
+    git(&dir, &["config", "filter.evil.clean", &touch]).unwrap();
+    std::fs::write(dir.join(".gitattributes"), "* filter=evil\n").unwrap();
+    assert!(!planted.exists());
+    assert_eq!(answer_in(&dir)["protocol"]["git"], serde_json::json!({"commit": head, "dirty": false}));
+    assert!(!planted.exists(), "a program named by the repository's config ran");
+    let extra = dir.join("rules/zz.rhai");
+    std::fs::write(&extra, "fn zz() { 1 }\n").unwrap();
+    assert_eq!(answer_in(&dir)["protocol"]["git"]["dirty"], true, "an added file");
+    std::fs::remove_file(&extra).unwrap();
+    let moved = t.path().join("40-hold.yaml");
+    std::fs::rename(dir.join("rules/40-hold.yaml"), &moved).unwrap();
+    let out = Test::new().args(&["check", "--protocol", dir.to_str().unwrap()]).run();
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let a = answer_in(&dir);
+    assert_eq!(a["protocol"]["git"]["dirty"], true, "a removed file");
+    assert!(!planted.exists(), "a program named by the repository's config ran");
+}

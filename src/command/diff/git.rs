@@ -1,4 +1,4 @@
-//! A protocol as it was at a git revision, read with the `git` command (`ls-tree`, `show`)
+//! A protocol as it was at a git revision, read with the `git` command (`ls-tree`, `cat-file`)
 //! without touching the working tree, and held in memory as [`ProtocolSource::Files`].
 
 use std::path::Path;
@@ -10,10 +10,17 @@ use crate::load::MAX_PROTOCOL_FILE_BYTES;
 
 /// Runs `git -C dir ARGS` and returns its stdout; git's own message when it fails.
 fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, Error> {
+    // A repository may come from anyone: its config could name programs git runs (the
+    // file-system monitor; textconv and filter drivers). Only plumbing that reads objects runs
+    // here (`rev-parse`, `ls-tree`, `cat-file blob`, which applies no filter), monitor off.
     let out = Command::new("git")
         .arg("-C")
         .arg(dir)
+        .args(["-c", "core.fsmonitor=false"])
         .args(args)
+        .env("GIT_OPTIONAL_LOCKS", "0")
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .stdin(std::process::Stdio::null())
         .output()
         .map_err(|e| Error::Usage(format!("cannot run `git` to read a revision: {e} (is git installed?)")))?;
     if !out.status.success() {
@@ -38,7 +45,7 @@ pub fn protocol_at(dir: &Path, rev: &str) -> Result<ProtocolSource, Error> {
     let listing = String::from_utf8_lossy(&listing).into_owned();
     let mut files = Vec::new();
     for path in listing.lines().filter(|l| !l.is_empty()) {
-        let bytes = git(dir, &["show", &format!("{rev}:./{path}")])?;
+        let bytes = git(dir, &["cat-file", "blob", &format!("{rev}:./{path}")])?;
         if bytes.len() as u64 > MAX_PROTOCOL_FILE_BYTES {
             return Err(Error::Usage(format!("`{path}` at {rev} is larger than a protocol file may be (16 MiB)")));
         }
