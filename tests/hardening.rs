@@ -618,6 +618,19 @@ fn a_protocol_file_that_cannot_be_read_as_one_is_an_error() {
     assert_eq!(out.status, 0, "{}", out.stderr);
 }
 
+/// A protocol's cases read their logs from inside the protocol folder only: a hostile case
+/// (or a link) naming a file elsewhere fails without showing it.
+#[test]
+fn case_logs_are_read_only_from_inside_the_protocol_folder() {
+    let cases = "- name: leak\n  log_file: /etc/passwd\n  expect: { decision: hold }\n- name: climb\n  log_file: ../../../../../../etc/passwd\n  expect: { decision: hold }\n";
+    let t = Test::new().shipped_protocol().file("protocol/cases/evil.yaml", cases);
+    std::os::unix::fs::symlink("/etc/passwd", t.path().join("protocol/cases/link.yaml")).expect("link");
+    let out = t.args(&["test", "--protocol", "protocol"]).run();
+    assert_eq!(out.status, 1, "{}{}", out.stdout, out.stderr);
+    assert_eq!(out.stdout.matches("it is outside the protocol folder").count(), 3, "{}", out.stdout);
+    assert!(!out.stdout.contains("root:") && !out.stderr.contains("root:"), "{}", out.stdout);
+}
+
 #[test]
 fn no_temporary_file_survives_sigint_or_sigterm() {
     for signal in ["-INT", "-TERM"] {

@@ -87,15 +87,29 @@ pub fn relative(root: &Path, path: &Path) -> String {
     rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
+/// Reads a file of the protocol folder `inside` (canonical): a case file or a case's
+/// `log_file`. A path or link that leads out of the folder is refused, so a shared protocol's
+/// cases cannot make `stepwise test` print a file from elsewhere on the machine in a failure.
+fn read_inside(inside: Option<&Path>, path: &Path) -> Result<String, String> {
+    let real = std::fs::canonicalize(path).map_err(|e| e.to_string())?;
+    if inside.is_none_or(|root| !real.starts_with(root)) {
+        return Err("it is outside the protocol folder: case files and their logs are read only from inside it".into());
+    }
+    read_text(&real)
+}
+
 /// Reads every case file under `root/cases` (`root`: the protocol folder).
 pub fn load_suite(root: &Path) -> Suite {
     let mut suite = Suite::default();
+    let inside = std::fs::canonicalize(root).ok();
     for path in case_files(&root.join("cases")) {
         let file = relative(root, &path);
-        match read_text(&path) {
+        match read_inside(inside.as_deref(), &path) {
             Ok(text) => load_text(&mut suite, &file, &text, |rel| {
                 let log_path = path.parent().unwrap_or(root).join(rel);
-                read_text(&log_path).map(|t| (relative(root, &log_path), t)).map_err(|e| format!("cannot read `{rel}`: {e}"))
+                read_inside(inside.as_deref(), &log_path)
+                    .map(|t| (relative(root, &log_path), t))
+                    .map_err(|e| format!("cannot read `{rel}`: {e}"))
             }),
             Err(e) => suite.broken.push(BrokenFile { file, error: format!("cannot read the case file: {e}") }),
         }
