@@ -79,13 +79,43 @@ impl ProtocolSource {
             return Some(PathBuf::from(dir));
         }
         let cwd = std::env::current_dir().ok()?;
-        cwd.ancestors().find(|d| d.join("plans").is_dir() && d.join("rules").is_dir()).map(Path::to_path_buf)
+        let found = cwd.ancestors().find(|d| d.join("plans").is_dir() && d.join("rules").is_dir())?;
+        if !owned_by_this_user(found) {
+            // As git refuses a repository found above the working folder that another user
+            // owns: anyone can create /tmp/plans and /tmp/rules, and every answer given from
+            // below /tmp would silently come from their protocol.
+            eprintln!(
+                "note: not using the protocol in `{}`: it belongs to another user (give `--protocol {}` to use it); using the embedded protocol",
+                found.display(),
+                found.display()
+            );
+            return None;
+        }
+        Some(found.to_path_buf())
     }
 
     /// The embedded protocol's files, to change one in memory.
     pub fn embedded_files() -> Vec<(String, String)> {
         load::embedded_files()
     }
+}
+
+/// Whether a discovered protocol folder, its `plans/` and its `rules/` all belong to the user
+/// running stepwise (or to root, as system-wide installs do).
+#[cfg(unix)]
+fn owned_by_this_user(dir: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt as _;
+    // SAFETY: `geteuid` has no preconditions and cannot fail.
+    let me = unsafe { libc::geteuid() };
+    [dir.to_path_buf(), dir.join("plans"), dir.join("rules")]
+        .iter()
+        .all(|p| std::fs::metadata(p).is_ok_and(|m| m.uid() == me || m.uid() == 0))
+}
+
+/// Elsewhere there is no owner to compare: a discovered folder is used.
+#[cfg(not(unix))]
+fn owned_by_this_user(_: &Path) -> bool {
+    true
 }
 
 /// A protocol read and checked: its diagnostics, and the compiled protocol when it has no

@@ -631,6 +631,43 @@ fn case_logs_are_read_only_from_inside_the_protocol_folder() {
     assert!(!out.stdout.contains("root:") && !out.stderr.contains("root:"), "{}", out.stdout);
 }
 
+/// Discovery, like git's, does not use a protocol folder that another user owns: anyone can
+/// create `/tmp/plans` and `/tmp/rules`, and every answer given below `/tmp` would come from
+/// their protocol.
+#[test]
+fn a_discovered_protocol_owned_by_another_user_is_not_used() {
+    let t = Test::new().shipped_protocol().file("protocol/log.yaml", CLEAN);
+    let dir = t.path().join("protocol");
+    let plan = dir.join("plans/protocol.yaml");
+    let text = std::fs::read_to_string(&plan).expect("plan");
+    std::fs::write(&plan, text.replacen("version: 1.", "version: 9.", 1)).expect("write");
+    let answer_in_folder = || {
+        let out = std::process::Command::new(crate::support::bin())
+            .args(["next", "log.yaml", "--format", "json"])
+            .current_dir(&dir)
+            .output()
+            .expect("run");
+        let answer: serde_json::Value = serde_json::from_slice(&out.stdout).expect("an answer");
+        (answer, String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    // The user's own folder is found.
+    let (a, _) = answer_in_folder();
+    assert!(a["protocol"]["version"].as_str().is_some_and(|v| v.starts_with("9.")), "{}", a["protocol"]);
+    let given_away = std::process::Command::new("chown")
+        .arg("65534")
+        .args([dir.clone(), dir.join("plans"), dir.join("rules")])
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !given_away {
+        eprintln!("note: cannot give the folder to another user (tests not run as root); ownership is not tested");
+        return;
+    }
+    let (a, stderr) = answer_in_folder();
+    assert_eq!(a["protocol"]["from"], "embedded", "{}", a["protocol"]);
+    assert!(stderr.contains("it belongs to another user (give `--protocol"), "{stderr}");
+}
+
 #[test]
 fn no_temporary_file_survives_sigint_or_sigterm() {
     for signal in ["-INT", "-TERM"] {
