@@ -32,6 +32,7 @@ const COVERED: &[&str] = &[
     "pain-above-usual",
     "pain-trend-rising",
     "exercise-stopped-with-pain",
+    "limp-appeared",
     "rom-decreased",
     "rom-deficit-other-side",
     "training-gap-10-days",
@@ -44,6 +45,7 @@ const COVERED: &[&str] = &[
     "session-spike",
     "beyond-prescription",
     "weekly-volume-rise",
+    "stiffness-reported",
     "target-not-completed",
     "resume-after-review",
     "return-gate-not-met",
@@ -148,7 +150,7 @@ fn shipped_rule_ids() -> Vec<String> {
 #[test]
 fn every_shipped_rule_has_a_fire_and_a_near_miss_test() {
     let ids = shipped_rule_ids();
-    assert_eq!(ids.len(), 36, "rules in the shipped protocol: {ids:?}");
+    assert_eq!(ids.len(), 38, "rules in the shipped protocol: {ids:?}");
     let missing: Vec<&String> = ids.iter().filter(|id| !COVERED.contains(&id.as_str())).collect();
     assert!(missing.is_empty(), "rules without a fire/not-fire pair in tests/hip_rules.rs: {missing:?}");
     let stale: Vec<&&str> = COVERED.iter().filter(|c| !ids.iter().any(|id| id == *c)).collect();
@@ -782,6 +784,43 @@ fn high_fatigue_does_not_fire() {
     // Fatigue 6: "somewhat hard", under the hold threshold of 7 and clean: progress.
     let l = log(CLEARED, &[&walk("2026-03-02"), &walk_with("2026-03-04", [2, 2, 2, 2], 6)]);
     assert_eq!(run(&l), ("progress".into(), "reintroduce".into(), vec!["clean-sessions-progress".to_string()]));
+}
+
+/// A clean walk that ends with `symptom` reported.
+fn walk_reporting(date: &str, symptom: &str) -> String {
+    format!(
+        "{{ date: {date}, pain: {{ before: 2, during: 2, after: 2, next_day: 2 }}, fatigue: 3, symptoms: [{symptom}], exercises: [{{ id: walking, minutes: 15 }}] }}"
+    )
+}
+
+#[test]
+fn stiffness_reported_fires() {
+    // Every rating at baseline, but stiffer: do not progress, stay until clean (Trials 2023).
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk_reporting("2026-03-04", "stiffness")]);
+    assert_eq!(run(&l), ("hold".into(), "reintroduce".into(), vec!["stiffness-reported".to_string()]));
+}
+
+#[test]
+fn stiffness_reported_does_not_fire() {
+    // Stiffness reported two sessions ago, not now: the rule reads the last session (the
+    // streak restarts, so the answer is a hold without a rule, not a progress).
+    let l = log(CLEARED, &[&walk_reporting("2026-03-02", "stiffness"), &walk("2026-03-04")]);
+    let (decision, _, fired) = run(&l);
+    assert_eq!((decision.as_str(), fired.contains(&"stiffness-reported".to_string())), ("hold", false));
+}
+
+#[test]
+fn limp_appeared_fires() {
+    // A limp steps back, though no pain rose; it is not a red flag.
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk_reporting("2026-03-04", "limp")]);
+    assert_eq!(run(&l), ("regress".into(), "reintroduce".into(), vec!["limp-appeared".to_string()]));
+}
+
+#[test]
+fn limp_appeared_does_not_fire() {
+    // Stiffness is not a limp: it holds.
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk_reporting("2026-03-04", "stiffness")]);
+    assert!(!run(&l).2.contains(&"limp-appeared".to_string()));
 }
 
 #[test]

@@ -17,7 +17,26 @@ fn hip() -> &'static Protocol {
 }
 
 const EXERCISES: [&str; 6] = ["walking", "bridge", "clamshell", "walk_jog_intervals", "bird_dog", "swimming"];
-const SYMPTOMS: [&str; 13] = [
+const SYMPTOMS: [&str; 15] = [
+    "sharp_pain",
+    "night_pain",
+    "walking_limited",
+    "daily_tasks_limited",
+    "swelling",
+    "giving_way",
+    "numbness",
+    "fever",
+    "fall_or_impact",
+    "warmth_redness",
+    "rest_pain",
+    "cannot_bear_weight",
+    "weight_loss",
+    "stiffness",
+    "limp",
+];
+/// Every symptom of contract 1.1 is a red flag for the hip protocol (swelling included); the
+/// 1.2 additions (stiffness, a limp) are not.
+const RED_FLAGS: [&str; 13] = [
     "sharp_pain",
     "night_pain",
     "walking_limited",
@@ -32,8 +51,6 @@ const SYMPTOMS: [&str; 13] = [
     "cannot_bear_weight",
     "weight_loss",
 ];
-/// Every symptom of contract 1.1 is a red flag for the hip protocol (swelling included).
-const RED_FLAGS: [&str; 13] = SYMPTOMS;
 
 fn opt_rating() -> impl Strategy<Value = Option<u8>> {
     prop::option::weighted(0.85, 0u8..=10)

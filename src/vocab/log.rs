@@ -106,10 +106,14 @@ pub enum Symptom {
     CannotBearWeight,
     /// 1.1: unexplained weight loss.
     WeightLoss,
+    /// 1.2: more stiffness during, after or the next morning (not a red flag: do not progress).
+    Stiffness,
+    /// 1.2: a limp appeared (not a red flag: back to the previous step).
+    Limp,
 }
 
 impl Symptom {
-    pub const ALL: [Symptom; 13] = [
+    pub const ALL: [Symptom; 15] = [
         Symptom::SharpPain,
         Symptom::NightPain,
         Symptom::WalkingLimited,
@@ -123,6 +127,8 @@ impl Symptom {
         Symptom::RestPain,
         Symptom::CannotBearWeight,
         Symptom::WeightLoss,
+        Symptom::Stiffness,
+        Symptom::Limp,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -140,7 +146,15 @@ impl Symptom {
             Symptom::RestPain => "rest_pain",
             Symptom::CannotBearWeight => "cannot_bear_weight",
             Symptom::WeightLoss => "weight_loss",
+            Symptom::Stiffness => "stiffness",
+            Symptom::Limp => "limp",
         }
+    }
+
+    /// Whether a protocol must refer on this symptom (`W0508`): every symptom of contract 1.1
+    /// is a red flag; the 1.2 additions report a poor response to exercise, not a danger sign.
+    pub fn is_red_flag(self) -> bool {
+        !matches!(self, Symptom::Stiffness | Symptom::Limp)
     }
 }
 

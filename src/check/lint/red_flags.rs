@@ -12,10 +12,11 @@ use crate::model::protocol::Protocol;
 use crate::vocab::decision::Decision;
 use crate::vocab::log::Symptom;
 
-/// Every symptom of the contract is a red flag: the red-flag table of the evidence lists
-/// swelling too (a deep joint like the hip rarely swells visibly).
+/// Every symptom of contract 1.1 is a red flag: the red-flag table of the evidence lists
+/// swelling too (a deep joint like the hip rarely swells visibly). Stiffness and a limp (1.2)
+/// are not.
 pub fn red_flags() -> impl Iterator<Item = Symptom> {
-    Symptom::ALL.into_iter()
+    Symptom::ALL.into_iter().filter(|s| s.is_red_flag())
 }
 
 pub fn lint(p: &Protocol, lexed: &Lexed<'_>, lib: &Library<'_>, diags: &mut Diagnostics) {
