@@ -97,14 +97,7 @@ fn heading(o: &mut String, a: &Answer, p: &Protocol) {
     let phase_title = p.phases.iter().find(|ph| ph.id == a.phase).map_or("", |ph| ph.title.as_str());
     putln!(o, "Patient {}, as of {}", e(&a.patient), a.as_of);
     let git = a.protocol.git.as_ref().map(|g| format!(", {}", g.words())).unwrap_or_default();
-    putln!(
-        o,
-        "Protocol {} {} ({}), from {}{git}",
-        e(&a.protocol.id),
-        e(&a.protocol.version.clone()),
-        a.protocol.digest,
-        e(&a.protocol.from)
-    );
+    putln!(o, "Protocol {} {} ({}), from {}{git}", e(&a.protocol.id), e(&a.protocol.version), a.protocol.digest, e(&a.protocol.from));
     putln!(o);
     putln!(o, "Decision: {}", decision_words(a.decision));
     if let Some(u) = a.urgency {
