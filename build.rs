@@ -1,5 +1,5 @@
 //! Build script: rebuild when the embedded default protocol, or the cases and examples
-//! `stepwise init` copies, change (include_dir cannot tell cargo itself), and stamp the embedded protocol's id, version and digest into the binary for
+//! `stepwise init` copies, change (`include_dir` cannot tell cargo itself), and stamp the embedded protocol's id, version and digest into the binary for
 //! `stepwise --version` (a test checks the stamp equals the loaded protocol's provenance).
 
 #[path = "src/digest.rs"]
@@ -27,7 +27,7 @@ fn main() {
         }
     }
     let digest = digest::digest(files.iter().map(|(p, t)| (p.as_str(), t.as_str())));
-    let manifest = files.iter().find(|(p, _)| p == "plans/protocol.yaml").map(|(_, t)| t.as_str()).unwrap_or("");
+    let manifest = files.iter().find(|(p, _)| p == "plans/protocol.yaml").map_or("", |(_, t)| t.as_str());
     let field = |key: &str| {
         manifest
             .lines()

@@ -1,5 +1,5 @@
 //! A guard on the cost of answering one log (`cargo bench --bench per_log_guard`): the reference
-//! protocol answers cohort-shaped JSON logs, and the same logs are parsed by serde_json into
+//! protocol answers cohort-shaped JSON logs, and the same logs are parsed by `serde_json` into
 //! `IgnoredAny` (reading every byte and building nothing: the least any JSON engine can do).
 //! Both are timed in the same run, interleaved, best of several rounds, so the ratio holds on a
 //! noisy machine where absolute times do not. The guard fails (exit 1) when stepwise costs more
@@ -28,7 +28,7 @@ fn cohort_log(seed: usize) -> String {
     let sessions: Vec<String> = (0..48)
         .map(|i| {
             let date = start + time::Duration::days(1 + (i * 7) / 4);
-            let during = 2 + (i + seed as i64) % 3;
+            let during = 2 + (i + i64::try_from(seed).unwrap()) % 3;
             format!(
                 r#"{{"date":"{date}","kind":"exercise","pain":{{"before":2,"during":{during},"after":2,"next_day":1}},"fatigue":4,"rom":{{"hip_flexion":100,"hip_abduction":35}},"measures":{{"single_leg_stance_s":25}},"symptoms":[],"exercises":[{{"id":"walking","minutes":20}},{{"id":"bridge","sets":3,"reps":12,"hold_s":3}},{{"id":"clamshell","sets":3,"reps":12}},{{"id":"bird_dog","sets":2,"reps":10}},{{"id":"cycling","minutes":15.5}}],"notes":"felt fine"}}"#
             )
@@ -48,7 +48,7 @@ fn best_per_log(logs: &[String], mut one: impl FnMut(&str)) -> Duration {
             for log in logs {
                 one(black_box(log));
             }
-            t.elapsed() / logs.len() as u32
+            t.elapsed() / u32::try_from(logs.len()).unwrap()
         })
         .min()
         .unwrap_or_default()

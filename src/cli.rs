@@ -36,6 +36,8 @@ pub struct Cli {
     pub command: Command,
 }
 
+// The doc comments are `--help` text, where backticks would show.
+#[allow(clippy::doc_markdown)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
     /// Colour when stderr is a terminal and NO_COLOR is not set
@@ -150,6 +152,8 @@ pub enum BatchFormat {
     Csv,
 }
 
+// Each bool is one independent `--flag` of the command line.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Args)]
 pub struct BatchArgs {
     /// JSON Lines files, folders of .yaml/.yml/.json logs, single logs, or - for stdin

@@ -103,22 +103,26 @@ impl Diagnostic {
         }
     }
 
+    #[must_use]
     pub fn at(mut self, source: SourceId, loc: Loc) -> Diagnostic {
         self.source = Some(source);
         self.loc = loc;
         self
     }
 
+    #[must_use]
     pub fn label(mut self, label: impl Into<String>) -> Diagnostic {
         self.label = Some(label.into());
         self
     }
 
+    #[must_use]
     pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
         self.help = Some(shorten_quoted(help.into()));
         self
     }
 
+    #[must_use]
     pub fn help_opt(mut self, help: Option<String>) -> Diagnostic {
         if let Some(help) = help {
             self.help = Some(shorten_quoted(help));
@@ -126,6 +130,7 @@ impl Diagnostic {
         self
     }
 
+    #[must_use]
     pub fn note(mut self, note: impl Into<String>) -> Diagnostic {
         self.notes.push(note.into());
         self

@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 /// disk lists the files in.
 pub fn digest<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
     let mut files: Vec<(&str, &str)> = files.into_iter().collect();
-    files.sort();
+    files.sort_unstable();
     let mut h = Sha256::new();
     for (path, text) in files {
         let text = text.replace("\r\n", "\n");
@@ -19,6 +19,11 @@ pub fn digest<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> String
         h.update(text.as_bytes());
     }
     let out = h.finalize();
-    let hex: String = out.iter().map(|b| format!("{b:02x}")).collect();
+    let mut hex = String::with_capacity(2 * out.len());
+    for b in out {
+        // Lower-case hex digits, as `{:02x}` writes them.
+        hex.extend(char::from_digit(u32::from(b >> 4), 16));
+        hex.extend(char::from_digit(u32::from(b & 0xf), 16));
+    }
     format!("sha256:{hex}")
 }

@@ -201,7 +201,7 @@ impl Protocol {
     pub fn embedded() -> Result<Protocol, Box<Checked>> {
         Protocol::load(&ProtocolSource::Embedded).map_err(|e| match e {
             LoadError::Invalid(c) => c,
-            LoadError::Io(_) => unreachable_io(),
+            LoadError::Io(_) => Box::new(unreachable_io()),
         })
     }
 
@@ -303,7 +303,7 @@ impl Protocol {
     /// [`Protocol::error_record`] with the patient already told: `batch` reads it from the
     /// log's text before the text is released.
     pub(crate) fn error_record_with(&self, origin: &Origin, patient: Option<&str>, e: &LogError) -> String {
-        crate::render::record::error_record(&self.reference(), origin, patient, e.message(), self.log_error_json(e))
+        crate::render::record::error_record(&self.reference(), origin, patient, &e.message(), self.log_error_json(e))
     }
 
     /// A log's errors in the one JSON shape of a diagnostic.
@@ -338,10 +338,10 @@ impl Protocol {
     }
 }
 
-fn unreachable_io() -> Box<Checked> {
+fn unreachable_io() -> Checked {
     // The embedded protocol is read from memory: there is no I/O to fail. Report it as a
     // protocol with no files rather than panic.
-    Box::new(Checked { sources: Arc::default(), compiled: None, diagnostics: Vec::new() })
+    Checked { sources: Arc::default(), compiled: None, diagnostics: Vec::new() }
 }
 
 /// How `next` prints an answer.
@@ -364,6 +364,9 @@ pub enum LoadError {
     Invalid(Box<Checked>),
 }
 
+// The sources and the compiled model are large and say nothing a debug print needs: the
+// count of diagnostics is what tells one `Checked` from another.
+#[allow(clippy::missing_fields_in_debug)]
 impl std::fmt::Debug for Checked {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Checked").field("diagnostics", &self.diagnostics.len()).finish()

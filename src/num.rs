@@ -32,3 +32,39 @@ pub fn count_i64(n: usize) -> i64 {
 pub fn int_count(n: i64) -> usize {
     usize::try_from(n.max(0)).unwrap_or(usize::MAX)
 }
+
+/// A count or index as a line or column number, saturating: files are read whole into memory,
+/// far below 4 billion lines or columns.
+pub fn count_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// A parser's 64-bit line or column as ours, saturating (see `count_u32`).
+pub fn u64_u32(n: u64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// A parser's 64-bit byte offset or length as a count: exact on 64-bit targets, saturating
+/// elsewhere (an offset past memory points at no text: every reader of one uses `get`).
+pub fn u64_count(n: u64) -> usize {
+    usize::try_from(n).unwrap_or(usize::MAX)
+}
+
+/// A script's integer as a `u32` amount, saturating: negative is 0, above `u32::MAX` is
+/// `u32::MAX` (as `clamp` then `as` did).
+pub fn int_u32(n: i64) -> u32 {
+    u32::try_from(n.max(0)).unwrap_or(u32::MAX)
+}
+
+/// A whole float known to be in `0..=u32::MAX` as a `u32` (callers check the range; `as`
+/// saturates beyond it and maps NaN to 0).
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // saturating by definition of `as`
+pub fn whole_u32(v: f64) -> u32 {
+    v as u32
+}
+
+/// A 64-bit integer as a float, as Rhai and serde convert one (see `int_f64`).
+#[allow(clippy::cast_precision_loss)] // exact below 2^53, the nearest float beyond
+pub fn u64_f64(n: u64) -> f64 {
+    n as f64
+}

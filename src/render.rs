@@ -58,14 +58,15 @@ pub fn value_words(v: &serde_json::Value) -> String {
     match v {
         serde_json::Value::Null => "not recorded".to_string(),
         serde_json::Value::Bool(b) => if *b { "yes" } else { "no" }.to_string(),
-        serde_json::Value::Number(n) => match n.as_i64() {
-            Some(i) => i.to_string(),
-            None => {
+        serde_json::Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                i.to_string()
+            } else {
                 let f = n.as_f64().unwrap_or_default();
                 let r = (f * 10.0).round() / 10.0;
-                if r.fract() == 0.0 { format!("{}", r as i64) } else { format!("{r:.1}") }
+                if r.fract() == 0.0 { format!("{}", crate::num::whole_i64(r)) } else { format!("{r:.1}") }
             }
-        },
+        }
         serde_json::Value::String(s) => s.replace('_', " "),
         serde_json::Value::Array(a) => {
             if a.is_empty() {
@@ -93,17 +94,10 @@ fn input_words(k: &str, v: &serde_json::Value) -> String {
 /// The answer's heading: who and when, the protocol, the decision and the phase. Split out of
 /// [`text`], which lists the answer's sections in order.
 fn heading(o: &mut String, a: &Answer, p: &Protocol) {
-    let phase_title = p.phases.iter().find(|ph| ph.id == a.phase).map(|ph| ph.title.as_str()).unwrap_or("");
+    let phase_title = p.phases.iter().find(|ph| ph.id == a.phase).map_or("", |ph| ph.title.as_str());
     putln!(o, "Patient {}, as of {}", e(&a.patient), a.as_of);
     let git = a.protocol.git.as_ref().map(|g| format!(", {}", g.words())).unwrap_or_default();
-    putln!(
-        o,
-        "Protocol {} {} ({}), from {}{git}",
-        e(&a.protocol.id),
-        e(&a.protocol.version.to_string()),
-        a.protocol.digest,
-        e(&a.protocol.from)
-    );
+    putln!(o, "Protocol {} {} ({}), from {}{git}", e(&a.protocol.id), e(&a.protocol.version), a.protocol.digest, e(&a.protocol.from));
     putln!(o);
     putln!(o, "Decision: {}", decision_words(a.decision));
     if let Some(u) = a.urgency {

@@ -63,7 +63,7 @@ impl SourceFile {
         let start = *self.line_starts.get((line as usize).checked_sub(1)?)?;
         let line_text = self.line_text(line)?;
         let chars = (col.max(1) - 1) as usize;
-        let within = line_text.char_indices().nth(chars).map(|(i, _)| i).unwrap_or(line_text.len());
+        let within = line_text.char_indices().nth(chars).map_or(line_text.len(), |(i, _)| i);
         Some(start + within)
     }
 
@@ -92,9 +92,10 @@ impl SourceFile {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let start = self.line_starts[idx];
-        let col = self.text.get(start..offset).map(|s| s.chars().count()).unwrap_or(0) as u32 + 1;
-        Loc { line: idx as u32 + 1, col, offset, len }
+        // `line_starts` begins with 0, so every offset has a line: the fallback is never taken.
+        let start = self.line_starts.get(idx).copied().unwrap_or(0);
+        let col = self.text.get(start..offset).map_or(0, |s| crate::num::count_u32(s.chars().count())).saturating_add(1);
+        Loc { line: crate::num::count_u32(idx).saturating_add(1), col, offset, len }
     }
 }
 
@@ -105,12 +106,10 @@ fn token_len(text: &str) -> usize {
     let mut chars = text.char_indices();
     match chars.next() {
         None => 0,
-        Some((_, c)) if c.is_alphanumeric() || c == '_' || c == '.' || c == '-' => text
-            .char_indices()
-            .find(|(_, c)| !(c.is_alphanumeric() || *c == '_' || *c == '.' || *c == '-'))
-            .map(|(i, _)| i)
-            .unwrap_or(text.len()),
-        Some((_, q)) if q == '"' || q == '\'' => chars.find(|(_, c)| *c == q).map(|(i, c)| i + c.len_utf8()).unwrap_or(text.len()),
+        Some((_, c)) if c.is_alphanumeric() || c == '_' || c == '.' || c == '-' => {
+            text.char_indices().find(|(_, c)| !(c.is_alphanumeric() || *c == '_' || *c == '.' || *c == '-')).map_or(text.len(), |(i, _)| i)
+        }
+        Some((_, q)) if q == '"' || q == '\'' => chars.find(|(_, c)| *c == q).map_or(text.len(), |(i, c)| i + c.len_utf8()),
         Some((_, c)) => c.len_utf8(),
     }
 }
@@ -124,7 +123,7 @@ pub struct SourceMap {
 impl SourceMap {
     pub fn add(&mut self, name: impl Into<String>, text: impl Into<Arc<str>>) -> SourceId {
         self.files.push(SourceFile::new(name, text));
-        SourceId((self.files.len() - 1) as u32)
+        SourceId(crate::num::count_u32(self.files.len() - 1))
     }
 
     /// The file of an id; an id from another map (such as the placeholder a log's diagnostics

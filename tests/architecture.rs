@@ -134,8 +134,8 @@ fn stages_point_one_way() {
     let mut test_only = BTreeSet::new();
     let mut production = Vec::new();
     for (path, text) in &texts {
-        let (kept, tests) = production_text(text, path);
-        test_only.extend(tests);
+        let (kept, test_files) = production_text(text, path);
+        test_only.extend(test_files);
         production.push((path.clone(), kept));
     }
 

@@ -209,7 +209,7 @@ fn output_file_is_written_whole_and_csv_is_flat() {
     assert_eq!(rows.len(), 7);
     let leftovers: Vec<_> = std::fs::read_dir(t.path())
         .unwrap()
-        .filter_map(|e| e.ok())
+        .filter_map(std::result::Result::ok)
         .filter(|e| e.file_name().to_string_lossy().contains("partial"))
         .collect();
     assert!(leftovers.is_empty());

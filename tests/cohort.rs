@@ -23,7 +23,7 @@ const SESSIONS_MAX: u64 = 3;
 /// Every this-many patients, one log has an invalid value.
 const INVALID_EVERY: usize = 97;
 
-/// SplitMix64: a tiny, well-known generator; the seed fixes the cohort.
+/// `SplitMix64`: a tiny, well-known generator; the seed fixes the cohort.
 struct Rng(u64);
 
 impl Rng {
@@ -63,7 +63,7 @@ fn patient(rng: &mut Rng, i: usize) -> String {
         let after = if rng.one_in(5) { during + 1 } else { during };
         let next_day = if rng.one_in(15) { 8 } else { baseline + rng.range(0, 2) };
         let before = if i.is_multiple_of(INVALID_EVERY) && s == 0 { 11 } else { baseline };
-        let symptoms = if rng.one_in(60) { format!("[\"{}\"]", SYMPTOMS[rng.range(0, 3) as usize]) } else { "[]".into() };
+        let symptoms = if rng.one_in(60) { format!("[\"{}\"]", SYMPTOMS[usize::try_from(rng.range(0, 3)).unwrap()]) } else { "[]".into() };
         let mut exercises = format!("{{\"id\":\"walking\",\"minutes\":{}}}", 10 + rng.range(0, 10));
         if rng.one_in(2) {
             let _ = write!(exercises, ",{{\"id\":\"bridge\",\"sets\":2,\"reps\":{}}}", rng.range(6, 10));

@@ -1071,7 +1071,7 @@ fn target_not_completed_does_not_fire() {
 /// A fever on 2026-03-04 (an urgent referral) after a clean walk.
 fn fever_log(after: &[&str]) -> String {
     let mut sessions = vec![walk("2026-03-02"), walk_and("2026-03-04", "symptoms: [fever]")];
-    sessions.extend(after.iter().map(|s| s.to_string()));
+    sessions.extend(after.iter().map(std::string::ToString::to_string));
     log(CLEARED, &sessions.iter().map(String::as_str).collect::<Vec<_>>())
 }
 
@@ -1372,7 +1372,7 @@ fn light_strength_session(date: &str, measures: &str) -> String {
 /// Reintroduce (exit on 2026-03-16) followed by strengthen sessions on `dates`, the last one
 /// with the gate `measures`.
 fn through_strengthen(dates: &[&str], measures: &str) -> String {
-    let mut sessions: Vec<String> = REINTRODUCE_TWO_WEEKS.iter().map(|s| s.to_string()).collect();
+    let mut sessions: Vec<String> = REINTRODUCE_TWO_WEEKS.iter().map(std::string::ToString::to_string).collect();
     for (i, d) in dates.iter().enumerate() {
         sessions.push(light_strength_session(d, if i + 1 == dates.len() { measures } else { "" }));
     }
@@ -1414,7 +1414,7 @@ fn return_gate_not_met_holds_in_strengthen() {
 
 #[test]
 fn an_override_pins_the_phase_even_when_the_gate_is_met() {
-    let mut sessions: Vec<String> = REINTRODUCE_TWO_WEEKS.iter().map(|s| s.to_string()).collect();
+    let mut sessions: Vec<String> = REINTRODUCE_TWO_WEEKS.iter().map(std::string::ToString::to_string).collect();
     sessions.push(strength_session("2026-03-18", true, ""));
     for d in &STRENGTHEN_THREE_WEEKS[1..] {
         sessions.push(strength_session(d, false, if *d == "2026-04-06" { GATE_MET } else { "" }));

@@ -76,7 +76,7 @@ fn explain_lists_every_rule_considered() {
     let trace = a["trace"].as_array().unwrap();
     let rules = std::fs::read_dir(root().join("rules"))
         .unwrap()
-        .filter_map(|e| e.ok())
+        .filter_map(std::result::Result::ok)
         .filter(|e| e.path().extension().is_some_and(|x| x == "yaml"))
         .map(|e| std::fs::read_to_string(e.path()).unwrap().matches("\n  - id: ").count())
         .sum::<usize>();

@@ -284,7 +284,7 @@ proptest! {
     fn a_clearing_review_closes_the_referral(text in log_json()) {
         let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
         let sessions = v["sessions"].as_array_mut().unwrap();
-        let day = 200 + sessions.len() as i64;
+        let day = 200 + i64::try_from(sessions.len()).unwrap();
         let date = time::Date::from_calendar_date(2026, time::Month::January, 1).unwrap() + time::Duration::days(day);
         sessions.push(serde_json::json!({"date": date.to_string(), "kind": "review", "review": {"by": "Dr A", "cleared": true}}));
         let a = answer(&v.to_string());

@@ -128,9 +128,9 @@ fn schemas_accept_the_corpus_files_that_are_only_semantically_wrong() {
     }
 }
 
-/// A second validator, Python's jsonschema (check-jsonschema, pre-commit), accepts every
+/// A second validator, Python's `jsonschema` (check-jsonschema, pre-commit), accepts every
 /// shipped file: decimals such as `minutes: 18.2` pass (no `multipleOf: 0.1`, which fails in
-/// binary floating point). `.ci/run` installs jsonschema and PyYAML and sets
+/// binary floating point). `.ci/run` installs `jsonschema` and `PyYAML` and sets
 /// `STEPWISE_REQUIRE_PYTHON_SCHEMA=1`; elsewhere the test says plainly when they are missing.
 #[test]
 fn python_jsonschema_accepts_every_shipped_file() {

@@ -76,7 +76,7 @@ impl Test {
     }
 
     pub fn args(mut self, args: &[&str]) -> Test {
-        self.args.extend(args.iter().map(|s| s.to_string()));
+        self.args.extend(args.iter().map(std::string::ToString::to_string));
         self
     }
 

@@ -51,17 +51,19 @@ impl Collector {
         for rule in super::expect::fired_rules(answer) {
             push_once(self.rules.entry(rule).or_default(), case);
         }
-        let timeline: Vec<&Value> = answer["timeline"].as_array().map(|t| t.iter().collect()).unwrap_or_default();
+        let timeline: Vec<&Value> = answer.get("timeline").and_then(Value::as_array).map(|t| t.iter().collect()).unwrap_or_default();
         for pair in timeline.windows(2) {
-            if let (Some(a), Some(b)) = (pair[0]["phase"].as_str(), pair[1]["phase"].as_str())
+            if let [before, after] = pair
+                && let (Some(a), Some(b)) = (str_at(before, "phase"), str_at(after, "phase"))
                 && a != b
             {
-                let gate = pair[0]["decision"].as_str() == Some("progress");
+                let gate = str_at(before, "decision") == Some("progress");
                 let key = (a.to_string(), if gate { b.to_string() } else { format!("{b}{OVERRIDE}") });
                 push_once(self.transitions.entry(key).or_default(), case);
             }
         }
-        if let (Some(from), Some(to)) = (answer["phase_change"]["from"].as_str(), answer["phase_change"]["to"].as_str()) {
+        let change = answer.get("phase_change");
+        if let (Some(from), Some(to)) = (change.and_then(|c| str_at(c, "from")), change.and_then(|c| str_at(c, "to"))) {
             push_once(self.transitions.entry((from.to_string(), to.to_string())).or_default(), case);
         }
     }
@@ -75,9 +77,10 @@ impl Collector {
             .collect();
         let transitions: Vec<TransitionCoverage> = protocol
             .phases
-            .windows(2)
-            .map(|w| {
-                let key = (w[0].id.clone(), w[1].id.clone());
+            .iter()
+            .zip(protocol.phases.iter().skip(1))
+            .map(|(from, to)| {
+                let key = (from.id.clone(), to.id.clone());
                 TransitionCoverage { cases: self.transitions.remove(&key).unwrap_or_default(), from: key.0, to: key.1 }
             })
             .collect();
@@ -88,7 +91,7 @@ impl Collector {
             .collect();
         let total = rules.len() + transitions.len();
         let covered = rules.iter().filter(|r| !r.cases.is_empty()).count() + transitions.iter().filter(|t| !t.cases.is_empty()).count();
-        let percent = if total == 0 { 100.0 } else { (covered as f64) * 100.0 / (total as f64) };
+        let percent = if total == 0 { 100.0 } else { crate::num::count_f64(covered) * 100.0 / crate::num::count_f64(total) };
         Coverage { rules, transitions, other_transitions, percent }
     }
 }
@@ -143,4 +146,10 @@ fn list(cases: &[String]) -> String {
     let shown: Vec<&str> = cases.iter().take(3).map(String::as_str).collect();
     let more = cases.len().saturating_sub(3);
     if more == 0 { shown.join(", ") } else { format!("{} (+{more} more)", shown.join(", ")) }
+}
+
+/// The text at `key` of a JSON object (`None` for anything else), as `v[key].as_str()` reads
+/// it without indexing.
+fn str_at<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
+    v.get(key).and_then(Value::as_str)
 }

@@ -110,7 +110,7 @@ pub fn compare(expect: &Expect, answer: &Value) -> Vec<Mismatch> {
     }
     let messages: Vec<&str> = ["patient", "clinician"]
         .iter()
-        .flat_map(|k| answer["messages"][k].as_array().into_iter().flatten())
+        .flat_map(|k| answer.get("messages").and_then(|m| m.get(k)).and_then(Value::as_array).into_iter().flatten())
         .filter_map(Value::as_str)
         .collect();
     for wanted in &expect.messages {
@@ -161,5 +161,5 @@ fn compare_next(next: &super::spec::NextExpect, session: &Value, out: &mut Vec<M
 
 /// `16.5`, `2` (no `.0` on whole numbers).
 fn fmt_number(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 { format!("{}", v as i64) } else { format!("{v}") }
+    if v.fract() == 0.0 && v.abs() < 1e15 { format!("{}", crate::num::whole_i64(v)) } else { format!("{v}") }
 }

@@ -60,7 +60,7 @@ pub fn script_of(sources: &SourceMap, source: SourceId, s: &Spanned<String>) -> 
     let block = s.loc.is_known()
         && s.value.lines().enumerate().all(|(i, line)| {
             line.is_empty()
-                || file.line_text(s.loc.line + i as u32).is_some_and(|src| {
+                || file.line_text(s.loc.line.saturating_add(crate::num::count_u32(i))).is_some_and(|src| {
                     let skip = (s.loc.col.max(1) - 1) as usize;
                     src.chars().skip(skip).collect::<String>().starts_with(line.trim_start_matches(' '))
                         || src.trim_start().starts_with(line.trim_start())
@@ -229,6 +229,8 @@ const PHASE: Kind = Kind { code: Code::UnknownPhase, noun: "phase", label: "no p
 
 /// Resolves ids against the defined ones (in order), reporting each unknown one with a
 /// suggestion; unknown ids are left out.
+// `defined` is a cheap iterator adaptor, cloned once per id: by value reads best at the call.
+#[allow(clippy::needless_pass_by_value)]
 fn resolve<'a>(
     src: SourceId,
     ids: &[Spanned<String>],

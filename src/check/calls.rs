@@ -272,8 +272,13 @@ pub fn check(sources: &SourceMap, script: &Script, toks: &[Token<'_>], lib: &Lib
 
 /// Names the script declares: `let`/`const` variables and function parameters.
 fn variables<'a>(toks: &[Token<'a>]) -> Vec<&'a str> {
-    let mut out: Vec<&str> =
-        toks.windows(2).filter(|w| (w[0].is("let") || w[0].is("const")) && w[1].is_ident()).map(|w| w[1].text).collect();
+    let mut out: Vec<&str> = toks
+        .windows(2)
+        .filter_map(|w| match w {
+            [decl, name] if (decl.is("let") || decl.is("const")) && name.is_ident() => Some(name.text),
+            _ => None,
+        })
+        .collect();
     out.extend(fn_defs(toks).into_iter().flat_map(|d| d.params));
     out
 }
@@ -305,7 +310,7 @@ fn check_arity(sources: &SourceMap, script: &Script, lib: &Library<'_>, call: &C
 }
 
 fn check_field(sources: &SourceMap, script: &Script, toks: &[Token<'_>], call: &Call<'_>, diags: &mut Diagnostics) {
-    let literal = call.args.iter().find_map(|r| match &toks[r.clone()] {
+    let literal = call.args.iter().find_map(|r| match toks.get(r.clone()).unwrap_or_default() {
         [t] if t.kind == Kind::Str => Some(*t),
         _ => None,
     });
@@ -418,11 +423,11 @@ mod tests {
     fn unknown_session_field() {
         assert_eq!(
             rule_diags(r#"log.sessions.values("pain.aftr").len() > 0"#),
-            [r#"E0205 5:27 unknown session field `pain.aftr` | did you mean `pain.after`?"#]
+            [r"E0205 5:27 unknown session field `pain.aftr` | did you mean `pain.after`?"]
         );
         assert_eq!(
             rule_diags(r#"slope(log.sessions, "measure.plank_s") == ()"#),
-            [r#"E0205 5:27 unknown session field `measure.plank_s` | did you mean `measures.plank_s`?"#]
+            [r"E0205 5:27 unknown session field `measure.plank_s` | did you mean `measures.plank_s`?"]
         );
         assert!(rule_diags(r#"log.previous_values("rom.hip_flexion", 2).len() > 0 && all_have(log.sessions, "fatigue")"#).is_empty());
         assert!(

@@ -29,7 +29,7 @@ fn step(src: SourceId, s: &Spanned<RawStep>, diags: &mut Diagnostics) -> Option<
             );
             return None;
         }
-        Some(f) => Some((f * MILLI).round() as i64),
+        Some(f) => Some(crate::num::whole_i64((f * MILLI).round())),
         None => None,
     };
     let delta = raw.add.map_or(0, |a| i64::from(a.0)) - raw.subtract.map_or(0, |a| i64::from(a.0));

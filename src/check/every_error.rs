@@ -100,8 +100,8 @@ pub fn read_and_validate(
     }
 }
 
-/// A JSON log's values carry no position (serde_json gives none for a valid value): a problem
-/// about a quoted value (`unknown exercise `walkin``) is placed on that value, looked up after
+/// A JSON log's values carry no position (`serde_json` gives none for a valid value): a problem
+/// about a quoted value (`` unknown exercise `walkin` ``) is placed on that value, looked up after
 /// the date of the session its note names.
 fn locate_in_json(mut d: Diagnostic, text: &str, format: LogFormat, line_offset: u32) -> Diagnostic {
     if format != LogFormat::Json || d.loc.is_known() {
@@ -173,7 +173,15 @@ fn original_offset(mut offset: usize, set_aside: &[SetAside]) -> usize {
     offset
 }
 
+/// A length of text in memory as a signed amount: exact (no allocation exceeds `isize::MAX`).
+fn text_len(n: usize) -> isize {
+    isize::try_from(n).unwrap_or(isize::MAX)
+}
+
 /// A position found in the patched text, in the original text's terms.
+// `isize` holds every `u32` column on the 64-bit targets built for, and the column is at least
+// 1 when cast back.
+#[allow(clippy::cast_possible_wrap, clippy::cast_possible_truncation, clippy::cast_sign_loss)]
 fn map_back(mut d: Diagnostic, set_aside: &[SetAside]) -> Diagnostic {
     if !d.loc.is_known() {
         return d;
@@ -227,7 +235,7 @@ fn set_aside_value(text: &str, d: &Diagnostic, format: LogFormat, line_offset: u
     let len = end - start;
     let line = loc.line + if format == LogFormat::Json { line_offset } else { 0 };
     let aside =
-        SetAside { line, offset: start, original: original_offset(start, done), len, delta: placeholder.len() as isize - len as isize };
+        SetAside { line, offset: start, original: original_offset(start, done), len, delta: text_len(placeholder.len()) - text_len(len) };
     Some((patched, aside))
 }
 
@@ -238,13 +246,12 @@ fn is_number(s: &str) -> bool {
 /// Length of a YAML plain or quoted scalar starting the text: up to the end of the line, a
 /// flow separator (`,` `]` `}`) or a comment.
 fn token_len(rest: &str) -> usize {
-    match rest.chars().next() {
-        Some(q @ ('"' | '\'')) => rest[1..].find(q).map_or(0, |i| i + 2),
-        _ => {
-            let end = rest.find(['\n', ',', ']', '}']).unwrap_or(rest.len());
-            let end = rest[..end].find(" #").unwrap_or(end);
-            rest[..end].trim_end().len()
-        }
+    if let Some(q @ ('"' | '\'')) = rest.chars().next() {
+        rest[1..].find(q).map_or(0, |i| i + 2)
+    } else {
+        let end = rest.find(['\n', ',', ']', '}']).unwrap_or(rest.len());
+        let end = rest[..end].find(" #").unwrap_or(end);
+        rest[..end].trim_end().len()
     }
 }
 

@@ -121,15 +121,15 @@ fn block_comment_len(text: &str) -> usize {
 /// follows the dot (so `1..5` stays a range), an exponent, or a `0x`/`0o`/`0b` literal.
 fn number_len(b: &[u8], start: usize) -> usize {
     let mut i = start;
-    if b[i] == b'0' && matches!(b.get(i + 1), Some(b'x' | b'o' | b'b')) {
+    if b.get(i) == Some(&b'0') && matches!(b.get(i + 1), Some(b'x' | b'o' | b'b')) {
         i += 2;
-        while i < b.len() && (b[i].is_ascii_hexdigit() || b[i] == b'_') {
+        while b.get(i).is_some_and(|&c| c.is_ascii_hexdigit() || c == b'_') {
             i += 1;
         }
         return i;
     }
     let digits = |mut i: usize| {
-        while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'_') {
+        while b.get(i).is_some_and(|&c| c.is_ascii_digit() || c == b'_') {
             i += 1;
         }
         i
@@ -209,7 +209,7 @@ pub fn calls<'a>(tokens: &[Token<'a>]) -> Vec<Call<'a>> {
         if !t.is_ident() || KEYWORDS.contains(&t.text) || !tokens.get(i + 1).is_some_and(|n| n.is("(")) {
             continue;
         }
-        let before = i.checked_sub(1).map(|p| tokens[p]);
+        let before = i.checked_sub(1).and_then(|p| tokens.get(p).copied());
         if before.is_some_and(|b| b.is("fn") || b.is("::")) {
             continue;
         }
@@ -260,12 +260,13 @@ pub fn fn_defs<'a>(tokens: &[Token<'a>]) -> Vec<FnDef<'a>> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
-        let is_def = tokens[i].is("fn") && tokens.get(i + 1).is_some_and(Token::is_ident) && tokens.get(i + 2).is_some_and(|t| t.is("("));
-        if !is_def {
-            i += 1;
-            continue;
-        }
-        let name = tokens[i + 1];
+        let name = match (tokens.get(i), tokens.get(i + 1), tokens.get(i + 2)) {
+            (Some(f), Some(&name), Some(open)) if f.is("fn") && name.is_ident() && open.is("(") => name,
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
         let close = closing(tokens, i + 2);
         let params = tokens.get(i + 3..close).unwrap_or_default().iter().filter(|t| t.is_ident()).map(|t| t.text).collect();
         let open = close + 1;

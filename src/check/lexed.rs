@@ -21,7 +21,7 @@ pub fn scripts(p: &Protocol) -> impl Iterator<Item = &Script> {
     p.helpers
         .iter()
         .map(|h| &h.script)
-        .chain(p.rules.iter().flat_map(|r| r.scripts()))
+        .chain(p.rules.iter().flat_map(super::super::model::protocol::Rule::scripts))
         .chain(p.phases.iter().filter_map(|ph| ph.exit.as_ref().map(|e| &e.script)))
 }
 

@@ -36,7 +36,12 @@ impl<'a> Library<'a> {
         let mut fns = Vec::new();
         for toks in helpers {
             for def in fn_defs(toks) {
-                fns.push(LibFn { name: def.name.text, arity: def.params.len(), params: def.params, body: toks[def.body].to_vec() });
+                fns.push(LibFn {
+                    name: def.name.text,
+                    arity: def.params.len(),
+                    params: def.params,
+                    body: toks.get(def.body).unwrap_or_default().to_vec(),
+                });
             }
         }
         Library { fns }

@@ -49,7 +49,7 @@ fn json_diagnostic(source: SourceId, text: &str, e: &serde_json::Error, line_off
         Loc::UNKNOWN
     } else {
         let file = crate::source::SourceFile::new("", text);
-        let mut loc = file.loc_at(e.line() as u32, e.column().max(1) as u32);
+        let mut loc = file.loc_at(crate::num::count_u32(e.line()), crate::num::count_u32(e.column().max(1)));
         loc.len = loc.len.min(1);
         if let Some(key) = msg.strip_prefix("unknown field `").and_then(|r| r.split('`').next()) {
             // serde_json stops just after the key: underline the key itself.
@@ -118,7 +118,7 @@ pub fn validate(source: SourceId, raw: RawLog, protocol: &Protocol, diags: &mut 
     {
         diags.push(
             Diagnostic::new(Code::LogInvalidValue, format!("the log has {} sessions: at most {MAX_SESSIONS} are read", sessions.len()))
-                .at(source, sessions[MAX_SESSIONS].date.loc)
+                .at(source, sessions.get(MAX_SESSIONS).map_or(Loc::default(), |s| s.date.loc))
                 .help("start a new log for the patient, with the old one's last weeks"),
         );
         return None;
@@ -227,7 +227,7 @@ fn performed(source: SourceId, protocol: &Protocol, e: RawExercise, i: usize, da
         );
         return None;
     };
-    let ladder_len = protocol.templates[template].ladder.len();
+    let ladder_len = protocol.templates.get(template).map_or(0, |t| t.ladder.len());
     let level = match e.level {
         Some(0) => {
             diags.push(

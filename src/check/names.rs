@@ -51,8 +51,11 @@ pub fn literal_keys<'a>(scripts: impl Iterator<Item = &'a Script>, lexed: &Lexed
     for s in scripts {
         let toks = lexed.of(s);
         for w in toks.windows(2) {
-            if (w[0].is_ident() || w[0].kind == Kind::Str) && w[1].is(":") {
-                keys.insert(w[0].str_value().unwrap_or(w[0].text).to_string());
+            if let [key, colon] = w
+                && (key.is_ident() || key.kind == Kind::Str)
+                && colon.is(":")
+            {
+                keys.insert(key.str_value().unwrap_or(key.text).to_string());
             }
         }
     }
@@ -73,14 +76,14 @@ pub fn check(
     diags: &mut Diagnostics,
 ) {
     for (i, t) in toks.iter().enumerate() {
-        let after_dot = i > 0 && (toks[i - 1].is(".") || toks[i - 1].is("?."));
+        let after_dot = i.checked_sub(1).and_then(|b| toks.get(b)).is_some_and(|b| b.is(".") || b.is("?."));
         let is_call = toks.get(i + 1).is_some_and(|n| n.is("("));
         if !t.is_ident() || !after_dot || is_call {
             continue;
         }
         // `params.NAME` is checked against the parameters; `rom.X` and `measures.X` name
         // whatever the clinic measures.
-        let owner = if i >= 2 { toks[i - 2].text } else { "" };
+        let owner = i.checked_sub(2).and_then(|o| toks.get(o)).map_or("", |o| o.text);
         if ["params", "rom", "measures"].contains(&owner) || known_property(t.text, literal) {
             continue;
         }
@@ -93,7 +96,9 @@ pub fn check(
         );
     }
     for call in calls(toks) {
-        let Some(arg) = call.args.first().and_then(|r| (r.len() == 1).then(|| &toks[r.start])) else { continue };
+        let Some(arg) = call.args.first().and_then(|r| toks.get(r.clone()).and_then(|a| if let [a] = a { Some(a) } else { None })) else {
+            continue;
+        };
         let Some(value) = arg.str_value() else { continue };
         match call.name.text {
             "did" | "exercise" | "days_since" if protocol.template_index(value).is_none() => {

@@ -18,7 +18,7 @@ pub fn param_refs(text: &str) -> Vec<(usize, &str)> {
     let mut out = Vec::new();
     let bytes = text.as_bytes();
     for (i, _) in text.match_indices("params.") {
-        let preceded = i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_' || bytes[i - 1] == b'.');
+        let preceded = i.checked_sub(1).and_then(|b| bytes.get(b)).is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.');
         if preceded {
             continue;
         }

@@ -39,8 +39,7 @@ fn statements(toks: &[Token<'_>]) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0;
     let mut i = 0;
-    while i < toks.len() {
-        let t = toks[i];
+    while let Some(&t) = toks.get(i) {
         if t.is(";") {
             out.push(start..i);
             start = i + 1;
@@ -48,7 +47,7 @@ fn statements(toks: &[Token<'_>]) -> Vec<Range<usize>> {
             let close = closing(toks, i);
             let next = toks.get(close + 1);
             let block_ends = t.is("{") && next.is_some_and(|n| !(n.is("else") || n.is("catch") || n.is(".") || n.is("?.")));
-            if block_ends && OPAQUE.contains(&toks[start].text) {
+            if block_ends && toks.get(start).is_some_and(|s| OPAQUE.contains(&s.text)) {
                 out.push(start..close + 1);
                 start = close + 1;
             }
@@ -65,9 +64,9 @@ fn statements(toks: &[Token<'_>]) -> Vec<Range<usize>> {
 fn top_level<'a>(stmt: &[Token<'a>]) -> Vec<Token<'a>> {
     let mut out = Vec::new();
     let mut i = 0;
-    while i < stmt.len() {
-        out.push(stmt[i]);
-        if stmt[i].kind == Kind::Punct && matches!(stmt[i].text, "(" | "[" | "{" | "#{" | "?[") {
+    while let Some(&t) = stmt.get(i) {
+        out.push(t);
+        if t.kind == Kind::Punct && matches!(t.text, "(" | "[" | "{" | "#{" | "?[") {
             i = closing(stmt, i);
         }
         i += 1;
@@ -81,8 +80,9 @@ pub fn non_boolean(toks: &[Token<'_>]) -> Option<(Yield, Range<usize>)> {
     let Some(last) = statements(toks).pop() else {
         return Some((Yield::Empty, 0..0));
     };
-    let stmt = &toks[last.clone()];
-    let first = stmt[0];
+    // `statements` keeps no empty statement: the fallback is never taken.
+    let Some(stmt) = toks.get(last.clone()) else { return Some((Yield::Empty, 0..0)) };
+    let Some(&first) = stmt.first() else { return Some((Yield::Empty, 0..0)) };
     if first.is("let") || first.is("const") {
         return Some((Yield::Declaration, last));
     }

@@ -24,7 +24,7 @@ use output::{Records, Sink};
 use summary::{Summary, Tally};
 
 /// `--jobs` is capped at this many threads per core: evaluation is CPU-bound, so more only
-/// costs memory (u64::MAX threads aborted the process).
+/// costs memory (`u64::MAX` threads aborted the process).
 pub const JOBS_PER_CORE: usize = 4;
 
 fn max_jobs(cores: usize) -> usize {
@@ -72,7 +72,7 @@ fn check_args(args: &BatchArgs, outputs: &[&std::path::Path]) -> Result<(), Erro
 /// The worker pool and its size: `--jobs` (default: one per core), capped at
 /// [`JOBS_PER_CORE`] per core with a note. Split out of [`run`].
 fn worker_pool(args: &BatchArgs) -> Result<(rayon::ThreadPool, usize), Error> {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     let jobs = args.jobs.unwrap_or(cores).clamp(1, max_jobs(cores));
     if args.jobs.is_some_and(|j| j > jobs) && !args.quiet {
         eprintln!("note: --jobs is capped at {jobs} ({JOBS_PER_CORE} per core on this machine)");
@@ -86,7 +86,7 @@ fn worker_pool(args: &BatchArgs) -> Result<(rayon::ThreadPool, usize), Error> {
 
 /// `stepwise batch`: every input log answered, one record each, in input order.
 pub fn run(ctx: Ctx, args: &BatchArgs) -> Result<Status, Error> {
-    let outputs: Vec<&std::path::Path> = args.output.iter().chain(&args.summary_json).map(|p| p.as_path()).collect();
+    let outputs: Vec<&std::path::Path> = args.output.iter().chain(&args.summary_json).map(std::path::PathBuf::as_path).collect();
     check_args(args, &outputs)?;
     let inputs = input::plan(&args.inputs, &outputs)?;
     if let Some(path) = &args.summary_json {

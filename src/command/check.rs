@@ -44,7 +44,7 @@ pub fn run(ctx: Ctx, args: &CheckArgs) -> Result<Status, Error> {
             };
             // A JSON Lines file holds one log per line, each checked on its own.
             let records: Vec<(u32, &str)> = if crate::source::has_extension(&name, "jsonl") {
-                text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()).map(|(i, l)| (i as u32, l)).collect()
+                text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()).map(|(i, l)| (crate::num::count_u32(i), l)).collect()
             } else {
                 vec![(0, text.as_str())]
             };

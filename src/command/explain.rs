@@ -25,18 +25,15 @@ pub fn page(code: &str) -> Option<&'static str> {
 }
 
 pub fn run(code: &str) -> Status {
-    match page(code) {
-        Some(text) => {
-            if let Err(e) = super::write_stdout(format!("{text}\n").as_bytes()) {
-                eprintln!("error: {e}");
-                return Status::Usage;
-            }
-            Status::Ok
+    if let Some(text) = page(code) {
+        if let Err(e) = super::write_stdout(format!("{text}\n").as_bytes()) {
+            eprintln!("error: {e}");
+            return Status::Usage;
         }
-        None => {
-            let snippet: String = code.chars().filter(|c| !c.is_control()).take(40).collect();
-            eprintln!("error: no diagnostic code `{snippet}`: codes look like E0203 or W0508 (see docs/diagnostics.md)");
-            Status::Usage
-        }
+        Status::Ok
+    } else {
+        let snippet: String = code.chars().filter(|c| !c.is_control()).take(40).collect();
+        eprintln!("error: no diagnostic code `{snippet}`: codes look like E0203 or W0508 (see docs/diagnostics.md)");
+        Status::Usage
     }
 }

@@ -65,7 +65,7 @@ pub fn run(args: &InitArgs) -> Result<Status, Error> {
         f.write_all(text.as_bytes()).map_err(|e| Error::Write { path: path.clone(), source: e })?;
     }
     let reference = crate::Protocol::embedded().map(|p| p.reference());
-    let what = reference.map(|r| format!("protocol {} {}", r.id, r.version)).unwrap_or_else(|_| "the default protocol".into());
+    let what = reference.map_or_else(|_| "the default protocol".into(), |r| format!("protocol {} {}", r.id, r.version));
     let shown = dir.display();
     let out = format!(
         "Created {what} in {shown}: {} files (plans/, rules/, cases/, examples/, docs/schema/, README.md, .gitignore, .github/workflows/protocol.yml)\n\

@@ -41,7 +41,7 @@ pub fn listing(p: &Protocol, kind: ListKind) -> String {
                 let phases = r
                     .phases
                     .as_ref()
-                    .map(|ph| format!(" [phases: {}]", ph.iter().map(|&i| p.phases[i].id.as_str()).collect::<Vec<_>>().join(", ")))
+                    .map(|ph| format!(" [phases: {}]", ph.iter().map(|&i| p.phase_id(i)).collect::<Vec<_>>().join(", ")))
                     .unwrap_or_default();
                 putln!(o, "  {:<w$}  {:<8}{urgency}  {}{phases}", e(&r.id), r.decision.as_str(), e(&r.description));
             }
@@ -65,7 +65,7 @@ pub fn listing(p: &Protocol, kind: ListKind) -> String {
         ListKind::Phases => {
             let w = width(p.phases.iter().map(|x| x.id.as_str()).collect());
             for (i, ph) in p.phases.iter().enumerate() {
-                let ids: Vec<&str> = ph.exercises.iter().map(|&t| p.templates[t].id.as_str()).collect();
+                let ids: Vec<&str> = ph.exercises.iter().filter_map(|&t| p.templates.get(t)).map(|t| t.id.as_str()).collect();
                 putln!(o, "  {}. {:<w$}  {} (at least {} days; {})", i + 1, e(&ph.id), e(&ph.title), ph.min_days, e(&ids.join(", ")));
             }
         }

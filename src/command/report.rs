@@ -124,7 +124,7 @@ fn write_page(path: Option<&Path>, html: &str) -> Result<(), Error> {
     let Some(path) = path else {
         return super::write_stdout(html.as_bytes());
     };
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "report.html".into());
+    let name = path.file_name().map_or_else(|| "report.html".into(), |n| n.to_string_lossy().into_owned());
     let tmp = path.with_file_name(format!(".{name}.partial-{}", std::process::id()));
     // `create_new`: never write through a file or link planted under that name.
     let mut file =

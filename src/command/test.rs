@@ -19,27 +19,24 @@ use super::Ctx;
 use super::protocol::load_for_evaluation;
 
 pub fn run(ctx: Ctx, args: &TestArgs) -> Result<Status, Error> {
-    let (protocol, suite) = match protocol_dir(args) {
-        Some(dir) => {
-            // The protocol first: a folder that is no protocol at all says so, not "no cases".
-            let Some(protocol) = load_for_evaluation(ctx, Some(&dir))? else {
-                return Ok(Status::ProtocolInvalid);
-            };
-            if !dir.join("cases").is_dir() {
-                return Err(Error::Usage(format!(
-                    "`{}` has no cases: a protocol's test cases live in cases/ beside plans/ and rules/ (docs/cases.md)",
-                    dir.display()
-                )));
-            }
-            (protocol, load_suite(&dir))
+    let (protocol, suite) = if let Some(dir) = protocol_dir(args) {
+        // The protocol first: a folder that is no protocol at all says so, not "no cases".
+        let Some(protocol) = load_for_evaluation(ctx, Some(&dir))? else {
+            return Ok(Status::ProtocolInvalid);
+        };
+        if !dir.join("cases").is_dir() {
+            return Err(Error::Usage(format!(
+                "`{}` has no cases: a protocol's test cases live in cases/ beside plans/ and rules/ (docs/cases.md)",
+                dir.display()
+            )));
         }
+        (protocol, load_suite(&dir))
+    } else {
         // No protocol folder here: the embedded protocol and its own embedded cases.
-        None => {
-            let Some(protocol) = load_for_evaluation(ctx, None)? else {
-                return Ok(Status::ProtocolInvalid);
-            };
-            (protocol, embedded_suite())
-        }
+        let Some(protocol) = load_for_evaluation(ctx, None)? else {
+            return Ok(Status::ProtocolInvalid);
+        };
+        (protocol, embedded_suite())
     };
     let (results, filtered) = runner::run_suite(&protocol, &suite, args.filter.as_deref());
     let coverage = (args.coverage || args.min_coverage.is_some()).then(|| {

@@ -88,7 +88,7 @@ pub fn render_plain(out: &mut String, d: &Diagnostic, sources: &SourceMap) {
             let (line, col) = window(line, (d.loc.col.max(1) - 1) as usize);
             let lead: String = line.chars().take(col).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
             let avail = line.chars().count().saturating_sub(col).max(1);
-            let width = file.text.get(d.loc.offset..d.loc.offset + d.loc.len).map(|s| s.chars().count()).unwrap_or(1);
+            let width = file.text.get(d.loc.offset..d.loc.offset + d.loc.len).map_or(1, |s| s.chars().count());
             let carets = "^".repeat(width.clamp(1, avail));
             putln!(out, "{pad} |");
             putln!(out, "{num} | {}", visible(&line, false));

@@ -149,6 +149,9 @@ impl Evaluator<'_> {
     /// an index and the log's shared context, `params` is never copied, and the phase ids are
     /// the protocol's own strings.
     fn point(&self, scope: &mut Scope<'static>, at: At) {
+        // `at.phase` is a phase of this protocol: the replay sets it only to a resolved index
+        // (an override) or to the next one below `phases.len()` (a gate). Once per session.
+        #[allow(clippy::indexing_slicing)]
         let phase = &self.c.phase_ids[at.phase];
         if scope.len() == crate::script::SCOPE_NAMES.len() {
             let mut updated = 0;
@@ -214,21 +217,22 @@ impl Evaluator<'_> {
     fn session(&self, scope: &mut Scope<'static>, at: At, traced: bool) -> Result<SessionOutcome, EvalError> {
         let p = &self.c.protocol;
         let (idx, phase) = (at.idx, at.phase);
-        let date = self.log.sessions[idx].date;
+        let date = self.date(idx);
         self.point(scope, at);
         let mut runs = Vec::with_capacity(p.rules.len());
         let mut fired = Vec::new();
-        for (i, rule) in p.rules.iter().enumerate() {
+        // The compiled conditions and criteria are the rules', one for one, in order.
+        for (i, ((rule, when), criteria)) in p.rules.iter().zip(&self.c.rules).zip(&self.c.criteria).enumerate() {
             if rule.phases.as_ref().is_some_and(|ph| !ph.contains(&phase)) {
                 runs.push(None);
                 continue;
             }
             trace::start(traced);
-            let applies = self.run_bool(scope, &self.c.rules[i], &rule.when, || format!("rule `{}`", rule.id), date)?;
+            let applies = self.run_bool(scope, when, &rule.when, || format!("rule `{}`", rule.id), date)?;
             let mut unmet = Vec::new();
             if applies {
                 // Every criterion runs (no short cut), so a hold can name all that were missed.
-                for (k, (c, ast)) in rule.criteria.iter().zip(&self.c.criteria[i]).enumerate() {
+                for (k, (c, ast)) in rule.criteria.iter().zip(criteria).enumerate() {
                     let met = self.run_bool(scope, ast, &c.script, || format!("criterion `{}` of rule `{}`", c.id, rule.id), date)?;
                     if !met {
                         unmet.push(k);
@@ -242,22 +246,27 @@ impl Evaluator<'_> {
             }
             runs.push(Some(RuleRun { fired: hit, reads, unmet: if applies { unmet } else { Vec::new() } }));
         }
-        let decision = combine(fired.iter().map(|&i| p.rules[i].decision));
+        let decision = combine(fired.iter().filter_map(|&i| p.rules.get(i)).map(|r| r.decision));
         Ok(SessionOutcome { decision, fired, runs })
+    }
+
+    /// The date of session `idx`, an index of this log (the replay's own); the log's start for
+    /// one out of range, which the replay never passes.
+    fn date(&self, idx: usize) -> Date {
+        self.log.sessions.get(idx).map_or(self.log.start, |s| s.date)
     }
 
     fn gate_open(&self, scope: &mut Scope<'static>, at: At) -> Result<bool, EvalError> {
         let p = &self.c.protocol;
-        let ph = &p.phases[at.phase];
-        let (Some(ast), Some(exit)) = (&self.c.exits[at.phase], &ph.exit) else { return Ok(false) };
+        let (Some(ph), Some(Some(ast))) = (p.phases.get(at.phase), self.c.exits.get(at.phase)) else { return Ok(false) };
+        let Some(exit) = &ph.exit else { return Ok(false) };
         if at.days_in_phase < i64::from(ph.min_days) {
             return Ok(false);
         }
         self.point(scope, at);
         // What a gate read is never shown.
         trace::start(false);
-        let open =
-            self.run_bool(scope, ast, &exit.script, || format!("the exit gate of phase `{}`", ph.id), self.log.sessions[at.idx].date);
+        let open = self.run_bool(scope, ast, &exit.script, || format!("the exit gate of phase `{}`", ph.id), self.date(at.idx));
         trace::take();
         open
     }
@@ -268,7 +277,7 @@ impl Evaluator<'_> {
             let key = match (&r.field, r.session) {
                 (Field::Param(name), _) => format!("params.{name}"),
                 (Field::Static(f), Some(s)) if s == idx => format!("last.{f}"),
-                (Field::Static(f), Some(s)) => format!("session {}.{f}", self.log.sessions[s].date),
+                (Field::Static(f), Some(s)) => format!("session {}.{f}", self.date(s)),
                 (Field::Static(f), None) => f.to_string(),
             };
             out.entry(key).or_insert_with(|| dynamic_to_json(&r.value));
@@ -316,7 +325,7 @@ fn beyond_plan(
     goals: &[String],
 ) -> Vec<Beyond> {
     let Some(plan) = plan else { return Vec::new() };
-    let ph = &p.phases[phase];
+    let Some(ph) = p.phases.get(phase) else { return Vec::new() };
     // The patient's programme in this phase: its exercises, its rotation, and the exercises of
     // the patient's own goals (a run is the runner's, on whichever day it falls).
     let programme = |t: usize| {
@@ -326,14 +335,13 @@ fn beyond_plan(
     };
     let mut out = Vec::new();
     for e in &s.exercises {
-        let t = &p.templates[e.template];
+        let Some(t) = p.templates.get(e.template) else { continue };
         match plan.exercises.iter().find(|x| x.id == t.id) {
             Some(x) if next_session::exceeds(t, e, x) => out.push(Beyond { exercise: t.id.clone(), what: "dose" }),
-            Some(_) => {}
             // Work outside the patient's programme: a later phase's, or high-impact work
             // nobody prescribed.
             None if !programme(e.template) => out.push(Beyond { exercise: t.id.clone(), what: "unplanned" }),
-            None => {}
+            Some(_) | None => {}
         }
     }
     out
@@ -404,7 +412,7 @@ pub fn evaluate(c: &CompiledProtocol, log: Arc<PatientLog>, opts: &EvalOptions) 
         as_of: log.sessions.get(idx).map_or(log.start, |s| s.date),
         protocol: ProtocolRef::of(p),
         stepwise: env!("CARGO_PKG_VERSION"),
-        phase: p.phases[st.phase].id.clone(),
+        phase: p.phase_id(st.phase).to_string(),
         phase_change: change,
         override_: st.pinned,
         decision,
@@ -452,14 +460,14 @@ fn replay(ev: &Evaluator<'_>, opts: &EvalOptions, goals: &[String]) -> Result<Re
         if decision == Decision::Progress && st.pinned.is_none() && st.phase + 1 < p.phases.len() && ev.gate_open(&mut scope, at)? {
             st.phase += 1;
             st.phase_since = Some(s.date);
-            changed = Some(PhaseChange { from: p.phases[phase_at].id.clone(), to: p.phases[st.phase].id.clone() });
+            changed = Some(PhaseChange { from: p.phase_id(phase_at).to_string(), to: p.phase_id(st.phase).to_string() });
         }
         if opts.timeline {
             timeline.push(TimelineEntry {
                 date: s.date,
-                phase: p.phases[phase_at].id.clone(),
+                phase: p.phase_id(phase_at).to_string(),
                 decision,
-                rules: outcome.fired.iter().map(|&r| p.rules[r].id.clone()).collect(),
+                rules: outcome.fired.iter().filter_map(|&r| p.rules.get(r)).map(|r| r.id.clone()).collect(),
             });
         }
         if c.replays && idx + 1 < n {
@@ -495,7 +503,7 @@ fn apply_override(st: &mut Replay, p: &crate::model::protocol::Protocol, s: &Ses
             st.phase = ph;
             st.phase_since = Some(s.date);
         }
-        st.pinned = Some(Override { date: s.date, phase: p.phases[ph].id.clone(), note: s.override_note.clone() });
+        st.pinned = Some(Override { date: s.date, phase: p.phase_id(ph).to_string(), note: s.override_note.clone() });
         // A clinician set the programme by hand: what was planned before no longer applies.
         st.plan = None;
     }
@@ -516,13 +524,14 @@ fn hold_referral(
         return (Decision::Refer, held);
     }
     if decision == Decision::Refer {
-        let sticky: Vec<usize> = outcome.fired.iter().copied().filter(|&r| p.rules[r].sticky).collect();
+        let sticky: Vec<&crate::model::protocol::Rule> =
+            outcome.fired.iter().filter_map(|&r| p.rules.get(r)).filter(|r| r.sticky).collect();
         if !sticky.is_empty() {
             st.open = Some(OpenReferral {
                 date: s.date,
-                rules: sticky.iter().map(|&r| p.rules[r].id.clone()).collect(),
+                rules: sticky.iter().map(|r| r.id.clone()).collect(),
                 symptoms: s.symptoms.iter().map(|x| x.as_str().to_string()).collect(),
-                urgency: sticky.iter().filter_map(|&r| p.rules[r].urgency).min().unwrap_or(Urgency::Routine),
+                urgency: sticky.iter().filter_map(|r| r.urgency).min().unwrap_or(Urgency::Routine),
             });
         }
     }
@@ -567,7 +576,7 @@ fn open_referral_reason(open: &OpenReferral, reasons: &mut Vec<Reason>, messages
 fn rule_reasons(ev: &Evaluator<'_>, outcome: &SessionOutcome, decision: Decision, reasons: &mut Vec<Reason>, messages: &mut Messages) {
     let idx = ev.log.sessions.len() - 1;
     for &r in &outcome.fired {
-        let rule = &ev.c.protocol.rules[r];
+        let Some(rule) = ev.c.protocol.rules.get(r) else { continue };
         let reads = outcome.runs.get(r).and_then(Option::as_ref).map(|run| run.reads.as_slice()).unwrap_or_default();
         let outvoted = rule.decision != decision;
         reasons.push(Reason {
@@ -648,17 +657,16 @@ fn nearest_miss(ev: &Evaluator<'_>, outcome: &SessionOutcome, messages: &mut Mes
     let best = outcome
         .runs
         .iter()
-        .enumerate()
-        .filter(|(r, _)| p.rules[*r].decision == Decision::Progress)
-        .filter_map(|(r, run)| run.as_ref().filter(|run| !run.unmet.is_empty()).map(|run| (r, run)))
+        .zip(&p.rules)
+        .filter(|(_, rule)| rule.decision == Decision::Progress)
+        .filter_map(|(run, rule)| run.as_ref().filter(|run| !run.unmet.is_empty()).map(|run| (rule, run)))
         .min_by_key(|(_, run)| run.unmet.len());
     messages.patient.push("Repeat your current exercises at the same level next time.".to_string());
-    let Some((r, run)) = best else {
+    let Some((rule, run)) = best else {
         messages.clinician.push("No rule fired: nothing in the log supports a step up, so the current step is repeated.".to_string());
         return Vec::new();
     };
-    let rule = &p.rules[r];
-    let missed: Vec<&crate::model::protocol::RuleCriterion> = run.unmet.iter().map(|&k| &rule.criteria[k]).collect();
+    let missed: Vec<&crate::model::protocol::RuleCriterion> = run.unmet.iter().filter_map(|&k| rule.criteria.get(k)).collect();
     messages.clinician.push(format!(
         "Holding: `{}` needs {}; not yet met: {}.",
         rule.id,
@@ -693,7 +701,7 @@ mod tests {
     /// other day, so that once the windows are full every session is the same work.
     fn long_log(c: &CompiledProtocol, sessions: usize) -> Arc<PatientLog> {
         let start = time::Date::from_calendar_date(2000, time::Month::January, 1).unwrap();
-        let sessions: Vec<String> = (0..sessions as i64)
+        let sessions: Vec<String> = (0..crate::num::count_i64(sessions))
             .map(|i| {
                 let date = start + time::Duration::days(1 + 2 * i);
                 format!(

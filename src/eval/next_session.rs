@@ -50,9 +50,10 @@ impl Change {
 /// The dose change a decision calls for. After a rest, the session resumes scaled back when
 /// a regress rule fired too (the data contract), and otherwise unchanged.
 fn change_for(p: &Protocol, decision: Decision, fired: &[usize]) -> Change {
-    let rule_dose =
-        |d: Decision| fired.iter().map(|&r| &p.rules[r]).find(|r| r.decision == d && r.dose.is_some()).and_then(|r| r.dose.clone());
-    let regress_fired = fired.iter().any(|&r| p.rules[r].decision == Decision::Regress);
+    let rule_dose = |d: Decision| {
+        fired.iter().filter_map(|&r| p.rules.get(r)).find(|r| r.decision == d && r.dose.is_some()).and_then(|r| r.dose.clone())
+    };
+    let regress_fired = fired.iter().filter_map(|&r| p.rules.get(r)).any(|r| r.decision == Decision::Regress);
     let direction = match decision {
         Decision::Progress => Decision::Progress,
         Decision::Regress => Decision::Regress,
@@ -130,8 +131,9 @@ fn dose_next(t: &Template, base: Option<Base<'_>>, change: &Change, round: Optio
         let mut x = pre.clone();
         match (&change, level) {
             (Some(DoseChange::Ladder(n)), Some(l)) if *n < 0 => {
-                let l = (l as i64 + i64::from(*n)).clamp(0, t.ladder.len() as i64 - 1) as usize;
-                x = exercise(t, Some(l), t.ladder[l].dose.clone());
+                let l =
+                    crate::num::int_count((crate::num::count_i64(l) + i64::from(*n)).clamp(0, crate::num::count_i64(t.ladder.len()) - 1));
+                x = exercise(t, Some(l), ladder_dose(t, l));
             }
             (Some(DoseChange::Steps(s)), _) if s.is_down() => x.dose = round_minutes(apply_steps(s, &pre.dose), round),
             _ => {}
@@ -144,24 +146,31 @@ fn dose_next(t: &Template, base: Option<Base<'_>>, change: &Change, round: Optio
         // "N levels" on an exercise without a ladder of its own (timed cardio): its own step
         // N times, so a rule's `ladder: -2` shortens a walk twice.
         Some(DoseChange::Ladder(n)) if t.ladder.len() <= 1 && own_steps(t, *n).is_some() => {
-            let mut dose = done.dose.clone();
+            let mut stepped = done.dose.clone();
             if let Some(steps) = own_steps(t, *n) {
                 for _ in 0..n.unsigned_abs() {
-                    dose = apply_steps(steps, &dose);
+                    stepped = apply_steps(steps, &stepped);
                 }
             }
-            exercise(t, None, round_minutes(dose, round))
+            exercise(t, None, round_minutes(stepped, round))
         }
         Some(DoseChange::Ladder(n)) => {
-            let level = (reached as i64 + i64::from(*n)).clamp(0, t.ladder.len() as i64 - 1) as usize;
-            exercise(t, Some(level), t.ladder[level].dose.clone())
+            let level =
+                crate::num::int_count((crate::num::count_i64(reached) + i64::from(*n)).clamp(0, crate::num::count_i64(t.ladder.len()) - 1));
+            exercise(t, Some(level), ladder_dose(t, level))
         }
         Some(DoseChange::Steps(s)) => exercise(t, None, round_minutes(apply_steps(s, &done.dose), round)),
         // Holding on a ladder repeats the level reached (the plan), not an overshoot; an
         // exercise dosed by steps repeats what was done.
-        None if t.ladder.len() > 1 && t.progress.is_none() => exercise(t, Some(reached), t.ladder[reached].dose.clone()),
+        None if t.ladder.len() > 1 && t.progress.is_none() => exercise(t, Some(reached), ladder_dose(t, reached)),
         None => exercise(t, None, done.dose.clone()),
     }
+}
+
+/// The dose of ladder level `level` (clamped to the ladder, or the level a patient reached on
+/// it); no dose for a level past the end, which the callers never ask for.
+fn ladder_dose(t: &Template, level: usize) -> crate::model::dose::Dose {
+    t.ladder.get(level).map(|l| l.dose.clone()).unwrap_or_default()
 }
 
 /// The template's own arithmetic step in the direction of `n` levels.
@@ -188,7 +197,7 @@ fn last_performed(sessions: &[Session], template: usize) -> Option<(usize, &Perf
 /// The first date this exercise may be done again (its `min_days_between` after it was last
 /// done; e.g. a rest day between runs).
 fn due(t: &Template, sessions: &[Session], done: Option<(usize, &Performed)>) -> Option<Date> {
-    done.map(|(i, _)| sessions[i].date.plus_days(i64::from(t.min_days_between)))
+    done.and_then(|(i, _)| sessions.get(i)).map(|s| s.date.plus_days(i64::from(t.min_days_between)))
 }
 
 /// The rotation member after the one done most recently (the first when none was done),
@@ -201,7 +210,7 @@ fn rotation_pick(sessions: &[Session], rotate: &[usize], allowed: impl Fn(usize)
         .take_while(|s| newest.is_some_and(|n| n.days_since(s.date) <= PACE_HORIZON_DAYS))
         .find_map(|s| s.exercises.iter().rev().find_map(|e| rotate.iter().position(|&r| r == e.template)));
     let start = latest.map_or(0, |i| i + 1);
-    (0..rotate.len()).map(|k| rotate[(start + k) % rotate.len()]).find(|&t| allowed(t))
+    rotate.iter().cycle().skip(start).take(rotate.len()).copied().find(|&t| allowed(t))
 }
 
 /// Cardio and strength (with core) are the components that step up in turn; mobility never
@@ -229,7 +238,7 @@ fn stepped_up(t: &Template, before: &Performed, after: &Performed) -> bool {
 
 /// The date each exercise last stepped up, and the date the current level began.
 fn last_step(p: &Protocol, sessions: &[Session], template: usize) -> (Option<Date>, Option<Date>) {
-    let t = &p.templates[template];
+    let Some(t) = p.templates.get(template) else { return (None, None) };
     let mut later: Option<(Date, &Performed)> = None;
     let mut since = None;
     let Some(newest) = sessions.last() else { return (None, None) };
@@ -251,14 +260,13 @@ fn last_step(p: &Protocol, sessions: &[Session], template: usize) -> (Option<Dat
 /// done without pain at the same or a higher dose in the past 14 days; all of them when that
 /// clears every one (the pain cannot be pinned on one exercise).
 fn implicated(p: &Protocol, sessions: &[Session]) -> Vec<usize> {
-    let Some(last) = sessions.last() else { return Vec::new() };
+    let Some((last, earlier)) = sessions.split_last() else { return Vec::new() };
     let stopped: Vec<usize> = last.exercises.iter().filter(|e| !e.completed).map(|e| e.template).collect();
     if !stopped.is_empty() {
         return stopped;
     }
-    let earlier = &sessions[..sessions.len() - 1];
     let cleared = |e: &Performed| {
-        let t = &p.templates[e.template];
+        let Some(t) = p.templates.get(e.template) else { return false };
         earlier.iter().rev().take_while(|s| last.date.days_since(s.date) <= EXONERATE_DAYS).any(|s| {
             s.kind == SessionKind::Exercise
                 && crate::script::api::settled(s).is_some()
@@ -303,7 +311,7 @@ pub struct PlanInput<'a> {
 fn gap_days(input: &PlanInput<'_>) -> i64 {
     let p = input.protocol;
     if input.decision == Decision::Rest {
-        let rest = input.fired.iter().filter_map(|&r| p.rules[r].rest_days).max().unwrap_or(p.dosing.rest_days);
+        let rest = input.fired.iter().filter_map(|&r| p.rules.get(r)?.rest_days).max().unwrap_or(p.dosing.rest_days);
         1 + i64::from(rest)
     } else {
         i64::from(p.dosing.days_between_sessions)
@@ -316,7 +324,7 @@ fn gap_days(input: &PlanInput<'_>) -> i64 {
 fn phase_exercises(input: &PlanInput<'_>, last: &Session) -> Vec<usize> {
     let p = input.protocol;
     let sessions = input.sessions;
-    let ph = &p.phases[input.phase];
+    let Some(ph) = p.phases.get(input.phase) else { return Vec::new() };
     let recent = |t: usize| {
         sessions
             .iter()
@@ -340,7 +348,7 @@ fn phase_exercises(input: &PlanInput<'_>, last: &Session) -> Vec<usize> {
         }
     }
     // The cross-training rotation adds a cardio exercise only to a session that has none.
-    if !ids.iter().any(|&t| p.templates[t].category == Category::Cardio)
+    if !ids.iter().any(|&t| p.templates.get(t).is_some_and(|t| t.category == Category::Cardio))
         && let Some(r) = rotation_pick(sessions, &ph.rotate, allowed)
     {
         ids.push(r);
@@ -362,7 +370,7 @@ pub fn plan(input: &PlanInput<'_>) -> Option<NextSession> {
     let round = p.dosing.round_minutes;
     let beyond = |template: usize, done: &Performed| -> Option<&NextExercise> {
         let pre = input.prescribed?.exercises.iter().find(|x| p.template_index(&x.id) == Some(template))?;
-        exceeds(&p.templates[template], done, pre).then_some(pre)
+        exceeds(p.templates.get(template)?, done, pre).then_some(pre)
     };
     let base = |template: usize| -> Option<Base<'_>> {
         let (i, done) = last_performed(sessions, template)?;
@@ -374,10 +382,10 @@ pub fn plan(input: &PlanInput<'_>) -> Option<NextSession> {
             earliest,
             last.exercises
                 .iter()
-                .map(|e| {
-                    let mut x = dose_next(&p.templates[e.template], Some(Base { done: e, prescribed: None }), &change, round);
+                .filter_map(|e| {
+                    let mut x = dose_next(p.templates.get(e.template)?, Some(Base { done: e, prescribed: None }), &change, round);
                     x.id = e.id.to_string();
-                    x
+                    Some(x)
                 })
                 .collect(),
         ),
@@ -385,9 +393,10 @@ pub fn plan(input: &PlanInput<'_>) -> Option<NextSession> {
             let ids = phase_exercises(input, last);
             // The session moves to the first day on which every exercise in it is due: runners
             // train every other day rather than lose the run from the plan.
-            let date = ids.iter().filter_map(|&t| due(&p.templates[t], sessions, last_performed(sessions, t))).fold(earliest, Date::max);
+            let date =
+                ids.iter().filter_map(|&t| due(p.templates.get(t)?, sessions, last_performed(sessions, t))).fold(earliest, Date::max);
             let per_exercise = pace(input, &ids, &change);
-            (date, ids.iter().zip(per_exercise).map(|(&t, c)| dose_next(&p.templates[t], base(t), &c, round)).collect())
+            (date, ids.iter().zip(per_exercise).filter_map(|(&t, c)| Some(dose_next(p.templates.get(t)?, base(t), &c, round))).collect())
         }
     };
     Some(NextSession { date, kind: "exercise", exercises })
@@ -407,16 +416,14 @@ fn pace(input: &PlanInput<'_>, ids: &[usize], change: &Change) -> Vec<Change> {
         }
         Some(Decision::Progress) if !input.phase_changed => {
             let steps: Vec<(Option<Date>, Option<Date>)> = ids.iter().map(|&t| last_step(p, sessions, t)).collect();
-            let ready = |k: usize| {
-                let t = &p.templates[ids[k]];
-                let (_, since) = steps[k];
-                since.is_none_or(|d| last.date.days_since(d) >= i64::from(t.min_days_per_level))
-            };
+            let template = |t: usize| p.templates.get(t);
+            let ready =
+                |t: &Template, since: Option<Date>| since.is_none_or(|d| last.date.days_since(d) >= i64::from(t.min_days_per_level));
             // The component to step up: of those with an exercise ready, the one whose last
             // step is oldest, unless the other stepped up too recently.
             let gap = i64::from(p.dosing.component_gap_days);
             let last_of = |c: Component| {
-                ids.iter().zip(&steps).filter(|(t, _)| component(&p.templates[**t]) == Some(c)).filter_map(|(_, s)| s.0).max()
+                ids.iter().zip(&steps).filter(|(t, _)| template(**t).and_then(component) == Some(c)).filter_map(|(_, s)| s.0).max()
             };
             // Of the components with an exercise ready, the one whose last step is oldest goes
             // first (strength on a tie), and only once the other has not stepped within the gap:
@@ -424,21 +431,25 @@ fn pace(input: &PlanInput<'_>, ids: &[usize], change: &Change) -> Vec<Change> {
             let chosen = if gap == 0 {
                 None
             } else {
-                let ready_in =
-                    |c: Component| (0..ids.len()).any(|k| component(&p.templates[ids[k]]) == Some(c) && steps[k].1.is_some() && ready(k));
+                let ready_in = |c: Component| {
+                    ids.iter()
+                        .zip(&steps)
+                        .any(|(&t, &(_, since))| template(t).is_some_and(|t| component(t) == Some(c) && since.is_some() && ready(t, since)))
+                };
                 let pick = [Component::Strength, Component::Cardio].into_iter().filter(|&c| ready_in(c)).min_by_key(|&c| last_of(c));
                 let other = |c: Component| if c == Component::Cardio { Component::Strength } else { Component::Cardio };
                 Some(pick.filter(|&c| last_of(other(c)).is_none_or(|d| last.date.days_since(d) >= gap)))
             };
-            (0..ids.len())
-                .map(|k| {
-                    let t = &p.templates[ids[k]];
+            ids.iter()
+                .zip(&steps)
+                .map(|(&t, &(_, since))| {
+                    let Some(t) = template(t) else { return Change::Keep };
                     let this = component(t);
                     let component_ok = match (chosen, this) {
                         (None, _) | (_, None) => true,
                         (Some(pick), Some(c)) => pick == Some(c),
                     };
-                    if steps[k].1.is_none() || (ready(k) && component_ok) { change.clone() } else { Change::Keep }
+                    if since.is_none() || (ready(t, since) && component_ok) { change.clone() } else { Change::Keep }
                 })
                 .collect()
         }

@@ -65,7 +65,7 @@ impl TextError {
 
 /// What a path that is no regular file is, in words, for [`TextError::NotRegular`]; shared
 /// with the batch folder walk, which reports such files the same way.
-pub fn kind_of(ft: &std::fs::FileType) -> &'static str {
+pub fn kind_of(ft: std::fs::FileType) -> &'static str {
     use std::os::unix::fs::FileTypeExt;
     if ft.is_fifo() {
         "a FIFO"
@@ -99,7 +99,7 @@ pub fn decode_slice(bytes: &[u8]) -> Result<&str, TextError> {
 /// Where the first invalid byte is, as a line and a column of the valid text before it.
 fn not_utf8(bytes: &[u8], e: std::str::Utf8Error) -> TextError {
     let valid = bytes.get(..e.valid_up_to()).unwrap_or_default();
-    let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+    let line = memchr::memchr_iter(b'\n', valid).count() + 1;
     let start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
     let column = std::str::from_utf8(valid.get(start..).unwrap_or_default()).map_or(1, |t| t.chars().count() + 1);
     TextError::NotUtf8 { line, column }
@@ -120,7 +120,7 @@ pub fn read_log_text(path: &Path, special: bool) -> Result<String, TextError> {
     }
     let meta = std::fs::metadata(path).map_err(TextError::Io)?;
     if meta.is_dir() || (!meta.is_file() && !special) {
-        return Err(TextError::NotRegular(kind_of(&meta.file_type())));
+        return Err(TextError::NotRegular(kind_of(meta.file_type())));
     }
     if meta.len() > MAX_LOG_BYTES {
         return Err(TextError::TooLarge(meta.len()));

@@ -145,10 +145,10 @@ fn apply_step(step: &Step, v: i64, field: Field) -> StepResult {
     StepResult::Value(new.max(0))
 }
 
-fn step_count<'a>(step: &'a Option<Step>, value: Option<u32>, field: Field, deferred: &mut Vec<&'a DoseChange>) -> Option<u32> {
+fn step_count<'a>(step: Option<&'a Step>, value: Option<u32>, field: Field, deferred: &mut Vec<&'a DoseChange>) -> Option<u32> {
     match (step, value) {
         (Some(s), Some(v)) => match apply_step(s, i64::from(v) * 10, field) {
-            StepResult::Value(n) => Some((n / 10).clamp(0, i64::from(u32::MAX)) as u32),
+            StepResult::Value(n) => Some(crate::num::int_u32(n / 10)),
             StepResult::AtMax => {
                 deferred.extend(s.at_max.as_deref());
                 Some(v)
@@ -158,10 +158,10 @@ fn step_count<'a>(step: &'a Option<Step>, value: Option<u32>, field: Field, defe
     }
 }
 
-fn step_tenths<'a>(step: &'a Option<Step>, value: Option<Tenths>, field: Field, deferred: &mut Vec<&'a DoseChange>) -> Option<Tenths> {
+fn step_tenths<'a>(step: Option<&'a Step>, value: Option<Tenths>, field: Field, deferred: &mut Vec<&'a DoseChange>) -> Option<Tenths> {
     match (step, value) {
         (Some(s), Some(v)) => match apply_step(s, i64::from(v.0), field) {
-            StepResult::Value(n) => Some(Tenths(n.clamp(0, i64::from(u32::MAX)) as u32)),
+            StepResult::Value(n) => Some(Tenths(crate::num::int_u32(n))),
             StepResult::AtMax => {
                 deferred.extend(s.at_max.as_deref());
                 Some(v)
@@ -176,11 +176,11 @@ fn step_tenths<'a>(step: &'a Option<Step>, value: Option<Tenths>, field: Field, 
 pub fn apply_steps(steps: &Steps, dose: &Dose) -> Dose {
     let mut out = dose.clone();
     let mut deferred: Vec<&DoseChange> = Vec::new();
-    out.sets = step_count(&steps.sets, dose.sets, Field::Sets, &mut deferred);
-    out.reps = step_count(&steps.reps, dose.reps, Field::Reps, &mut deferred);
-    out.hold_s = step_count(&steps.hold_s, dose.hold_s, Field::HoldS, &mut deferred);
-    out.load_kg = step_tenths(&steps.load_kg, dose.load_kg, Field::LoadKg, &mut deferred);
-    out.minutes = step_tenths(&steps.minutes, dose.minutes, Field::Minutes, &mut deferred);
+    out.sets = step_count(steps.sets.as_ref(), dose.sets, Field::Sets, &mut deferred);
+    out.reps = step_count(steps.reps.as_ref(), dose.reps, Field::Reps, &mut deferred);
+    out.hold_s = step_count(steps.hold_s.as_ref(), dose.hold_s, Field::HoldS, &mut deferred);
+    out.load_kg = step_tenths(steps.load_kg.as_ref(), dose.load_kg, Field::LoadKg, &mut deferred);
+    out.minutes = step_tenths(steps.minutes.as_ref(), dose.minutes, Field::Minutes, &mut deferred);
     for change in deferred {
         if let DoseChange::Steps(s) = change {
             out = apply_steps(s, &out);

@@ -177,4 +177,10 @@ impl Protocol {
     pub fn phase_index(&self, id: &str) -> Option<usize> {
         self.phases.iter().position(|p| p.id == id)
     }
+
+    /// The id of phase `i`, an index the checker resolved; empty for an index out of range,
+    /// which a checked protocol never hands out.
+    pub fn phase_id(&self, i: usize) -> &str {
+        self.phases.get(i).map_or("", |p| p.id.as_str())
+    }
 }

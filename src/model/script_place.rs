@@ -28,8 +28,8 @@ fn within_script(text: &str, line: usize, col: usize) -> (usize, usize) {
     if inside {
         return (line, col);
     }
-    match lines.iter().take(line).rposition(|l| !l.trim().is_empty()) {
-        Some(i) => (i + 1, lines[i].trim_end().chars().count().max(1)),
+    match lines.iter().take(line).enumerate().rev().find(|(_, l)| !l.trim().is_empty()) {
+        Some((i, l)) => (i + 1, l.trim_end().chars().count().max(1)),
         None => (line, col),
     }
 }

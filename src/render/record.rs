@@ -14,17 +14,18 @@ pub fn error_record(
     protocol: &ProtocolRef,
     origin: &Origin,
     patient: Option<&str>,
-    message: String,
+    message: &str,
     errors: Vec<serde_json::Value>,
 ) -> String {
     let errors: Vec<serde_json::Value> = errors
         .into_iter()
         .map(|mut d| {
-            if d["line"].is_null()
-                && d["file"] == origin.file.as_str()
+            if let Some(fields) = d.as_object_mut()
+                && fields.get("line").is_none_or(serde_json::Value::is_null)
+                && fields.get("file").and_then(serde_json::Value::as_str) == Some(origin.file.as_str())
                 && let Some(line) = origin.line
             {
-                d["line"] = line.into();
+                fields.insert("line".into(), line.into());
             }
             d
         })

@@ -108,8 +108,8 @@ fn summary(entries: &[Entry], protocol: &Protocol) -> String {
 
 /// The sortable table: the most urgent first, one row per log (failed logs too).
 fn table(entries: &[Entry]) -> String {
-    let mut order: Vec<usize> = (0..entries.len()).collect();
-    order.sort_by_key(|&i| (rank(&entries[i]), i));
+    let mut order: Vec<(usize, &Entry)> = entries.iter().enumerate().collect();
+    order.sort_by_key(|&(i, entry)| (rank(entry), i));
     let mut out = String::from("<table id=\"cohort-table\" class=\"cohort-table\"><thead><tr>");
     for (key, label, kind) in [
         ("patient", "Patient", "text"),
@@ -126,10 +126,10 @@ fn table(entries: &[Entry]) -> String {
         );
     }
     out.push_str("<th scope=\"col\">Pain over time</th></tr></thead>\n<tbody>\n");
-    for (n, &i) in order.iter().enumerate() {
+    for (n, &(i, entry)) in order.iter().enumerate() {
         let anchor = format!("p{}", i + 1);
-        match &entries[i] {
-            Entry::Answered(p) => out.push_str(&answered_row(p, n, rank(&entries[i]), &anchor)),
+        match entry {
+            Entry::Answered(p) => out.push_str(&answered_row(p, n, rank(entry), &anchor)),
             Entry::Failed(f) => out.push_str(&failed_row(f, n, &anchor)),
         }
     }

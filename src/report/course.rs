@@ -88,7 +88,12 @@ impl Course {
     /// Gaps in training: `(from_day, to_day)` between training sessions at least `gap_days` apart.
     pub fn gaps(&self) -> Vec<(i64, i64)> {
         let days: Vec<i64> = self.sessions.iter().filter(|s| s.is_training()).map(|s| s.day).collect();
-        days.windows(2).filter(|w| w[1] - w[0] >= self.gap_days).map(|w| (w[0], w[1])).collect()
+        days.windows(2)
+            .filter_map(|w| match *w {
+                [from, to] if to - from >= self.gap_days => Some((from, to)),
+                _ => None,
+            })
+            .collect()
     }
 
     /// Days in the programme as of the answer.
@@ -101,7 +106,7 @@ impl Course {
 pub fn param(protocol: &Protocol, id: &str) -> Option<f64> {
     use crate::vocab::protocol::ParamValue;
     protocol.parameters.iter().find(|p| p.id == id).and_then(|p| match p.value {
-        ParamValue::Int(i) => Some(i as f64),
+        ParamValue::Int(i) => Some(crate::num::int_f64(i)),
         ParamValue::Float(f) => Some(f),
         _ => None,
     })
@@ -141,7 +146,7 @@ pub fn read(log: &Value, answer: &Answer, protocol: &Protocol) -> Course {
                 .iter()
                 .filter(|e| {
                     let id = e.get("id").and_then(Value::as_str).unwrap_or_default();
-                    protocol.template_index(id).is_none_or(|i| protocol.templates[i].category != Category::Mobility)
+                    protocol.templates.iter().find(|t| t.id == id).is_none_or(|t| t.category != Category::Mobility)
                 })
                 .filter_map(|e| e.get("minutes").and_then(number))
                 .sum();
@@ -177,7 +182,7 @@ pub fn read(log: &Value, answer: &Answer, protocol: &Protocol) -> Course {
     let last_day = sessions.iter().map(|s| s.day).max().unwrap_or(0);
     let next_day = answer.next_session.as_ref().map_or(0, |n| n.date.days_since(start));
     let end_day = answer.as_of.days_since(start).max(last_day).max(next_day).max(7);
-    let mut weekly_minutes = vec![0.0; (end_day / 7 + 1).clamp(1, 10_000) as usize];
+    let mut weekly_minutes = vec![0.0; crate::num::int_count((end_day / 7 + 1).clamp(1, 10_000))];
     for s in &sessions {
         if let Some(w) = usize::try_from(s.day / 7).ok().and_then(|w| weekly_minutes.get_mut(w)) {
             *w += s.training_minutes;
@@ -191,6 +196,6 @@ pub fn read(log: &Value, answer: &Answer, protocol: &Protocol) -> Course {
         weekly_minutes,
         safe_max: param(p, "low_pain_max").unwrap_or(3.0),
         stop_min: param(p, "stop_zone_pain").unwrap_or(6.0),
-        gap_days: param(p, "gap_days").map_or(7, |g| g.round() as i64).max(1),
+        gap_days: param(p, "gap_days").map_or(7, |g| crate::num::whole_i64(g.round())).max(1),
     }
 }

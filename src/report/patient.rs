@@ -76,8 +76,7 @@ fn header(out: &mut String, patient: &Patient, protocol: &Protocol) {
         days = patient.course.days_in_program(a),
         start = patient.course.start,
         phase = esc(&a.phase),
-        title =
-            protocol.model().phase_index(&a.phase).map(|i| format!(" ({})", esc(&protocol.model().phases[i].title))).unwrap_or_default(),
+        title = protocol.model().phases.iter().find(|ph| ph.id == a.phase).map(|ph| format!(" ({})", esc(&ph.title))).unwrap_or_default(),
         id = esc(&p.id),
         version = esc(&p.version),
         digest = esc(&p.digest),
@@ -291,7 +290,7 @@ fn series_table(series: &[Series], c: &Course) -> String {
         let date = date_of(sess);
         let cells: Vec<String> = series
             .iter()
-            .map(|s| s.points.iter().find(|p| p.2 == date && p.0 == sess.day).map(|p| num(p.1)).unwrap_or_else(|| "–".into()))
+            .map(|s| s.points.iter().find(|p| p.2 == date && p.0 == sess.day).map_or_else(|| "–".into(), |p| num(p.1)))
             .collect();
         if cells.iter().all(|c| c == "–") {
             continue;
@@ -317,6 +316,15 @@ pub fn legend() -> String {
 }
 
 /// Symptoms to act on, in the patient's words: the log's symptom vocabulary.
+/// Each line as an HTML list item.
+fn list_items(lines: &[&str]) -> String {
+    let mut out = String::new();
+    for t in lines {
+        put!(out, "<li>{t}</li>");
+    }
+    out
+}
+
 const CALL_TODAY: [&str; 5] = [
     "sudden sharp pain, for example after a fall or a knock",
     "you cannot put weight on the leg",
@@ -403,8 +411,8 @@ fn handout(out: &mut String, a: &Answer, protocol: &Protocol) {
         a1 = num(safe + 1.0),
         a2 = num(stop - 1.0),
         st = num(stop),
-        today = CALL_TODAY.iter().map(|t| format!("<li>{t}</li>")).collect::<String>(),
-        soon = CALL_SOON.iter().map(|t| format!("<li>{t}</li>")).collect::<String>(),
+        today = list_items(&CALL_TODAY),
+        soon = list_items(&CALL_SOON),
     );
     out.push_str("</section>\n");
 }

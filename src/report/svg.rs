@@ -22,7 +22,7 @@ const BOTTOM: f64 = 30.0;
 /// A number for SVG and data attributes: at most one decimal, no trailing `.0`.
 pub fn num(v: f64) -> String {
     let r = (v * 10.0).round() / 10.0;
-    if r.fract() == 0.0 { format!("{}", r as i64) } else { format!("{r:.1}") }
+    if r.fract() == 0.0 { format!("{}", crate::num::whole_i64(r)) } else { format!("{r:.1}") }
 }
 
 /// The shape of a decision's marker, centred on the origin, about `r` across: refer an
@@ -80,7 +80,7 @@ fn point_shape(series: usize, x: f64, y: f64) -> String {
     let (x, y) = (num(x), num(y));
     match series % 4 {
         0 => format!("<circle cx=\"{x}\" cy=\"{y}\" r=\"4\"/>"),
-        1 => format!("<rect x=\"{}\" y=\"{}\" width=\"7\" height=\"7\" transform=\"translate(-3.5 -3.5)\"/>", x, y),
+        1 => format!("<rect x=\"{x}\" y=\"{y}\" width=\"7\" height=\"7\" transform=\"translate(-3.5 -3.5)\"/>"),
         2 => format!("<path d=\"M{x} {y}m0 -5l5 5l-5 5l-5 -5z\"/>"),
         _ => format!("<path d=\"M{x} {y}m0 -5l5 8.5h-10z\"/>"),
     }
@@ -94,7 +94,7 @@ struct Frame {
 
 impl Frame {
     fn new(course: &Course, height: f64) -> Frame {
-        Frame { end_day: course.end_day.max(1) as f64, height }
+        Frame { end_day: crate::num::int_f64(course.end_day.max(1)), height }
     }
 
     fn x(&self, day: f64) -> f64 {
@@ -129,9 +129,9 @@ impl Frame {
         let mut from = 0.0;
         for s in &course.sessions {
             if let Some(p) = &s.phase {
-                push_band(&mut bands, from, s.day as f64, p);
+                push_band(&mut bands, from, crate::num::int_f64(s.day), p);
             }
-            from = s.day as f64;
+            from = crate::num::int_f64(s.day);
         }
         push_band(&mut bands, from, self.end_day, &answer.phase);
         out.push_str("<g class=\"phases\">");
@@ -155,7 +155,7 @@ impl Frame {
         }
         out.push_str("</g>");
         for (a, b) in course.gaps() {
-            let (xa, xb) = (self.x(a as f64), self.x(b as f64));
+            let (xa, xb) = (self.x(crate::num::int_f64(a)), self.x(crate::num::int_f64(b)));
             put!(
                 out,
                 "<rect class=\"gap\" data-gap-days=\"{n}\" x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\"><title>gap in training: {n} days (day {a} to {b})</title></rect>",
@@ -170,7 +170,7 @@ impl Frame {
             put!(
                 out,
                 "<line class=\"rest-day\" x1=\"{x}\" x2=\"{x}\" y1=\"{y1}\" y2=\"{y2}\"><title>{d}: rest day</title></line>",
-                x = num(self.x(s.day as f64)),
+                x = num(self.x(crate::num::int_f64(s.day))),
                 y1 = num(TOP),
                 y2 = num(self.bottom()),
                 d = date_words(s),
@@ -259,7 +259,7 @@ pub fn decisions(id: &str, course: &Course, answer: &Answer) -> String {
         num(y_evt + 4.0)
     );
     for s in &course.sessions {
-        let x = num(f.x(s.day as f64));
+        let x = num(f.x(crate::num::int_f64(s.day)));
         if let Some(d) = s.decision {
             let rules = if s.rules.is_empty() { "no rule fired".to_string() } else { s.rules.join(", ") };
             put!(
@@ -283,7 +283,7 @@ pub fn decisions(id: &str, course: &Course, answer: &Answer) -> String {
                 "<g class=\"event ev-{class}\" tabindex=\"0\" data-date=\"{date}\" data-event=\"{class}\" transform=\"translate({x} {y})\"><title>{w}: {t}</title>\
                  <rect x=\"-7\" y=\"-7\" width=\"14\" height=\"14\" rx=\"3\"/><text y=\"4\" text-anchor=\"middle\">{letter}</text></g>",
                 date = s.date.map(|d| d.to_string()).unwrap_or_default(),
-                y = num(y_evt + 17.0 * i as f64),
+                y = num(y_evt + 17.0 * crate::num::count_f64(i)),
                 w = date_words(s),
                 t = esc(words),
             );
@@ -295,7 +295,7 @@ pub fn decisions(id: &str, course: &Course, answer: &Answer) -> String {
             out,
             "<g class=\"mark next\" data-date=\"{}\" data-day=\"{day}\" transform=\"translate({} {})\"><title>next session: {} (day {day}), {}</title><circle r=\"7\"/></g>",
             next.date,
-            num(f.x(day as f64)),
+            num(f.x(crate::num::int_f64(day))),
             num(y_dec),
             next.date,
             esc(next.kind)
@@ -372,17 +372,18 @@ pub fn lines(
             num(f.x(f.end_day) - LEFT),
             num(ya - yb),
             num(WIDTH - RIGHT + 8.0),
-            num((ya + yb) / 2.0 + 4.0),
+            num(f64::midpoint(ya, yb) + 4.0),
             esc(label)
         );
     }
     let ticks = 5;
     for i in 0..=ticks {
-        let v = lo + (hi - lo) * i as f64 / ticks as f64;
+        let v = lo + (hi - lo) * f64::from(i) / f64::from(ticks);
         f.grid(&mut out, f.y(v, lo, hi), &num(v));
     }
     for (i, s) in series.iter().enumerate() {
-        let path: Vec<String> = s.points.iter().map(|(d, v, _)| format!("{},{}", num(f.x(*d as f64)), num(f.y(*v, lo, hi)))).collect();
+        let path: Vec<String> =
+            s.points.iter().map(|(d, v, _)| format!("{},{}", num(f.x(crate::num::int_f64(*d))), num(f.y(*v, lo, hi)))).collect();
         put!(out, "<g class=\"series s{}\" data-series=\"{}\">", i % 6, esc(&s.key));
         if path.len() > 1 {
             put!(out, "<polyline points=\"{}\"/>", path.join(" "));
@@ -395,7 +396,7 @@ pub fn lines(
                 date = esc(date),
                 l = esc(&s.label),
                 v = num(*v),
-                shape = point_shape(i, f.x(*day as f64), f.y(*v, lo, hi)),
+                shape = point_shape(i, f.x(crate::num::int_f64(*day)), f.y(*v, lo, hi)),
             );
         }
         out.push_str("</g>");
@@ -417,11 +418,11 @@ pub fn weekly(id: &str, course: &Course, answer: &Answer) -> String {
     );
     f.open(&mut out, id, "Weekly training minutes", &desc, course, answer);
     for i in 0..=4 {
-        let v = hi * i as f64 / 4.0;
+        let v = hi * f64::from(i) / 4.0;
         f.grid(&mut out, f.y(v, 0.0, hi), &num(v));
     }
     for (w, m) in course.weekly_minutes.iter().enumerate() {
-        let (a, b) = ((w * 7) as f64, ((w + 1) * 7) as f64);
+        let (a, b) = (crate::num::count_f64(w * 7), crate::num::count_f64((w + 1) * 7));
         let (xa, xb) = (f.x(a), f.x(b.min(f.end_day)));
         let y = f.y(*m, 0.0, hi);
         put!(
@@ -452,7 +453,7 @@ pub fn pain_series(course: &Course) -> Vec<Series> {
             points: course
                 .sessions
                 .iter()
-                .filter_map(|s| s.pain[i].map(|v| (s.day, v, s.date.map(|d| d.to_string()).unwrap_or_default())))
+                .filter_map(|s| s.pain.get(i).copied().flatten().map(|v| (s.day, v, s.date.map(|d| d.to_string()).unwrap_or_default())))
                 .collect(),
         })
         .collect()
@@ -462,8 +463,8 @@ pub fn pain_series(course: &Course) -> Vec<Series> {
 pub fn sparkline(course: &Course) -> String {
     let pts: Vec<(i64, f64)> = course.sessions.iter().filter_map(|s| s.worst_pain().map(|p| (s.day, p))).collect();
     let (w, h) = (120.0, 28.0);
-    let end = course.end_day.max(1) as f64;
-    let xy = |d: i64, p: f64| (2.0 + d as f64 / end * (w - 4.0), h - 2.0 - p.clamp(0.0, 10.0) / 10.0 * (h - 4.0));
+    let end = crate::num::int_f64(course.end_day.max(1));
+    let xy = |d: i64, p: f64| (2.0 + crate::num::int_f64(d) / end * (w - 4.0), h - 2.0 - p.clamp(0.0, 10.0) / 10.0 * (h - 4.0));
     let values = pts.iter().map(|(_, p)| num(*p)).collect::<Vec<_>>().join(" ");
     let mut out = format!(
         "<svg class=\"spark\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"img\" aria-label=\"worst pain per session: {}\" data-values=\"{values}\">",

@@ -747,6 +747,8 @@ fn param(p: &ParamsView, name: ImmutableString) -> Res<Dynamic> {
 }
 
 #[cfg(test)]
+// Expected values are small binary fractions (3.0, 1.5) that the scripts compute exactly.
+#[allow(clippy::float_cmp)]
 mod tests {
     use std::collections::BTreeMap;
 
@@ -893,6 +895,8 @@ mod tests {
     /// A log with every kind of session, gaps of one to twenty days, ratings sometimes
     /// missing, reviews, range of motion now and then and two exercises: what the history
     /// tables answer must be what a walk back through the sessions answers.
+    // The generator's values are below 2^31: every cast below is exact.
+    #[allow(clippy::cast_possible_wrap, clippy::cast_possible_truncation, clippy::cast_precision_loss)]
     fn varied_log() -> Arc<PatientLog> {
         let mut x: u64 = 42;
         let mut next = move |m: u64| {
@@ -980,7 +984,7 @@ mod tests {
             let gaps: Vec<f64> = dates
                 .windows(2)
                 .take_while(|w| anchor.days_since(w[1]) <= PERSONAL_BASELINE_DAYS)
-                .map(|w| w[0].days_since(w[1]) as f64)
+                .map(|w| crate::num::int_f64(w[0].days_since(w[1])))
                 .collect();
             median_of(gaps).map_or(Dynamic::UNIT, number)
         }
@@ -1002,7 +1006,7 @@ mod tests {
         pub fn previous_values(s: &[Session], start: crate::vocab::quantity::Date, field: &str, n: i64) -> Dynamic {
             let mut out = Array::new();
             for i in (0..s.len() - 1).rev() {
-                if out.len() >= n.max(0) as usize {
+                if out.len() >= crate::num::int_count(n) {
                     break;
                 }
                 if let Some(x) = field_value(&s[i], start, field).unwrap() {

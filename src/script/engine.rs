@@ -56,6 +56,8 @@ thread_local! {
 /// Counts one script operation (Rhai reports every one to the progress callback), in tests
 /// only: the replay's regression test compares what a session costs at two log lengths. A
 /// no-op in a normal build.
+// A no-op outside tests, once per script operation: never a call on the hot path.
+#[allow(clippy::inline_always)]
 #[inline(always)]
 fn operation() {
     #[cfg(test)]
@@ -98,7 +100,7 @@ pub fn sandboxed() -> Engine {
         if ops % CLOCK_EVERY_OPS != 0 {
             return None;
         }
-        let late = DEADLINE.with(|d| d.get()).is_some_and(|at| std::time::Instant::now() >= at);
+        let late = DEADLINE.with(std::cell::Cell::get).is_some_and(|at| std::time::Instant::now() >= at);
         late.then(|| rhai::Dynamic::from(OUT_OF_TIME))
     });
     engine.on_print(|_| {});

@@ -40,18 +40,20 @@ impl Base {
         let mut review_at = Vec::with_capacity(sessions.len());
         let mut exercise_at = Vec::with_capacity(sessions.len());
         let mut consecutive = Vec::with_capacity(sessions.len());
+        let mut before: Option<&Session> = None;
         for (i, s) in sessions.iter().enumerate() {
-            let before = i.checked_sub(1);
-            review_at.push(if s.review.is_some() { Some(i) } else { before.and_then(|b| review_at[b]) });
-            exercise_at.push(if s.kind == SessionKind::Exercise { Some(i) } else { before.and_then(|b| exercise_at[b]) });
+            // Each table holds one entry per session before this one: its last is the previous.
+            review_at.push(if s.review.is_some() { Some(i) } else { review_at.last().copied().flatten() });
+            exercise_at.push(if s.kind == SessionKind::Exercise { Some(i) } else { exercise_at.last().copied().flatten() });
             // Exercise sessions on consecutive calendar days, counting back from this one: the
             // run ends at the first session that is not an exercise or not the day before.
             let run = match before {
                 _ if s.kind != SessionKind::Exercise => 0,
-                Some(b) if sessions[b].kind == SessionKind::Exercise && s.date.days_since(sessions[b].date) == 1 => consecutive[b] + 1,
+                Some(b) if b.kind == SessionKind::Exercise && s.date.days_since(b.date) == 1 => consecutive.last().map_or(1, |c| c + 1),
                 _ => 1,
             };
             consecutive.push(run);
+            before = Some(s);
         }
         Base { review_at, exercise_at, consecutive }
     }
@@ -121,6 +123,9 @@ thread_local! {
 /// Counts sessions read from history (by a table being built, a window, a session view made
 /// for a script), in tests only: the replay's regression test asserts that a session costs the
 /// same however long the history before it is. A no-op in a normal build.
+// A no-op outside tests, once per session read: never a call on the hot path.
+// `_n` is read in tests only.
+#[allow(clippy::inline_always, clippy::used_underscore_binding)]
 #[inline(always)]
 pub fn visited(_n: usize) {
     #[cfg(test)]

@@ -13,18 +13,15 @@ pub fn backticks(text: &str) -> String {
     while let Some(i) = rest.find('\'') {
         let after = &rest[i + 1..];
         let quoted = after.find('\'').map(|j| &after[..j]).filter(|q| !q.is_empty() && q.len() <= 30 && !q.contains(char::is_whitespace));
-        match quoted {
-            Some(q) => {
-                out.push_str(&rest[..i]);
-                out.push('`');
-                out.push_str(q);
-                out.push('`');
-                rest = &after[q.len() + 1..];
-            }
-            None => {
-                out.push_str(&rest[..=i]);
-                rest = after;
-            }
+        if let Some(q) = quoted {
+            out.push_str(&rest[..i]);
+            out.push('`');
+            out.push_str(q);
+            out.push('`');
+            rest = &after[q.len() + 1..];
+        } else {
+            out.push_str(&rest[..=i]);
+            rest = after;
         }
     }
     out.push_str(rest);
@@ -46,7 +43,7 @@ pub fn clean(msg: &str) -> String {
     backticks(m.trim_end_matches('.'))
 }
 
-/// The allowed names after "expected" in serde's messages: `one of `a`, `b``, `a or b`, or
+/// The allowed names after "expected" in serde's messages: `` one of `a`, `b` ``, `a or b`, or
 /// serde-saphyr's unquoted `one of a, b`.
 fn expected_names(expected: &str) -> Vec<&str> {
     let list = expected.trim_start_matches(", ").trim_start_matches("expected ").trim_start_matches("one of ");
@@ -109,7 +106,7 @@ fn kind_name(kind: &str) -> Option<&'static str> {
     })
 }
 
-/// How serde names the value it found (`string "ten"`, `integer `5``, `map`).
+/// How serde names the value it found (`string "ten"`, `` integer `5` ``, `map`).
 fn found_name(found: &str) -> String {
     let found = found.trim();
     for prefix in ["string ", "integer ", "floating point ", "boolean ", "char "] {

@@ -29,10 +29,10 @@ fn to_loc(l: serde_saphyr::Location) -> Loc {
     }
     let span = l.span();
     Loc {
-        line: l.line() as u32,
-        col: l.column() as u32,
-        offset: span.byte_offset().unwrap_or(0) as usize,
-        len: span.byte_len().unwrap_or(0) as usize,
+        line: crate::num::u64_u32(l.line()),
+        col: crate::num::u64_u32(l.column()),
+        offset: span.byte_offset().map_or(0, crate::num::u64_count),
+        len: span.byte_len().map_or(0, crate::num::u64_count),
     }
 }
 
@@ -142,7 +142,7 @@ pub fn thousands(n: usize) -> String {
 }
 
 fn to_diagnostic(source: SourceId, e: &serde_saphyr::Error, codes: &ErrorCodes) -> Diagnostic {
-    let loc = e.location().map(to_loc).unwrap_or(Loc::UNKNOWN);
+    let loc = e.location().map_or(Loc::UNKNOWN, to_loc);
     if let serde_saphyr::Error::Budget { breach, .. } = e.without_snippet() {
         return Diagnostic::new(codes.syntax, budget_message(breach))
             .at(source, loc)

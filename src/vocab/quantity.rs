@@ -16,16 +16,12 @@ impl Date {
     /// every session has a date and a general format parser was a visible cost in batch runs;
     /// the calendar check (month lengths, leap years) is the `time` crate's.
     pub fn parse(s: &str) -> Option<Date> {
-        let b = s.as_bytes();
-        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-            return None;
-        }
-        let digits = |from: usize, to: usize| -> Option<u32> {
-            b[from..to].iter().try_fold(0u32, |acc, c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')))
-        };
-        let year = digits(0, 4)? as i32;
-        let month = time::Month::try_from(digits(5, 7)? as u8).ok()?;
-        let day = digits(8, 10)? as u8;
+        let &[y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = s.as_bytes() else { return None };
+        let digits =
+            |ds: &[u8]| -> Option<u32> { ds.iter().try_fold(0u32, |acc, c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))) };
+        let year = i32::try_from(digits(&[y0, y1, y2, y3])?).ok()?;
+        let month = time::Month::try_from(u8::try_from(digits(&[m0, m1])?).ok()?).ok()?;
+        let day = u8::try_from(digits(&[d0, d1])?).ok()?;
         time::Date::from_calendar_date(year, month, day).ok().map(|d| Date(d.to_julian_day()))
     }
 
@@ -40,7 +36,8 @@ impl Date {
     }
 
     pub fn plus_days(self, days: i64) -> Date {
-        Date((i64::from(self.0) + days).clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32)
+        // In range after the clamp: the fallback is never taken.
+        Date(i32::try_from((i64::from(self.0) + days).clamp(i64::from(i32::MIN), i64::from(i32::MAX))).unwrap_or(self.0))
     }
 }
 
@@ -103,21 +100,20 @@ impl<'de> Deserialize<'de> for Rating {
                 f.write_str("a whole number from 0 to 10")
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Rating, E> {
-                if v <= 10 {
-                    Ok(Rating(v as u8))
-                } else {
-                    Err(E::custom(format_args!("{v} is out of range: expected a whole number from 0 to 10")))
+                match u8::try_from(v) {
+                    Ok(r) if r <= 10 => Ok(Rating(r)),
+                    _ => Err(E::custom(format_args!("{v} is out of range: expected a whole number from 0 to 10"))),
                 }
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Rating, E> {
                 if v < 0 {
                     return Err(E::custom(format_args!("{v} is out of range: expected a whole number from 0 to 10")));
                 }
-                self.visit_u64(v as u64)
+                self.visit_u64(v.unsigned_abs())
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Rating, E> {
                 if v.fract() == 0.0 && (0.0..=10.0).contains(&v) {
-                    Ok(Rating(v as u8))
+                    Ok(Rating(u8::try_from(crate::num::whole_u32(v)).unwrap_or(0)))
                 } else {
                     Err(E::custom(format_args!("{v} is not a rating: expected a whole number from 0 to 10")))
                 }
@@ -144,7 +140,7 @@ pub struct Tenths(pub u32);
 impl Tenths {
     pub fn from_f64(v: f64) -> Option<Tenths> {
         let t = (v * 10.0).round();
-        ((0.0..=4.0e9).contains(&t) && (v * 10.0 - t).abs() < 1e-6).then_some(Tenths(t as u32))
+        ((0.0..=4.0e9).contains(&t) && (v * 10.0 - t).abs() < 1e-6).then_some(Tenths(crate::num::whole_u32(t)))
     }
 
     pub fn as_f64(self) -> f64 {
@@ -173,10 +169,10 @@ impl<'de> Deserialize<'de> for Tenths {
                 f.write_str("a number of at least 0 with at most one decimal place")
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Tenths, E> {
-                self.visit_f64(v as f64)
+                self.visit_f64(crate::num::u64_f64(v))
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Tenths, E> {
-                self.visit_f64(v as f64)
+                self.visit_f64(crate::num::int_f64(v))
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Tenths, E> {
                 Tenths::from_f64(v).ok_or_else(|| {
@@ -249,13 +245,13 @@ impl<'de, const MIN: i64, const MAX: i64> Deserialize<'de> for InRange<MIN, MAX>
                 write!(f, "a number from {MIN} to {MAX}")
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-                self.visit_f64(v as f64)
+                self.visit_f64(crate::num::u64_f64(v))
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-                self.visit_f64(v as f64)
+                self.visit_f64(crate::num::int_f64(v))
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-                if v.is_finite() && (MIN as f64..=MAX as f64).contains(&v) {
+                if v.is_finite() && (crate::num::int_f64(MIN)..=crate::num::int_f64(MAX)).contains(&v) {
                     Ok(InRange(v))
                 } else {
                     Err(E::custom(format_args!("{v} is out of range: expected a number from {MIN} to {MAX}")))
@@ -339,7 +335,7 @@ impl<'de, const MAX: u32> Deserialize<'de> for Count<MAX> {
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
                 if v <= u64::from(MAX) {
-                    Ok(Count(v as u32))
+                    Ok(Count(crate::num::u64_u32(v)))
                 } else {
                     Err(E::custom(format_args!("{v} is out of range: expected a whole number from 0 to {MAX}")))
                 }
@@ -352,7 +348,7 @@ impl<'de, const MAX: u32> Deserialize<'de> for Count<MAX> {
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
                 if v.fract() == 0.0 && (0.0..=f64::from(MAX)).contains(&v) {
-                    Ok(Count(v as u32))
+                    Ok(Count(crate::num::whole_u32(v)))
                 } else {
                     Err(E::custom(format_args!("{v} is out of range: expected a whole number from 0 to {MAX}")))
                 }
@@ -426,8 +422,6 @@ mod tests {
 
     #[test]
     fn ranges_match_the_documented_limits() {
-        assert_eq!(limits::ROM_DEGREES, (-180.0, 360.0));
-        assert_eq!(limits::MEASURE, (-1_000_000.0, 1_000_000.0));
         #[derive(Deserialize)]
         struct S {
             #[serde(default, deserialize_with = "rom_map")]
@@ -435,6 +429,8 @@ mod tests {
             #[serde(default, deserialize_with = "sets")]
             sets: Option<u32>,
         }
+        assert_eq!(limits::ROM_DEGREES, (-180.0, 360.0));
+        assert_eq!(limits::MEASURE, (-1_000_000.0, 1_000_000.0));
         assert_eq!(serde_json::from_str::<S>(r#"{"rom":{"a":360,"b":-180}}"#).unwrap().rom.map(|m| m.len()), Some(2));
         assert!(serde_json::from_str::<S>(r#"{"rom":{"a":1e9}}"#).is_err());
         assert!(serde_json::from_str::<S>(r#"{"rom":{"a":-181}}"#).is_err());

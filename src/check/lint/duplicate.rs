@@ -19,9 +19,8 @@ fn overlap(a: &Rule, b: &Rule) -> bool {
 
 pub fn lint(sources: &SourceMap, p: &Protocol, lexed: &Lexed<'_>, diags: &mut Diagnostics) {
     let normal: Vec<Vec<&str>> = p.rules.iter().map(|r| lexed.of(&r.when).iter().map(|t| t.text).collect()).collect();
-    for (j, b) in p.rules.iter().enumerate() {
-        let Some(i) = (0..j).find(|&i| normal[i] == normal[j] && overlap(&p.rules[i], b)) else { continue };
-        let a = &p.rules[i];
+    for (j, (b, nb)) in p.rules.iter().zip(&normal).enumerate() {
+        let Some((a, _)) = p.rules.iter().zip(&normal).take(j).find(|(a, na)| *na == nb && overlap(a, b)) else { continue };
         let file = sources.get(a.when.source);
         let mut d = Diagnostic::new(Code::DuplicateCondition, format!("rule `{}` has the same condition as rule `{}`", b.id, a.id))
             .at(b.when.source, b.when.loc)

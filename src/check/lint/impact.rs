@@ -10,7 +10,7 @@ pub fn lint(p: &Protocol, diags: &mut Diagnostics) {
     let Some((_, early)) = p.phases.split_last() else { return };
     for phase in early {
         for (t, at) in &phase.uses {
-            let template = &p.templates[*t];
+            let Some(template) = p.templates.get(*t) else { continue };
             if template.impact == Impact::High {
                 diags.push(
                     Diagnostic::new(

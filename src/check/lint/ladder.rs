@@ -27,7 +27,8 @@ fn show(v: u32, tenths: bool) -> String {
 pub fn lint(p: &Protocol, diags: &mut Diagnostics) {
     for t in &p.templates {
         for (n, pair) in t.ladder.windows(2).enumerate() {
-            let (before, after) = (effort(&pair[0].dose), effort(&pair[1].dose));
+            let [lower, higher] = pair else { continue };
+            let (before, after) = (effort(&lower.dose), effort(&higher.dose));
             let lowered: Vec<String> = before
                 .iter()
                 .zip(&after)
@@ -39,7 +40,7 @@ pub fn lint(p: &Protocol, diags: &mut Diagnostics) {
             if lowered.is_empty() {
                 continue;
             }
-            let at = pair[1].at;
+            let at = higher.at;
             diags.push(
                 Diagnostic::new(Code::DecreasingLadder, format!("level {} of exercise `{}` lowers {}", n + 2, t.id, lowered.join(" and ")))
                     .at(at.source, at.loc)

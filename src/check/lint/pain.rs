@@ -16,7 +16,7 @@ const PAIN_PROPERTIES: [&str; 2] = ["pain_baseline", "pain_trend"];
 /// or a pain field by name (`values(xs, "pain.after")`).
 fn reads_pain(toks: &[Token<'_>]) -> bool {
     toks.iter().enumerate().any(|(i, t)| {
-        let after_dot = i > 0 && (toks[i - 1].is(".") || toks[i - 1].is("?."));
+        let after_dot = i.checked_sub(1).and_then(|b| toks.get(b)).is_some_and(|b| b.is(".") || b.is("?."));
         (t.is_ident() && (t.text == "pain" || (after_dot && PAIN_PROPERTIES.contains(&t.text))))
             || (t.kind == Kind::Str && t.str_value().is_some_and(|s| s.starts_with("pain.")))
     })

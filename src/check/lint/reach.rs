@@ -31,7 +31,7 @@ fn blocked_by(p: &Protocol, lexed: &Lexed<'_>) -> Vec<Option<usize>> {
 }
 
 fn ids(p: &Protocol, phases: &[usize]) -> String {
-    phases.iter().map(|&i| format!("`{}`", p.phases[i].id)).collect::<Vec<_>>().join(", ")
+    phases.iter().filter_map(|&i| p.phases.get(i)).map(|ph| format!("`{}`", ph.id)).collect::<Vec<_>>().join(", ")
 }
 
 pub fn lint(p: &Protocol, lexed: &Lexed<'_>, diags: &mut Diagnostics) {
@@ -55,14 +55,14 @@ pub fn lint(p: &Protocol, lexed: &Lexed<'_>, diags: &mut Diagnostics) {
         }
     }
     for (phase, blocker) in p.phases.iter().zip(&blocked) {
-        if let Some(b) = blocker {
-            let reason = stuck(&p.phases[*b], lexed).unwrap_or_default();
+        if let Some(b) = blocker.and_then(|b| p.phases.get(b)) {
+            let reason = stuck(b, lexed).unwrap_or_default();
             diags.push(
                 Diagnostic::new(Code::UnreachablePhase, format!("phase `{}` cannot be reached", phase.id))
                     .at(phase.at.source, phase.at.loc)
                     .label("no patient gets here")
-                    .note(format!("phases advance in order, and phase `{}` before it {reason}", p.phases[*b].id))
-                    .help(format!("give phase `{}` an exit gate that patients can meet, or remove phase `{}`", p.phases[*b].id, phase.id)),
+                    .note(format!("phases advance in order, and phase `{}` before it {reason}", b.id))
+                    .help(format!("give phase `{}` an exit gate that patients can meet, or remove phase `{}`", b.id, phase.id)),
             );
         }
     }
@@ -71,7 +71,7 @@ pub fn lint(p: &Protocol, lexed: &Lexed<'_>, diags: &mut Diagnostics) {
         let d = if scope.is_empty() {
             Diagnostic::new(Code::RuleNeverInScope, format!("rule `{}` can never fire: its `phases` list is empty", rule.id))
                 .help("list the phases the rule applies in, or remove `phases:` so that it applies in every phase")
-        } else if scope.iter().all(|&i| blocked[i].is_some()) {
+        } else if scope.iter().all(|&i| blocked.get(i).is_some_and(Option::is_some)) {
             let what = if scope.len() == 1 { "phase" } else { "phases" };
             Diagnostic::new(
                 Code::RuleNeverInScope,

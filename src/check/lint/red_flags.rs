@@ -31,7 +31,7 @@ pub fn lint(p: &Protocol, lexed: &Lexed<'_>, lib: &Library<'_>, diags: &mut Diag
                     lib.reach(lexed.of(s))
                         .iter()
                         .filter(|t| t.kind == Kind::Str)
-                        .filter_map(|t| t.str_value())
+                        .filter_map(super::super::lex::Token::str_value)
                         .map(str::to_string)
                         .collect::<Vec<_>>()
                 })
@@ -61,12 +61,14 @@ pub fn lint(p: &Protocol, lexed: &Lexed<'_>, lib: &Library<'_>, diags: &mut Diag
         let what = if names.len() == 1 { "symptom" } else { "symptoms" };
         let mut message = format!("no rule refers on red-flag {what} {symptoms}");
         if phases.len() < p.phases.len() {
-            let ids = list(&phases.iter().map(|&i| format!("`{}`", p.phases[i].id)).collect::<Vec<_>>());
+            let ids = list(&phases.iter().filter_map(|&i| p.phases.get(i)).map(|ph| format!("`{}`", ph.id)).collect::<Vec<_>>());
             put!(message, " in {} {ids}", if phases.len() == 1 { "phase" } else { "phases" });
         }
         let tests = if names.len() == 1 { "tests" } else { "tests each, e.g." };
-        let help =
-            format!("add a rule with `decision: refer` and no `phases:` whose condition {tests} `last.has_symptom(\"{}\")`", names[0]);
+        let help = format!(
+            "add a rule with `decision: refer` and no `phases:` whose condition {tests} `last.has_symptom(\"{}\")`",
+            names.first().map_or("", |n| n.as_ref())
+        );
         diags.push(
             Diagnostic::new(Code::RedFlagNotReferred, message)
                 .at(p.manifest.at.source, p.manifest.at.loc)
@@ -96,7 +98,7 @@ mod tests {
                 "[start, build]",
                 r#"["sharp_pain", "night_pain", "walking_limited", "daily_tasks_limited"].some(|s| last.has_symptom(s))"#
             ),
-            refer("some", "[start]", r#"flags(last)"#),
+            refer("some", "[start]", r"flags(last)"),
         );
         let helper = "fn flags(s) { s.has_symptom(\"numbness\") || \"fever\" in s.symptoms }\n";
         let d = diagnostics(&[("rules/r.yaml", &rules), ("rules/h.rhai", helper)]);

@@ -24,7 +24,7 @@ pub fn lint(p: &Protocol, diags: &mut Diagnostics) {
     let scripts = p
         .rules
         .iter()
-        .flat_map(|r| r.scripts())
+        .flat_map(crate::model::protocol::Rule::scripts)
         .chain(p.phases.iter().filter_map(|ph| ph.exit.as_ref().map(|e| &e.script)))
         .chain(p.helpers.iter().map(|h| &h.script));
     let read: BTreeSet<&str> = scripts.flat_map(|s| param_refs(&s.text).into_iter().map(|(_, name)| name)).collect();

@@ -133,7 +133,7 @@ impl Lines {
         let n = loop {
             match block.get_mut(held..).map_or(Ok(0), |spare| self.source.read(spare)) {
                 Ok(n) => break n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {} // read again
                 Err(e) => {
                     // An input that fails part-way ends here, as an error record.
                     self.line += 1;
@@ -207,7 +207,7 @@ mod tests {
 
     #[test]
     fn an_overlong_line_is_an_error_record_and_the_next_line_is_read() {
-        let over = MAX_LOG_BYTES as usize + 10;
+        let over = usize::try_from(MAX_LOG_BYTES).unwrap() + 10;
         let mut text = vec![b'x'; over];
         text.extend_from_slice(b"\n{\"z\":1}\n");
         let got = read_all(&text);

@@ -128,9 +128,9 @@ fn walk(dir: &Path, out: &mut Vec<Input>, seen: &mut Seen) -> Result<(), Error> 
         if ft.is_symlink() {
             match std::fs::metadata(&p) {
                 // A link to a folder is not followed: a `self -> .` link would loop the walk.
-                Ok(m) if m.is_dir() => continue,
+                Ok(m) if m.is_dir() => {}
                 Ok(m) if !m.is_file() => {
-                    out.push(Input::Unreadable { name, problem: TextError::NotRegular(kind_of(&m.file_type())).message() })
+                    out.push(Input::Unreadable { name, problem: TextError::NotRegular(kind_of(m.file_type())).message() });
                 }
                 Ok(_) => {
                     if seen.take(&p) {
@@ -140,7 +140,7 @@ fn walk(dir: &Path, out: &mut Vec<Input>, seen: &mut Seen) -> Result<(), Error> 
                 Err(e) => out.push(Input::Unreadable { name, problem: TextError::Io(e).message() }),
             }
         } else if !ft.is_file() {
-            out.push(Input::Unreadable { name, problem: TextError::NotRegular(kind_of(&ft)).message() });
+            out.push(Input::Unreadable { name, problem: TextError::NotRegular(kind_of(ft)).message() });
         } else if seen.take(&p) {
             out.push(input_for(p));
         }

@@ -127,10 +127,12 @@ fn csv_row(outcome: &Outcome) -> Vec<String> {
         }
         Outcome::Error { origin, patient, error } => {
             let mut row = vec![String::new(); CSV_HEADER.len() - 1];
-            row[0] = patient.clone().unwrap_or_default();
-            row[8] = "error".into();
-            row[9] = origin.place();
-            row[10] = error.message();
+            // The patient, decision, file and message columns; the others stay empty.
+            for (at, value) in [(0, patient.clone().unwrap_or_default()), (8, "error".into()), (9, origin.place()), (10, error.message())] {
+                if let Some(cell) = row.get_mut(at) {
+                    *cell = value;
+                }
+            }
             row
         }
     }
@@ -191,7 +193,7 @@ impl Sink {
             None => (Box::new(BufWriter::with_capacity(1 << 20, std::io::stdout())), None),
             Some(path) => {
                 check_output(path)?;
-                let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "output".into());
+                let name = path.file_name().map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
                 let tmp = path.with_file_name(format!(".{name}.partial-{}", std::process::id()));
                 remove_partial_on_signal();
                 // `create_new`: never write through a file or link planted under that name.

@@ -98,8 +98,8 @@ pub fn json(protocol: &ProtocolRef, results: &[CaseResult], filtered: usize, cov
         "failed": failed,
         "filtered_out": filtered,
     });
-    if let Some(c) = coverage {
-        v["coverage"] = json!(c);
+    if let (Some(c), Some(fields)) = (coverage, v.as_object_mut()) {
+        fields.insert("coverage".into(), json!(c));
     }
     format!("{v}\n")
 }

@@ -51,11 +51,11 @@ impl CaseResult {
 /// Runs the cases whose name contains `filter` (all without one), and reports broken case
 /// files as failures. Returns the results and how many cases the filter left out.
 pub fn run_suite(protocol: &Protocol, suite: &Suite, filter: Option<&str>) -> (Vec<CaseResult>, usize) {
+    use rayon::prelude::*;
     let mut results: Vec<CaseResult> = suite.broken.iter().map(|b| CaseResult::failed(&b.file, &b.file, b.error.clone())).collect();
     let chosen: Vec<&LoadedCase> = suite.cases.iter().filter(|c| filter.is_none_or(|f| c.name.contains(f))).collect();
     let filtered = suite.cases.len() - chosen.len();
     // Cases are independent: answered in parallel, reported in their written order.
-    use rayon::prelude::*;
     let ran: Vec<CaseResult> = chosen
         .par_iter()
         .map(|case| {
@@ -94,7 +94,7 @@ pub fn run_case(protocol: &Protocol, case: &LoadedCase) -> CaseResult {
         name: case.name.clone(),
         place: case.place.clone(),
         status: if passed { "ok" } else { "failed" },
-        trace: (!passed).then(|| value["trace"].clone()),
+        trace: (!passed).then(|| value.get("trace").cloned().unwrap_or_default()),
         mismatches,
         error: None,
         answer: Some(value),
