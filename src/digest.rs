@@ -18,12 +18,15 @@ pub fn digest<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> String
         h.update((text.len() as u64).to_le_bytes());
         h.update(text.as_bytes());
     }
-    let out = h.finalize();
-    let mut hex = String::with_capacity(2 * out.len());
-    for b in out {
-        // Lower-case hex digits, as `{:02x}` writes them.
-        hex.extend(char::from_digit(u32::from(b >> 4), 16));
-        hex.extend(char::from_digit(u32::from(b & 0xf), 16));
+    format!("sha256:{}", hex(&h.finalize()))
+}
+
+/// Bytes as lower-case hex digits, as `{:02x}` writes them.
+pub fn hex(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(2 * bytes.len());
+    for b in bytes {
+        out.extend(char::from_digit(u32::from(b >> 4), 16));
+        out.extend(char::from_digit(u32::from(b & 0xf), 16));
     }
-    format!("sha256:{hex}")
+    out
 }

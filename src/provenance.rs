@@ -109,7 +109,7 @@ fn object_id(path: &Path, digits: usize) -> Option<String> {
     let link = std::fs::symlink_metadata(path).ok()?.file_type().is_symlink();
     let bytes = if link { std::fs::read_link(path).ok()?.to_string_lossy().into_owned().into_bytes() } else { std::fs::read(path).ok()? };
     let header = format!("blob {}\0", bytes.len());
-    let hex = |d: &[u8]| d.iter().map(|b| format!("{b:02x}")).collect::<String>();
+    let hex = crate::digest::hex;
     Some(if digits == 64 {
         hex(&sha2::Sha256::new().chain_update(header.as_bytes()).chain_update(&bytes).finalize())
     } else {
