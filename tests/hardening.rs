@@ -668,6 +668,32 @@ fn a_discovered_protocol_owned_by_another_user_is_not_used() {
     assert!(stderr.contains("it belongs to another user (give `--protocol"), "{stderr}");
 }
 
+/// Ids go into text answers, CSV cells, coverage tables and scripts: a rule id holding a line
+/// break or a terminal escape, or a parameter id with a space, is an error at its line.
+#[test]
+fn protocol_ids_are_plain_names() {
+    for (file, from, to, what) in [
+        ("protocol/rules/50-progress.yaml", "id: clean-sessions-progress", "id: \"clean\\nDecision: REFER\"", "rule id"),
+        ("protocol/rules/40-hold.yaml", "id: high-fatigue", "id: \"high\\e[31mfatigue\"", "rule id"),
+        ("protocol/plans/protocol.yaml", "id: gap_days\n", "id: gap days\n", "parameter id"),
+        ("protocol/plans/exercises.yaml", "id: clamshell\n", "id: \"-clamshell\"\n", "exercise id"),
+    ] {
+        let t = Test::new().shipped_protocol();
+        let path = t.path().join(file);
+        let text = std::fs::read_to_string(&path).expect("read");
+        assert!(text.contains(from), "{file} has {from}");
+        std::fs::write(&path, text.replacen(from, to, 1)).expect("write");
+        let out = t.args(&["check", "--protocol", "protocol", "--message-format", "plain"]).run();
+        assert_eq!(out.status, 1, "{what}: {}", out.stderr);
+        assert!(
+            out.stderr.contains(&format!("error[E0102]: {what} `")) && out.stderr.contains("is not a plain name"),
+            "{what}: {}",
+            out.stderr
+        );
+        assert!(!out.stderr.contains('\u{1b}') && !out.stderr.contains("\nDecision"), "{what}: {:?}", out.stderr);
+    }
+}
+
 #[test]
 fn no_temporary_file_survives_sigint_or_sigterm() {
     for signal in ["-INT", "-TERM"] {

@@ -24,6 +24,18 @@ const DEFAULT_DAYS_BETWEEN_SESSIONS: u32 = 1;
 /// Rest days after a `rest` decision when neither the protocol nor the rule says: one day.
 const DEFAULT_REST_DAYS: u32 = 1;
 
+/// Longest id of an exercise, phase, rule or parameter.
+const MAX_ID_CHARS: usize = 64;
+
+/// Ids name things in logs, answers, CSV cells, coverage tables and scripts: an ASCII letter or
+/// digit, then letters, digits, `-`, `_` and `.`. No spaces, line breaks or control characters
+/// (a rule id holding a line break could forge a line of a text answer or a CSV row).
+fn is_plain_id(id: &str) -> bool {
+    id.len() <= MAX_ID_CHARS
+        && id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
 /// Where each id was first defined, to report duplicates with both places.
 struct Ids {
     what: &'static str,
@@ -37,6 +49,16 @@ impl Ids {
 
     /// `true` when the id is new.
     fn insert(&mut self, source: SourceId, id: &Spanned<String>, sources: &SourceMap, diags: &mut Diagnostics) -> bool {
+        if !is_plain_id(&id.value) {
+            diags.push(
+                Diagnostic::new(Code::InvalidValue, format!("{} id `{}` is not a plain name", self.what, crate::diagnostic::shorten(&id.value)))
+                    .at(source, id.loc)
+                    .label("not a plain name")
+                    .help(format!(
+                        "an id starts with a letter or digit and holds only letters, digits, `-`, `_` and `.`, at most {MAX_ID_CHARS} characters (e.g. `pain-rose`)"
+                    )),
+            );
+        }
         if let Some((first_src, first)) = self.seen.get(&id.value) {
             let first_at = format!("{}:{}:{}", sources.get(*first_src).name, first.line, first.col);
             diags.push(
