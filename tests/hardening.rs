@@ -465,6 +465,13 @@ fn non_utf8_log_is_refused_by_next_and_check_too() {
         "{}",
         out.stderr
     );
+    // UTF-16, as a spreadsheet's "Unicode text" export writes it, is named as such.
+    let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain(json_log("P-16").encode_utf16().flat_map(u16::to_le_bytes)).collect();
+    let t = Test::new();
+    std::fs::write(t.path().join("wide.json"), utf16).expect("write");
+    let out = t.args(&["next", "wide.json"]).run();
+    assert_eq!(out.status, 4, "{}", out.stderr);
+    assert!(out.stderr.contains("the log is UTF-16 text (it starts with a UTF-16 byte-order mark"), "{}", out.stderr);
 }
 
 #[test]

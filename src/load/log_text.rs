@@ -34,7 +34,12 @@ pub enum TextError {
     Io(std::io::Error),
     NotRegular(&'static str),
     TooLarge(u64),
-    NotUtf8 { line: usize, column: usize },
+    NotUtf8 {
+        line: usize,
+        column: usize,
+    },
+    /// UTF-16 text (a UTF-16 byte-order mark first), as spreadsheets' "Unicode text" exports.
+    Utf16,
 }
 
 impl TextError {
@@ -46,6 +51,9 @@ impl TextError {
             TextError::NotRegular(kind) => format!("not a regular file ({kind}): skipped"),
             TextError::TooLarge(n) => format!("the log is {n} bytes: at most {MAX_LOG_BYTES} bytes (64 MiB) are read"),
             TextError::NotUtf8 { line, column } => format!("the log is not UTF-8 text (an invalid byte on line {line}, column {column})"),
+            TextError::Utf16 => {
+                "the log is UTF-16 text (it starts with a UTF-16 byte-order mark, as \"Unicode text\" exports do): save it as UTF-8".into()
+            }
         }
     }
 
@@ -98,6 +106,9 @@ pub fn decode_slice(bytes: &[u8]) -> Result<&str, TextError> {
 
 /// Where the first invalid byte is, as a line and a column of the valid text before it.
 fn not_utf8(bytes: &[u8], e: std::str::Utf8Error) -> TextError {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return TextError::Utf16;
+    }
     let valid = bytes.get(..e.valid_up_to()).unwrap_or_default();
     let line = memchr::memchr_iter(b'\n', valid).count() + 1;
     let start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
