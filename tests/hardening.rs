@@ -566,6 +566,17 @@ fn an_output_inside_the_walked_folder_never_replaces_a_log() {
     let out = t.run();
     assert_eq!(out.status, 2, "{}", out.stderr);
     assert_eq!(std::fs::read_to_string(t.path().join("logs/b.json")).expect("log"), json_log("P-2"));
+    // A file of logs behind a first line that looks like a result is not results.
+    let mixed = format!("{{\"patient\":\"P-0\",\"decision\":\"hold\"}}\n{}\n", json_log("P-3"));
+    let t = Test::new().file("logs/a.yaml", CLEAN).file("logs/mixed.jsonl", &mixed).args(&[
+        "batch",
+        "logs",
+        "-o",
+        "logs/mixed.jsonl",
+        "--quiet",
+    ]);
+    assert_eq!(t.run().status, 2);
+    assert_eq!(std::fs::read_to_string(t.path().join("logs/mixed.jsonl")).expect("kept"), mixed);
     // An empty file, and a previous run's results spelt another way, are replaced.
     let t = Test::new().file("logs/a.yaml", CLEAN).file("logs/empty.jsonl", "").args(&[
         "batch",

@@ -97,10 +97,15 @@ fn holds_results(path: &Path) -> bool {
         return true;
     }
     let object = |s: &str| serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(s).ok();
-    let first = text.lines().next().unwrap_or_default();
-    let record = object(first).is_some_and(|m| m.contains_key("decision") || m.contains_key("error"));
     let summary = object(&text).is_some_and(|m| m.contains_key("answered") && m.contains_key("decisions"));
-    record || summary
+    // Every whole line read must be a record: a log behind a first line that looks like one
+    // would otherwise be replaced (the last line may be cut by the sniff).
+    let whole = if head.len() as u64 == RESULTS_SNIFF_BYTES { text.rsplit_once('\n').map_or("", |(w, _)| w) } else { &text };
+    let records = whole
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .all(|l| object(l).is_some_and(|m| (m.contains_key("decision") || m.contains_key("error")) && !m.contains_key("sessions")));
+    summary || (records && !whole.trim().is_empty())
 }
 
 fn walk(dir: &Path, out: &mut Vec<Input>, seen: &mut Seen) -> Result<(), Error> {
