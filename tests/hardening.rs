@@ -555,36 +555,22 @@ fn an_output_inside_the_walked_folder_never_replaces_a_log() {
         assert_eq!(std::fs::read_to_string(t.path().join("logs/a.yaml")).expect("log"), CLEAN, "{output}");
         assert_eq!(std::fs::read_to_string(t.path().join("logs/sub/b.json")).expect("log"), json_log("P-2"), "{output}");
     }
+    // `batch logs OPTION OUTPUT` over `logs/a.yaml` and one more file.
+    let over = |name: &str, text: &str, option: &str, output: &str| {
+        Test::new().file("logs/a.yaml", CLEAN).file(name, text).args(&["batch", "logs", option, output, "--quiet"])
+    };
     // The summary's path too.
-    let t = Test::new().file("logs/a.yaml", CLEAN).file("logs/b.json", &json_log("P-2")).args(&[
-        "batch",
-        "logs",
-        "--summary-json",
-        "logs/./b.json",
-        "--quiet",
-    ]);
+    let t = over("logs/b.json", &json_log("P-2"), "--summary-json", "logs/./b.json");
     let out = t.run();
     assert_eq!(out.status, 2, "{}", out.stderr);
     assert_eq!(std::fs::read_to_string(t.path().join("logs/b.json")).expect("log"), json_log("P-2"));
     // A file of logs behind a first line that looks like a result is not results.
     let mixed = format!("{{\"patient\":\"P-0\",\"decision\":\"hold\"}}\n{}\n", json_log("P-3"));
-    let t = Test::new().file("logs/a.yaml", CLEAN).file("logs/mixed.jsonl", &mixed).args(&[
-        "batch",
-        "logs",
-        "-o",
-        "logs/mixed.jsonl",
-        "--quiet",
-    ]);
+    let t = over("logs/mixed.jsonl", &mixed, "-o", "logs/mixed.jsonl");
     assert_eq!(t.run().status, 2);
     assert_eq!(std::fs::read_to_string(t.path().join("logs/mixed.jsonl")).expect("kept"), mixed);
     // An empty file, and a previous run's results spelt another way, are replaced.
-    let t = Test::new().file("logs/a.yaml", CLEAN).file("logs/empty.jsonl", "").args(&[
-        "batch",
-        "logs",
-        "-o",
-        "logs/../logs/empty.jsonl",
-        "--quiet",
-    ]);
+    let t = over("logs/empty.jsonl", "", "-o", "logs/../logs/empty.jsonl");
     let out = t.run();
     assert_eq!(out.status, 0, "{}", out.stderr);
     let again = t.run();

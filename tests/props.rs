@@ -17,6 +17,8 @@ fn hip() -> &'static Protocol {
 }
 
 const EXERCISES: [&str; 6] = ["walking", "bridge", "clamshell", "walk_jog_intervals", "bird_dog", "swimming"];
+/// Every symptom of the log: the thirteen of contract 1.1 first, every one a red flag for the
+/// hip protocol (swelling included), then the 1.2 additions (stiffness, a limp), which are not.
 const SYMPTOMS: [&str; 15] = [
     "sharp_pain",
     "night_pain",
@@ -34,23 +36,7 @@ const SYMPTOMS: [&str; 15] = [
     "stiffness",
     "limp",
 ];
-/// Every symptom of contract 1.1 is a red flag for the hip protocol (swelling included); the
-/// 1.2 additions (stiffness, a limp) are not.
-const RED_FLAGS: [&str; 13] = [
-    "sharp_pain",
-    "night_pain",
-    "walking_limited",
-    "daily_tasks_limited",
-    "swelling",
-    "giving_way",
-    "numbness",
-    "fever",
-    "fall_or_impact",
-    "warmth_redness",
-    "rest_pain",
-    "cannot_bear_weight",
-    "weight_loss",
-];
+const RED_FLAGS: &[&str] = SYMPTOMS.split_at(13).0;
 
 fn opt_rating() -> impl Strategy<Value = Option<u8>> {
     prop::option::weighted(0.85, 0u8..=10)

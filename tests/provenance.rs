@@ -16,19 +16,25 @@ fn git(dir: &std::path::Path, args: &[&str]) -> Option<String> {
     out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
+/// Makes `dir` a repository with everything in it committed; its commit, or `None` (with a
+/// note) when git is not available.
+fn commit_all(dir: &std::path::Path) -> Option<String> {
+    if git(dir, &["init", "-q"]).is_none() {
+        eprintln!("note: git is not available; provenance is not tested");
+        return None;
+    }
+    git(dir, &["add", "."])?;
+    git(dir, &["commit", "-q", "-m", "protocol"])?;
+    git(dir, &["rev-parse", "HEAD"])
+}
+
 #[test]
 fn answers_record_the_commit_and_uncommitted_changes() {
     let t = Test::new().shipped_protocol();
     let dir = t.path().join("protocol");
     // Outside a repository there is no provenance to record.
     assert!(answer_in(&dir).get("git").is_none());
-    if git(&dir, &["init", "-q"]).is_none() {
-        eprintln!("note: git is not available; provenance is not tested");
-        return;
-    }
-    git(&dir, &["add", "."]).unwrap();
-    git(&dir, &["commit", "-q", "-m", "protocol"]).unwrap();
-    let head = git(&dir, &["rev-parse", "HEAD"]).unwrap();
+    let Some(head) = commit_all(&dir) else { return };
     let a = answer_in(&dir);
     assert_eq!(a["protocol"]["git"], serde_json::json!({"commit": head, "dirty": false}));
     // An edited rule, not yet committed: the answer says so, in JSON and in words.
@@ -64,13 +70,7 @@ fn the_embedded_protocol_has_no_git_provenance() {
 fn a_hostile_repository_config_runs_nothing() {
     let t = Test::new().shipped_protocol();
     let dir = t.path().join("protocol");
-    if git(&dir, &["init", "-q"]).is_none() {
-        eprintln!("note: git is not available; provenance is not tested");
-        return;
-    }
-    git(&dir, &["add", "."]).unwrap();
-    git(&dir, &["commit", "-q", "-m", "protocol"]).unwrap();
-    let head = git(&dir, &["rev-parse", "HEAD"]).unwrap();
+    let Some(head) = commit_all(&dir) else { return };
     let planted = t.path().join("planted");
     let touch = format!("touch '{}'; false", planted.display());
     git(&dir, &["config", "core.fsmonitor", &touch]).unwrap();
