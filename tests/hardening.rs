@@ -681,6 +681,8 @@ fn protocol_ids_are_plain_names() {
         ("protocol/rules/40-hold.yaml", "id: high-fatigue", "id: \"high\\e[31mfatigue\"", "rule id"),
         ("protocol/plans/protocol.yaml", "id: gap_days\n", "id: gap days\n", "parameter id"),
         ("protocol/plans/exercises.yaml", "id: clamshell\n", "id: \"-clamshell\"\n", "exercise id"),
+        ("protocol/rules/50-progress.yaml", "id: pain-low\n", "id: pain low\n", "criterion id"),
+        ("protocol/plans/protocol.yaml", "id: hip-return\n", "id: \"hip/return\"\n", "protocol id"),
     ] {
         let t = Test::new().shipped_protocol();
         let path = t.path().join(file);

@@ -36,6 +36,21 @@ fn is_plain_id(id: &str) -> bool {
         && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
+/// E0102 at an id that is not a plain name ([`is_plain_id`]).
+fn check_plain_id(what: &str, source: SourceId, id: &Spanned<String>, diags: &mut Diagnostics) {
+    if is_plain_id(&id.value) {
+        return;
+    }
+    diags.push(
+        Diagnostic::new(Code::InvalidValue, format!("{what} id `{}` is not a plain name", crate::diagnostic::shorten(&id.value)))
+            .at(source, id.loc)
+            .label("not a plain name")
+            .help(format!(
+                "an id starts with a letter or digit and holds only letters, digits, `-`, `_` and `.`, at most {MAX_ID_CHARS} characters (e.g. `pain-rose`)"
+            )),
+    );
+}
+
 /// Where each id was first defined, to report duplicates with both places.
 struct Ids {
     what: &'static str,
@@ -49,16 +64,7 @@ impl Ids {
 
     /// `true` when the id is new.
     fn insert(&mut self, source: SourceId, id: &Spanned<String>, sources: &SourceMap, diags: &mut Diagnostics) -> bool {
-        if !is_plain_id(&id.value) {
-            diags.push(
-                Diagnostic::new(Code::InvalidValue, format!("{} id `{}` is not a plain name", self.what, crate::diagnostic::shorten(&id.value)))
-                    .at(source, id.loc)
-                    .label("not a plain name")
-                    .help(format!(
-                        "an id starts with a letter or digit and holds only letters, digits, `-`, `_` and `.`, at most {MAX_ID_CHARS} characters (e.g. `pain-rose`)"
-                    )),
-            );
-        }
+        check_plain_id(self.what, source, id, diags);
         if let Some((first_src, first)) = self.seen.get(&id.value) {
             let first_at = format!("{}:{}:{}", sources.get(*first_src).name, first.line, first.col);
             diags.push(
@@ -174,6 +180,7 @@ fn manifest(sources: &SourceMap, plans: &[(SourceId, PlanFile)], failed: bool, d
                 .help("add `reviewers:` with the clinician who signed the protocol off, or set `status: draft`"),
         );
     }
+    check_plain_id("protocol", src, &m.id, diags);
     Some(Manifest {
         id: m.id.value.clone(),
         at: Place { source: src, loc: m.id.loc },
@@ -324,11 +331,14 @@ fn rule(sources: &SourceMap, src: SourceId, r: &RawRule, phases: &[Phase], diags
         criteria: r
             .criteria
             .iter()
-            .map(|c| RuleCriterion {
-                id: c.id.value.clone(),
-                description: c.description.clone(),
-                patient: c.patient.clone(),
-                script: script_of(sources, src, &c.when),
+            .map(|c| {
+                check_plain_id("criterion", src, &c.id, diags);
+                RuleCriterion {
+                    id: c.id.value.clone(),
+                    description: c.description.clone(),
+                    patient: c.patient.clone(),
+                    script: script_of(sources, src, &c.when),
+                }
             })
             .collect(),
         urgency: (r.then.decision.value == Decision::Refer).then(|| r.then.urgency.unwrap_or(Urgency::Routine)),
