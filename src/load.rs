@@ -99,7 +99,6 @@ pub fn in_memory(sources: &mut SourceMap, prefix: &str, files: Vec<(String, Stri
 /// Largest protocol file read (plans, rules and helpers are a few kilobytes each).
 pub const MAX_PROTOCOL_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
-/// A protocol folder on disk.
 /// A protocol file that cannot be read as one, in words.
 fn refused(path: &Path, why: &str) -> Error {
     Error::io(path, std::io::Error::other(why.to_string()))
@@ -126,6 +125,7 @@ fn protocol_file_meta(path: &Path, inside: &Path) -> Result<std::fs::Metadata, E
     Ok(meta)
 }
 
+/// A protocol folder on disk.
 pub fn folder(sources: &mut SourceMap, root: &Path) -> Result<LoadedFiles, Error> {
     if !root.is_dir() {
         return Err(Error::ProtocolFolder { path: root.to_path_buf() });
