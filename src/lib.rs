@@ -77,6 +77,17 @@ use std::process::ExitCode;
 /// Parses the command line and runs the command.
 pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     use clap::Parser;
+    let args: Vec<OsString> = args.into_iter().collect();
+    // `stepwise --version` alone answers without building the command line's parser (most of
+    // what it cost beyond starting the process); the text is clap's own, as a test checks.
+    if let [_, flag] = args.as_slice()
+        && (flag == "--version" || flag == "-V")
+    {
+        use std::io::Write;
+        // Only a closed stream can fail this write: the exit code stays ok, as with clap.
+        drop(writeln!(std::io::stdout().lock(), "stepwise {}", cli::VERSION));
+        return exit::Status::Ok.into();
+    }
     let cli = match cli::Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {

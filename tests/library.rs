@@ -69,4 +69,9 @@ fn version_names_the_embedded_protocol_exactly() {
     let out = Test::new().args(&["--version"]).run();
     assert_eq!(out.status, 0);
     assert_eq!(out.stdout, format!("stepwise {} (embedded protocol {} {} {})\n", env!("CARGO_PKG_VERSION"), p.id, p.version, p.digest));
+    // `--version` alone is answered before the parser is built: `-V` says the same, and so does
+    // clap where the flag comes with other arguments (`--color never --version`).
+    assert_eq!(Test::new().args(&["-V"]).run().stdout, out.stdout);
+    let via_clap = Test::new().args(&["--color", "never", "--version"]).run();
+    assert_eq!((via_clap.status, via_clap.stdout), (0, out.stdout));
 }
