@@ -30,6 +30,14 @@ pub struct CompiledProtocol {
     /// Every log is replayed session by session: a rule's referral is sticky, or a script
     /// reads what only the replay knows (`beyond_plan`, a session's `decision`).
     pub replays: bool,
+    /// The rules' indices from the most conservative decision to the least (file order within
+    /// a decision): the order an earlier session of a replay runs them in, stopping once the
+    /// decision is settled.
+    pub severity_order: Vec<usize>,
+    /// Whether an earlier session may stop there: only when no rule but a `rest` asks for rest
+    /// days (the days before the next session are the longest any fired rule asks for, so a
+    /// hold rule's `rest_days` would need the hold rules run after a rest fired).
+    pub settles_early: bool,
     /// Parameters as scripts see them ([`api::ParamsView`]), built once.
     pub params: rhai::Dynamic,
     /// Each phase's id as scripts see it (`phase`), built once.

@@ -113,9 +113,16 @@ fn log_json() -> impl Strategy<Value = String> {
         })
 }
 
+/// The answer with its timeline: every session of the replay is evaluated in full.
 fn answer(text: &str) -> serde_json::Value {
+    answer_with(text, true)
+}
+
+/// The answer as `next` gives it: the earlier sessions of the replay run only the rules that
+/// can change their decision (`eval::evaluator::Depth::Decisive`).
+fn answer_with(text: &str, timeline: bool) -> serde_json::Value {
     let a = hip()
-        .answer_text("prop.json", text, &Options { timeline: true, explain: true, max_errors: None })
+        .answer_text("prop.json", text, &Options { timeline, explain: true, max_errors: None })
         .expect("generated logs are valid and the hip protocol evaluates every log");
     serde_json::to_value(&a).expect("serialises")
 }
@@ -147,6 +154,33 @@ proptest! {
         let a = answer(&marked);
         prop_assert_eq!(&a["decision"], "refer");
         prop_assert!(a["next_session"].is_null());
+    }
+
+    #[test]
+    fn red_flags_always_refer_without_a_timeline(text in log_json(), flag in prop::sample::select(RED_FLAGS.to_vec())) {
+        let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let n = v["sessions"].as_array().unwrap().len();
+        prop_assume!(n > 0);
+        v["sessions"][n - 1]["symptoms"] = serde_json::json!([flag]);
+        prop_assert_eq!(&answer_with(&v.to_string(), false)["decision"], "refer");
+    }
+
+    /// Replaying the earlier sessions with only the rules that can change their decision
+    /// answers exactly as replaying them in full: the answer is the timeline's answer without
+    /// the timeline.
+    #[test]
+    fn the_short_replay_answers_as_the_full_one(text in log_json()) {
+        // As generated (most logs hold a red flag, so an open referral), and with every
+        // symptom taken out (rests, regressions, holds and progress).
+        let mut calm: serde_json::Value = serde_json::from_str(&text).unwrap();
+        for s in calm["sessions"].as_array_mut().unwrap() {
+            s["symptoms"] = serde_json::json!([]);
+        }
+        for log in [text, calm.to_string()] {
+            let mut full = answer(&log);
+            full.as_object_mut().unwrap().remove("timeline");
+            prop_assert_eq!(answer_with(&log, false), full);
+        }
     }
 
     #[test]

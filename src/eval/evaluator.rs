@@ -112,6 +112,21 @@ struct Evaluator<'a> {
     ctx: Arc<Context>,
 }
 
+/// How much of a session [`Evaluator::session`] evaluates.
+#[derive(Clone, Copy)]
+enum Depth {
+    /// Every rule in scope and every criterion; `traced`: keep the values each rule read (only
+    /// the last session's are reported).
+    Full { traced: bool },
+    /// An earlier session of a replay: what the answer carries from it is its decision, the
+    /// rules of that decision (their dose changes and rest days make the next plan) and whether
+    /// a regress rule fired beside a rest. Rules that cannot change those are not run, nor the
+    /// criteria after the first one missed: about a third of a long replay's work.
+    /// `referred`: a referral is open, so the session's decision is `refer` whatever else fires
+    /// and only the refer rules run.
+    Decisive { referred: bool },
+}
+
 /// Where the scope's variables point: one session, its phase and the days in it.
 #[derive(Clone, Copy)]
 struct At {
@@ -212,30 +227,58 @@ impl Evaluator<'_> {
         }
     }
 
-    /// Runs every rule in scope on a session. `traced`: keep the values each rule read (only
-    /// the last session's are reported).
-    fn session(&self, scope: &mut Scope<'static>, at: At, traced: bool) -> Result<SessionOutcome, EvalError> {
+    /// Runs the rules in scope on a session. [`Depth::Full`] runs every rule and every
+    /// criterion (the answer's session, and each session of a timeline); [`Depth::Decisive`]
+    /// only what can change the session's decision and the plan made from it.
+    fn session(&self, scope: &mut Scope<'static>, at: At, depth: Depth) -> Result<SessionOutcome, EvalError> {
         let p = &self.c.protocol;
         let (idx, phase) = (at.idx, at.phase);
         let date = self.date(idx);
         self.point(scope, at);
-        let mut runs = Vec::with_capacity(p.rules.len());
+        let traced = matches!(depth, Depth::Full { traced: true });
+        // Every rule and criterion runs unless this is an earlier session of a protocol whose
+        // plan the skipped rules cannot change (`CompiledProtocol::settles_early`).
+        let full = matches!(depth, Depth::Full { .. }) || !self.c.settles_early;
+        let all: Vec<usize>;
+        let order: &[usize] = if full {
+            all = (0..p.rules.len()).collect();
+            &all
+        } else {
+            &self.c.severity_order
+        };
+        let mut runs: Vec<Option<RuleRun>> = std::iter::repeat_with(|| None).take(p.rules.len()).collect();
         let mut fired = Vec::new();
-        // The compiled conditions and criteria are the rules', one for one, in order.
-        for (i, ((rule, when), criteria)) in p.rules.iter().zip(&self.c.rules).zip(&self.c.criteria).enumerate() {
+        // The most conservative decision fired so far (`Decisive` only).
+        let mut settled: Option<Decision> = (!full && matches!(depth, Depth::Decisive { referred: true })).then_some(Decision::Refer);
+        for &i in order {
+            // The compiled conditions and criteria are the rules', one for one, in order.
+            let (Some(rule), Some(when), Some(criteria)) = (p.rules.get(i), self.c.rules.get(i), self.c.criteria.get(i)) else { continue };
             if rule.phases.as_ref().is_some_and(|ph| !ph.contains(&phase)) {
-                runs.push(None);
+                continue;
+            }
+            // Rules run from the most conservative decision down: once one fired, a less
+            // conservative rule cannot change the decision. Its own decision's rules still run
+            // (their dose changes and rest days shape the plan), and after a rest the regress
+            // rules too (a rest resumes scaled back when one fired).
+            if let Some(won) = settled
+                && rule.decision != won
+                && !(won == Decision::Rest && rule.decision == Decision::Regress)
+            {
                 continue;
             }
             trace::start(traced);
             let applies = self.run_bool(scope, when, &rule.when, || format!("rule `{}`", rule.id), date)?;
             let mut unmet = Vec::new();
             if applies {
-                // Every criterion runs (no short cut), so a hold can name all that were missed.
+                // Every criterion runs on a full session (no short cut), so a hold can name all
+                // that were missed; elsewhere the first one missed settles it.
                 for (k, (c, ast)) in rule.criteria.iter().zip(criteria).enumerate() {
                     let met = self.run_bool(scope, ast, &c.script, || format!("criterion `{}` of rule `{}`", c.id, rule.id), date)?;
                     if !met {
                         unmet.push(k);
+                        if !full {
+                            break;
+                        }
                     }
                 }
             }
@@ -243,9 +286,16 @@ impl Evaluator<'_> {
             let hit = applies && unmet.is_empty();
             if hit {
                 fired.push(i);
+                if !full {
+                    settled = Some(settled.map_or(rule.decision, |d| d.min(rule.decision)));
+                }
             }
-            runs.push(Some(RuleRun { fired: hit, reads, unmet: if applies { unmet } else { Vec::new() } }));
+            if let Some(run) = runs.get_mut(i) {
+                *run = Some(RuleRun { fired: hit, reads, unmet: if applies { unmet } else { Vec::new() } });
+            }
         }
+        // In file order, as the plan reads them (the first rule with a dose change gives it).
+        fired.sort_unstable();
         let decision = combine(fired.iter().filter_map(|&i| p.rules.get(i)).map(|r| r.decision));
         Ok(SessionOutcome { decision, fired, runs })
     }
@@ -450,7 +500,14 @@ fn replay(ev: &Evaluator<'_>, opts: &EvalOptions, goals: &[String]) -> Result<Re
         }
         let days_in_phase = s.date.days_since(st.phase_since.unwrap_or(log.start));
         let at = At { idx, phase: st.phase, days_in_phase };
-        let outcome = ev.session(&mut scope, at, idx + 1 == n)?;
+        let depth = if idx + 1 == n {
+            Depth::Full { traced: true }
+        } else if opts.timeline {
+            Depth::Full { traced: false }
+        } else {
+            Depth::Decisive { referred: st.open.is_some() }
+        };
+        let outcome = ev.session(&mut scope, at, depth)?;
         let phase_at = st.phase;
         let (decision, held_open) = hold_referral(&mut st, p, s, &outcome);
         if let Some(cell) = ev.ctx.decision.get(idx) {
@@ -722,6 +779,67 @@ mod tests {
             None,
         );
         Arc::new(log.unwrap_or_else(|e| panic!("{e:?}")))
+    }
+
+    /// What an earlier session of a replay carries into the answer: its decision and the
+    /// fired rules the plan reads (those of the decision, and the regress rules beside a rest).
+    fn carried(c: &CompiledProtocol, o: &SessionOutcome) -> (Decision, Vec<usize>) {
+        let keep = |r: &crate::model::protocol::Rule| {
+            r.decision == o.decision || (o.decision == Decision::Rest && r.decision == Decision::Regress)
+        };
+        (o.decision, o.fired.iter().copied().filter(|&i| c.protocol.rules.get(i).is_some_and(keep)).collect())
+    }
+
+    /// `Depth::Decisive` skips rules; what it returns must equal what the full session gives
+    /// for everything the replay carries, on every session of every example, in every phase,
+    /// with and without an open referral (then the decision is `refer` whatever fires).
+    #[test]
+    fn a_decisive_session_carries_what_a_full_one_does() {
+        let c = hip();
+        let mut compared = 0;
+        let mut rests_with_regress = 0;
+        let mut dir: Vec<_> = std::fs::read_dir("examples").unwrap().map(|e| e.unwrap().path()).collect();
+        dir.sort();
+        for path in dir {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let log = crate::check::every_error::read_and_validate(
+                crate::engine::LogError::LOG,
+                &text,
+                crate::check::log::LogFormat::Yaml,
+                0,
+                &c.protocol,
+                None,
+            )
+            .unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
+            let log = Arc::new(log);
+            let templates = c.protocol.templates.iter().map(|t| (t.category, t.impact)).collect();
+            let ev = Evaluator { c: &c, log: log.clone(), ctx: Arc::new(Context::new(log.clone(), templates)) };
+            let mut scope = Scope::new();
+            for idx in 0..log.sessions.len() {
+                for phase in 0..c.protocol.phases.len() {
+                    let at = At { idx, phase, days_in_phase: 20 };
+                    let full = ev.session(&mut scope, at, Depth::Full { traced: false }).unwrap();
+                    let quick = ev.session(&mut scope, at, Depth::Decisive { referred: false }).unwrap();
+                    assert_eq!(carried(&c, &quick), carried(&c, &full), "{} session {idx} phase {phase}", path.display());
+                    let referred = ev.session(&mut scope, at, Depth::Decisive { referred: true }).unwrap();
+                    let refer_rules = |o: &SessionOutcome| -> Vec<usize> {
+                        o.fired
+                            .iter()
+                            .copied()
+                            .filter(|&i| c.protocol.rules.get(i).is_some_and(|r| r.decision == Decision::Refer))
+                            .collect()
+                    };
+                    assert_eq!(refer_rules(&referred), refer_rules(&full), "{} session {idx} phase {phase}", path.display());
+                    compared += 1;
+                    let fired_regress =
+                        full.fired.iter().any(|&i| c.protocol.rules.get(i).is_some_and(|r| r.decision == Decision::Regress));
+                    if full.decision == Decision::Rest && fired_regress {
+                        rests_with_regress += 1;
+                    }
+                }
+            }
+        }
+        assert!(compared > 100 && rests_with_regress > 0, "{compared} sessions compared, {rests_with_regress} rests with a regress rule");
     }
 
     /// Script operations and sessions read from history while replaying a log of `n` sessions.

@@ -121,6 +121,15 @@ fn compile_one(engine: &Engine, sources: &SourceMap, script: &Script, name: &str
     }
 }
 
+/// The rules from the most conservative decision down, and whether an earlier session of a
+/// replay may stop at the first decision fired (see [`CompiledProtocol::settles_early`]).
+fn replay_order(protocol: &Protocol) -> (Vec<usize>, bool) {
+    let mut order: Vec<usize> = (0..protocol.rules.len()).collect();
+    order.sort_by_key(|&i| protocol.rules.get(i).map(|r| r.decision));
+    let settles_early = protocol.rules.iter().all(|r| r.decision == crate::vocab::decision::Decision::Rest || r.rest_days.is_none());
+    (order, settles_early)
+}
+
 /// Compiles helpers, rules and gates; `None` when any script fails to compile. `parsed` is
 /// called for each rule condition, criterion and exit gate that compiles, with what it is in
 /// words: `check` asks there whether the script yields a boolean, which is asked only of a
@@ -191,6 +200,7 @@ pub fn compile(
         texts.into_iter().any(|t| t.contains("beyond_plan") || t.contains(".decision"))
     };
     let phase_ids = protocol.phases.iter().map(|ph| ph.id.as_str().into()).collect();
+    let (severity_order, settles_early) = replay_order(&protocol);
     Some(CompiledProtocol {
         protocol: Arc::new(protocol),
         engine: Arc::new(engine),
@@ -198,6 +208,8 @@ pub fn compile(
         criteria,
         exits,
         replays,
+        severity_order,
+        settles_early,
         params,
         phase_ids,
         id: super::next_id(),
