@@ -161,7 +161,7 @@ pub struct BatchArgs {
     pub inputs: Vec<PathBuf>,
     #[command(flatten)]
     pub protocol: ProtocolArg,
-    /// Write results here (atomically: a temporary name, renamed when complete) [default: stdout]
+    /// Write results here (atomically: a temporary name, renamed when complete; `-`: stdout) [default: stdout]
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Output format
@@ -197,7 +197,7 @@ pub struct ReportArgs {
     pub logs: Vec<PathBuf>,
     #[command(flatten)]
     pub protocol: ProtocolArg,
-    /// Write the HTML here (atomically: a temporary name, renamed when complete) [default: stdout]
+    /// Write the HTML here (atomically: a temporary name, renamed when complete; `-`: stdout) [default: stdout]
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// A cohort page even for a single log

@@ -486,6 +486,14 @@ fn a_json_log_with_a_byte_order_mark_is_read() {
         .run();
     assert_eq!(out.status, 0, "{}", out.stderr);
     assert!(batch_records(&out.stdout).iter().all(|r| r["patient"] == "P-BOM"), "{}", out.stdout);
+    // One mark is dropped, in `next` and in `batch` alike: a second one is the text's own
+    // first character, refused by both at 1:1.
+    let t = Test::new().file("two.json", &format!("\u{feff}{json}"));
+    let next = t.run_with(&["next", "two.json"]);
+    assert_eq!(next.status, 4, "{}", next.stderr);
+    let batch = t.run_with(&["batch", "two.json", "-q"]);
+    assert_eq!(batch.status, 4, "{}", batch.stderr);
+    assert_eq!(batch_records(&batch.stdout)[0]["errors"][0]["code"], "E0606", "{}", batch.stdout);
 }
 
 #[test]
@@ -516,6 +524,38 @@ fn output_never_replaces_an_input_a_link_or_a_special_file() {
     let out = t.args(&["batch", "in.jsonl", "-o", "/dev/null"]).run();
     assert_eq!(out.status, 2, "{}", out.stderr);
     assert!(out.stderr.contains("is not a regular file"), "{}", out.stderr);
+}
+
+/// A protocol's own files are inputs too: `-o` or `--summary-json` into its `plans/`, `rules/`
+/// or `cases/` is refused (the file left as it was), and `-o -` is standard output.
+#[test]
+fn output_never_replaces_a_protocol_file_and_dash_is_stdout() {
+    let t = Test::new().shipped_protocol().file("in.jsonl", &(json_log("P-1") + "\n"));
+    let rules = t.path().join("protocol/rules/10-refer.yaml");
+    let before = std::fs::read_to_string(&rules).expect("rules");
+    for args in [
+        &["batch", "in.jsonl", "--protocol", "protocol", "-q", "-o", "protocol/rules/10-refer.yaml"][..],
+        &["batch", "in.jsonl", "--protocol", "protocol", "-q", "--summary-json", "protocol/rules/helpers.rhai"],
+        &["batch", "in.jsonl", "--protocol", "protocol", "-q", "-o", "protocol/rules/new.yaml"],
+        &["report", "in.jsonl", "--protocol", "protocol", "-o", "protocol/plans/protocol.yaml"],
+    ] {
+        let out = t.run_with(args);
+        assert_eq!(out.status, 2, "{args:?}: {}", out.stderr);
+        assert!(out.stderr.contains("is inside the protocol folder"), "{}", out.stderr);
+    }
+    assert_eq!(std::fs::read_to_string(&rules).expect("rules"), before);
+    assert!(!t.path().join("protocol/rules/new.yaml").exists());
+    // `-o -`: the records on stdout, no file named `-`.
+    let t = Test::new().file("in.jsonl", &(json_log("P-1") + "\n")).args(&["batch", "in.jsonl", "-q", "-o", "-"]);
+    let out = t.run();
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert_eq!(batch_records(&out.stdout).len(), 1, "{}", out.stdout);
+    assert!(!t.path().join("-").exists());
+    let t = Test::new().file("in.jsonl", &(json_log("P-1") + "\n")).args(&["report", "in.jsonl", "-o", "-"]);
+    let out = t.run();
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert!(out.stdout.starts_with("<!DOCTYPE html>"), "{}", out.stdout);
+    assert!(!t.path().join("-").exists());
 }
 
 #[test]

@@ -91,8 +91,18 @@ impl Test {
     }
 
     pub fn run(&self) -> Output {
+        self.run_args(&self.args)
+    }
+
+    /// Runs with these arguments instead of the ones set, in the same folder: several commands
+    /// on the same files.
+    pub fn run_with(&self, args: &[&str]) -> Output {
+        self.run_args(&args.iter().map(std::string::ToString::to_string).collect::<Vec<_>>())
+    }
+
+    fn run_args(&self, args: &[String]) -> Output {
         let mut cmd = Command::new(bin());
-        cmd.args(&self.args).current_dir(self.dir.path());
+        cmd.args(args).current_dir(self.dir.path());
         for (k, v) in &self.envs {
             cmd.env(k, v);
         }

@@ -86,7 +86,11 @@ fn worker_pool(args: &BatchArgs) -> Result<(rayon::ThreadPool, usize), Error> {
 
 /// `stepwise batch`: every input log answered, one record each, in input order.
 pub fn run(ctx: Ctx, args: &BatchArgs) -> Result<Status, Error> {
-    let outputs: Vec<&std::path::Path> = args.output.iter().chain(&args.summary_json).map(std::path::PathBuf::as_path).collect();
+    let output = output::named_file(args.output.as_deref());
+    if args.summary_json.as_deref().is_some_and(|p| p.as_os_str() == "-") {
+        return Err(Error::Usage("--summary-json needs a file name: standard output carries the results".into()));
+    }
+    let outputs: Vec<&std::path::Path> = output.into_iter().chain(args.summary_json.as_deref()).collect();
     check_args(args, &outputs)?;
     let inputs = input::plan(&args.inputs, &outputs)?;
     if let Some(path) = &args.summary_json {
@@ -97,7 +101,7 @@ pub fn run(ctx: Ctx, args: &BatchArgs) -> Result<Status, Error> {
     };
     let (pool, jobs) = worker_pool(args)?;
     let opts = Options { timeline: args.timeline, explain: args.explain, max_errors: args.max_errors };
-    let mut sink = Sink::create(args.output.as_deref(), args.format)?;
+    let mut sink = Sink::create(output, args.format)?;
     let records = Records { format: args.format, protocol: protocol.clone(), with_source: args.source };
     let progress = output::progress_bar(args.quiet, inputs.total_bytes());
     let mut summary = Summary::new(protocol.model().phases.iter().map(|p| p.id.clone()).collect());

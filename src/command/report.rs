@@ -38,8 +38,9 @@ fn single_log(args: &ReportArgs) -> Option<&PathBuf> {
 }
 
 pub fn run(ctx: Ctx, args: &ReportArgs) -> Result<Status, Error> {
-    let outputs: Vec<&Path> = args.output.iter().map(PathBuf::as_path).collect();
-    if let Some(out) = &args.output {
+    let output = super::batch::output::named_file(args.output.as_deref());
+    let outputs: Vec<&Path> = output.into_iter().collect();
+    if let Some(out) = output {
         super::batch::output::check_output(out)?;
     }
     let single = single_log(args);
@@ -63,7 +64,7 @@ pub fn run(ctx: Ctx, args: &ReportArgs) -> Result<Status, Error> {
         return match protocol.answer_in(&name, &text, format, 0, &OPTIONS) {
             Ok(answer) => {
                 let p = answered(answer, &text, format, name, &protocol);
-                write_page(args.output.as_deref(), &patient::page(&p, &protocol))?;
+                write_page(output, &patient::page(&p, &protocol))?;
                 Ok(Status::Ok)
             }
             Err(e) => {
@@ -107,7 +108,7 @@ pub fn run(ctx: Ctx, args: &ReportArgs) -> Result<Status, Error> {
         }
     }
     let failed = entries.iter().any(|e| matches!(e, Entry::Failed(_)));
-    write_page(args.output.as_deref(), &cohort::page(&entries, &protocol))?;
+    write_page(output, &cohort::page(&entries, &protocol))?;
     Ok(if failed { Status::LogFailed } else { Status::Ok })
 }
 

@@ -39,6 +39,9 @@ pub struct Item {
     pub bytes: u64,
     /// Why the log could not be read at all (a missing file, an overlong line): an error record.
     problem: Option<String>,
+    /// The bytes are text already decoded (a whole file, its byte-order mark dropped): a second
+    /// mark is the log's own first character, as `next` reads it.
+    decoded: bool,
 }
 
 impl Chunk {
@@ -65,19 +68,29 @@ impl Chunk {
             return Err(problem.clone());
         }
         let bytes = self.data.get(item.range.clone()).unwrap_or_default();
+        if item.decoded {
+            return std::str::from_utf8(bytes).map_err(|e| e.to_string());
+        }
         crate::load::log_text::decode_slice(bytes).map_err(|e| e.message())
     }
 
-    /// A log whose text is in `bytes`.
+    /// A log whose text is in `bytes` (a JSON Lines record, decoded by the worker).
     pub fn push_text(&mut self, origin: Origin, bytes: &[u8], format: LogFormat, counted: u64) {
         let start = self.data.len();
         self.data.extend_from_slice(bytes);
-        self.items.push(Item { origin, range: start..self.data.len(), format, bytes: counted, problem: None });
+        self.items.push(Item { origin, range: start..self.data.len(), format, bytes: counted, problem: None, decoded: false });
+    }
+
+    /// A whole file's log, already decoded as `next` decodes it.
+    pub fn push_decoded(&mut self, origin: Origin, text: &str, format: LogFormat, counted: u64) {
+        let start = self.data.len();
+        self.data.extend_from_slice(text.as_bytes());
+        self.items.push(Item { origin, range: start..self.data.len(), format, bytes: counted, problem: None, decoded: true });
     }
 
     /// A log that cannot be read: an error record with this problem.
     pub fn push_problem(&mut self, origin: Origin, problem: String, counted: u64) {
-        self.items.push(Item { origin, range: 0..0, format: LogFormat::Json, bytes: counted, problem: Some(problem) });
+        self.items.push(Item { origin, range: 0..0, format: LogFormat::Json, bytes: counted, problem: Some(problem), decoded: false });
     }
 }
 

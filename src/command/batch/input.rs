@@ -258,7 +258,7 @@ impl Reader {
                     let origin = Origin { file: name.clone(), line: None };
                     let n = std::fs::metadata(&path).map_or(0, |m| m.len());
                     match read_log_text(&path, false) {
-                        Ok(text) => chunk.push_text(origin, text.as_bytes(), LogFormat::from_path(&name), n),
+                        Ok(text) => chunk.push_decoded(origin, &text, LogFormat::from_path(&name), n),
                         Err(e) => chunk.push_problem(origin, e.message(), n),
                     }
                 }

@@ -170,6 +170,13 @@ fn remove_partial_on_signal() {
 /// would be replaced by a file), a FIFO, a device or a folder. A missing or regular file is
 /// fine; results replace it only when the run completes.
 pub fn check_output(path: &Path) -> Result<(), Error> {
+    if let Some(root) = protocol_folder_of(path) {
+        return Err(Error::Usage(format!(
+            "the output `{}` is inside the protocol folder `{}` (its plans/, rules/ or cases/): results there would replace or add a protocol file; write them elsewhere",
+            path.display(),
+            root.display()
+        )));
+    }
     let meta = match std::fs::symlink_metadata(path) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
@@ -185,6 +192,23 @@ pub fn check_output(path: &Path) -> Result<(), Error> {
         return Ok(());
     };
     Err(Error::Usage(format!("the output `{}` is {what}: name a regular file (or leave out -o to write to stdout)", path.display())))
+}
+
+/// The protocol folder whose `plans/`, `rules/` or `cases/` would hold `path` (a folder
+/// holding both `plans/` and `rules/`, as discovery finds protocols), if any.
+fn protocol_folder_of(path: &Path) -> Option<PathBuf> {
+    let id = super::input::identity(path)?;
+    id.parent()?.ancestors().find_map(|dir| {
+        let part = dir.file_name()?.to_str()?;
+        let root = dir.parent()?;
+        (["plans", "rules", "cases"].contains(&part) && root.join("plans").is_dir() && root.join("rules").is_dir())
+            .then(|| root.to_path_buf())
+    })
+}
+
+/// `-o -` is standard output, as `-` is standard input among the inputs: no file is named.
+pub fn named_file(output: Option<&Path>) -> Option<&Path> {
+    output.filter(|p| p.as_os_str() != "-")
 }
 
 impl Sink {
