@@ -136,6 +136,18 @@ fn rom_and_measures_must_be_finite_and_plausible() {
         ("rom: { hip_flexion: VALUE }", "-400", "-400 is out of range: expected a number from -180 to 360"),
         ("measures: { plank_s: VALUE }", ".nan", "`.nan` is not a finite number: expected a number"),
         ("measures: { plank_s: VALUE }", "1e12", "1000000000000 is out of range: expected a number from -1000000 to 1000000"),
+        // A name rules would not read: the fall it records would go unseen.
+        (
+            "rom: { VALUE: 60 }",
+            "Hip_Flexion",
+            "`Hip_Flexion` is not a measure name: expected lower-case letters, digits and `_`, starting with a letter (as `hip_flexion`)",
+        ),
+        (
+            "rom: { VALUE: 60 }",
+            "\"hip-flexion \"",
+            "`hip-flexion ` is not a measure name: expected lower-case letters, digits and `_`, starting with a letter (as `hip_flexion`)",
+        ),
+        ("measures: { VALUE: 60 }", "\"\"", "`` is not a measure name"),
     ] {
         let log = CLEAN.replace(
             "    fatigue: 3\n    exercises:\n      - { id: walking, minutes: 15 }\n  - date: 2026-09-04",
@@ -159,6 +171,19 @@ fn rom_and_measures_must_be_finite_and_plausible() {
     let out = next_on(json, "log.json");
     assert_eq!(out.status, 4);
     assert!(out.stderr.contains("is out of range: expected a number from -180 to 360"), "{}", out.stderr);
+}
+
+/// Intake goals are a bounded list: refused at the first goal too many, whatever the size.
+#[test]
+fn intake_goals_are_bounded() {
+    let goals = vec!["\"running\""; 100_000].join(",");
+    let json = format!(r#"{{"patient":"P-1","start":"2026-09-01","intake":{{"provider_cleared":true,"goals":[{goals}]}},"sessions":[]}}"#);
+    let out = next_on(&json, "log.json");
+    assert_eq!(out.status, 4, "{}", out.stderr);
+    assert!(out.stderr.contains("error[E0601]: more than 50 entries are too many: expected at most 50"), "{}", out.stderr);
+    let fifty = vec!["\"running\""; 50].join(",");
+    let json = format!(r#"{{"patient":"P-1","start":"2026-09-01","intake":{{"provider_cleared":true,"goals":[{fifty}]}},"sessions":[]}}"#);
+    assert_eq!(next_on(&json, "log.json").status, 0);
 }
 
 #[test]
@@ -867,8 +892,8 @@ fn lists_and_names_in_a_session_are_bounded() {
     let symptoms: Vec<&str> = (0..51).map(|_| r#""swelling""#).collect();
     for (session, message) in [
         (format!(r#""rom":{{"{long_name}":100}}"#), "a name of 300 characters is too long: expected at most 256"),
-        (format!(r#""exercises":[{}]"#, exercises.join(",")), "101 entries are too many: expected at most 100"),
-        (format!(r#""symptoms":[{}]"#, symptoms.join(",")), "51 entries are too many: expected at most 50"),
+        (format!(r#""exercises":[{}]"#, exercises.join(",")), "more than 100 entries are too many: expected at most 100"),
+        (format!(r#""symptoms":[{}]"#, symptoms.join(",")), "more than 50 entries are too many: expected at most 50"),
     ] {
         let log = format!(r#"{{"patient":"P-1","start":"2026-09-01","sessions":[{{"date":"2026-09-02",{session}}}]}}"#);
         let out = next_on(&log, "log.json");

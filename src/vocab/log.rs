@@ -36,7 +36,8 @@ pub struct Intake {
     #[serde(default)]
     pub provider_cleared: Option<bool>,
     /// Activities the patient wants back (running, cycling, ...).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::vocab::quantity::goals")]
+    #[schemars(length(max = 50))]
     pub goals: Option<Vec<String>>,
 }
 

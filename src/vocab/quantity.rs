@@ -227,6 +227,8 @@ pub mod limits {
     /// Symptoms and exercises listed in one session.
     pub const MAX_SYMPTOMS: usize = 50;
     pub const MAX_EXERCISES: usize = 100;
+    /// Goals of the intake (activities the patient wants back).
+    pub const MAX_GOALS: usize = 50;
     /// Entries of a session's `rom` or `measures` map.
     pub const MAX_MAP_ENTRIES: usize = 100;
 }
@@ -272,17 +274,32 @@ fn ranged_map<'de, D: Deserializer<'de>, const MIN: i64, const MAX: i64>(
     let Some(RangedMap(map)) = Option::<RangedMap<MIN, MAX>>::deserialize(d)? else {
         return Ok(None);
     };
-    if map.len() > limits::MAX_MAP_ENTRIES {
-        return Err(de::Error::custom(format_args!("{} entries are too many: expected at most {}", map.len(), limits::MAX_MAP_ENTRIES)));
-    }
-    if let Some(long) = map.keys().find(|k| k.chars().count() > limits::MAX_NAME_CHARS) {
-        return Err(de::Error::custom(format_args!(
-            "a name of {} characters is too long: expected at most {}",
-            long.chars().count(),
-            limits::MAX_NAME_CHARS
-        )));
-    }
     Ok(Some(map))
+}
+
+/// A `rom` or `measures` name: lower-case ASCII letters, digits and `_`, starting with a
+/// letter (`hip_flexion`). Rules read these names as written, so `Hip_Flexion`, `hip-flexion` or
+/// `hip_flexion ` would be a different measure, and a fall in range of motion logged under
+/// one would go unseen: such a name is refused with the spelling rules read.
+fn check_measure_name(name: &str) -> Result<(), String> {
+    let count = name.chars().count();
+    if count > limits::MAX_NAME_CHARS {
+        return Err(format!("a name of {count} characters is too long: expected at most {}", limits::MAX_NAME_CHARS));
+    }
+    let plain = name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if plain {
+        return Ok(());
+    }
+    let suggestion: String = name
+        .trim()
+        .chars()
+        .map(|c| if c.is_whitespace() || c == '-' || c == '.' { '_' } else { c.to_ascii_lowercase() })
+        .filter(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_')
+        .collect();
+    let shown: String = name.chars().take(40).flat_map(char::escape_debug).collect();
+    let hint = if suggestion.starts_with(|c: char| c.is_ascii_lowercase()) { format!(" (as `{suggestion}`)") } else { String::new() };
+    Err(format!("`{shown}` is not a measure name: expected lower-case letters, digits and `_`, starting with a letter{hint}"))
 }
 
 /// A map of names to numbers in range, built as it is read: one map per session, not a map of
@@ -300,7 +317,13 @@ impl<'de, const MIN: i64, const MAX: i64> Deserialize<'de> for RangedMap<MIN, MA
             }
             fn visit_map<A: de::MapAccess<'de>>(self, mut entries: A) -> Result<Self::Value, A::Error> {
                 let mut map = std::collections::BTreeMap::new();
-                while let Some((name, value)) = entries.next_entry::<compact_str::CompactString, InRange<MIN, MAX>>()? {
+                while let Some(name) = entries.next_key::<compact_str::CompactString>()? {
+                    // Checked as read: a huge map stops at its first entry too many.
+                    if map.len() == limits::MAX_MAP_ENTRIES {
+                        return Err(de::Error::custom(format_args!("more than {} entries are too many", limits::MAX_MAP_ENTRIES)));
+                    }
+                    check_measure_name(&name).map_err(de::Error::custom)?;
+                    let value = entries.next_value::<InRange<MIN, MAX>>()?;
                     map.insert(name, value.0);
                 }
                 Ok(RangedMap(map))
@@ -367,13 +390,39 @@ pub fn days<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
     Ok(Option::<Count<{ limits::MAX_PROTOCOL_DAYS }>>::deserialize(d)?.map(|c| c.0))
 }
 
-/// A list of at most `N` items.
+/// A list of at most `N` items, refused at its first item too many (a list of a million
+/// items is never built).
 fn at_most<'de, D: Deserializer<'de>, T: Deserialize<'de>, const N: usize>(d: D) -> Result<Option<Vec<T>>, D::Error> {
-    let list = Option::<Vec<T>>::deserialize(d)?;
-    match list {
-        Some(l) if l.len() > N => Err(de::Error::custom(format_args!("{} entries are too many: expected at most {N}", l.len()))),
-        other => Ok(other),
+    struct Bounded<T, const N: usize>(Vec<T>);
+    impl<'de, T: Deserialize<'de>, const N: usize> Deserialize<'de> for Bounded<T, N> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V<T, const N: usize>(std::marker::PhantomData<T>);
+            impl<'de, T: Deserialize<'de>, const N: usize> Visitor<'de> for V<T, N> {
+                type Value = Bounded<T, N>;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    // Worded as serde's own sequence visitor, so messages are unchanged.
+                    f.write_str("a sequence")
+                }
+                fn visit_seq<A: de::SeqAccess<'de>>(self, mut items: A) -> Result<Self::Value, A::Error> {
+                    let mut list = Vec::with_capacity(items.size_hint().unwrap_or(0).min(N));
+                    while let Some(item) = items.next_element::<T>()? {
+                        if list.len() == N {
+                            return Err(de::Error::custom(format_args!("more than {N} entries are too many: expected at most {N}")));
+                        }
+                        list.push(item);
+                    }
+                    Ok(Bounded(list))
+                }
+            }
+            d.deserialize_seq(V::<T, N>(std::marker::PhantomData))
+        }
     }
+    Ok(Option::<Bounded<T, N>>::deserialize(d)?.map(|b| b.0))
+}
+
+/// `goals:` of the intake: at most [`limits::MAX_GOALS`].
+pub fn goals<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Vec<T>>, D::Error> {
+    at_most::<D, T, { limits::MAX_GOALS }>(d)
 }
 
 /// `symptoms:` of a session: at most [`limits::MAX_SYMPTOMS`].
