@@ -56,7 +56,8 @@ pub fn dispatch(cli: Cli) -> Status {
         }
     };
     result.unwrap_or_else(|e| {
-        eprintln!("error: {e}");
+        // A path or a revision named on the command line may carry terminal escapes.
+        eprintln!("error: {}", crate::diagnostic::escape_controls(&e.to_string()));
         Status::Usage
     })
 }

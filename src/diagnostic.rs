@@ -48,7 +48,9 @@ pub fn shorten(text: &str) -> std::borrow::Cow<'_, str> {
 /// escapes that recolour or move the cursor) and the bidirectional overrides that reorder
 /// what a reader sees.
 pub(crate) fn is_unsafe_char(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+    // U+2028 and U+2029 break a line in some terminals and viewers as `\n` does.
+    c.is_control()
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{2028}' | '\u{2029}')
 }
 
 /// `text` with every control character written as an escape (`\n`, `\u{1b}`), so that a value

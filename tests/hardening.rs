@@ -298,6 +298,33 @@ fn text_output_never_passes_control_characters() {
     let out = Test::new().file("in.jsonl", &(json_log(forged) + "\n")).args(&["batch", "in.jsonl"]).run();
     assert_eq!(out.status, 0, "{}", out.stderr);
     assert!(!out.stderr.contains('\u{1b}') && !out.stderr.contains("\nDecision"), "{:?}", out.stderr);
+    // A line separator in an id is escaped like a line break.
+    let out = Test::new().file("log.json", &json_log(r"P\u2028Decision: PROGRESS")).args(&["next", "log.json"]).run();
+    assert!(out.stdout.starts_with(r"Patient P\u{2028}Decision: PROGRESS, as of"), "{}", out.stdout);
+}
+
+/// What the command line names (a protocol folder, a revision, an output path) and what a
+/// protocol's cases say reach stderr and stdout escaped, in every error and report.
+#[test]
+fn command_line_and_case_text_never_reach_the_terminal_raw() {
+    let esc = "x\u{1b}]0;TITLE\u{7}\u{1b}[31m";
+    let t = Test::new().file("log.json", &json_log("P-1"));
+    for args in [
+        &["next", "--protocol", esc, "log.json"][..],
+        &["batch", &format!("missing{esc}.json")],
+        &["batch", "log.json", "-o", &format!("o{esc}/x.jsonl")],
+        &["check", "--base", esc],
+    ] {
+        let out = t.run_with(args);
+        assert_eq!(out.status, 2, "{args:?}: {}", out.stderr);
+        assert!(!out.stderr.contains('\u{1b}') && out.stderr.contains(r"\u{1b}"), "{args:?}: {:?}", out.stderr);
+    }
+    // YAML's escapes for ESC, BEL and U+202E (raw control characters are not YAML).
+    let case = "- name: \"c\\e]0;TITLE\\a\\e[31m\\u202e\"\n  log: |\n    patient: P-1\n    start: 2026-09-01\n    sessions: []\n  expect: { decision: progress }\n";
+    let out = Test::new().shipped_protocol().file("protocol/cases/esc.yaml", case).args(&["test", "--protocol", "protocol"]).run();
+    assert_eq!(out.status, 1, "{}", out.stderr);
+    assert!(!out.stdout.contains('\u{1b}') && !out.stdout.contains('\u{202e}'), "{:?}", out.stdout);
+    assert!(out.stdout.contains(r"case c\u{1b}]0;TITLE\u{7}\u{1b}[31m\u{202e} ... FAILED"), "{}", out.stdout);
 }
 
 #[test]

@@ -66,7 +66,7 @@ pub fn run(args: &InitArgs) -> Result<Status, Error> {
     }
     let reference = crate::Protocol::embedded().map(|p| p.reference());
     let what = reference.map_or_else(|_| "the default protocol".into(), |r| format!("protocol {} {}", r.id, r.version));
-    let shown = dir.display();
+    let shown = crate::diagnostic::escape_controls(&dir.display().to_string()).into_owned();
     let out = format!(
         "Created {what} in {shown}: {} files (plans/, rules/, cases/, examples/, docs/schema/, README.md, .gitignore, .github/workflows/protocol.yml)\n\
          Next:\n  cd {shown}\n  git init && git add . && git commit -m \"Start from the default protocol\"\n  stepwise check\n  stepwise test --coverage\n",

@@ -55,7 +55,11 @@ pub fn text(protocol: &ProtocolRef, results: &[CaseResult], filtered: usize, cov
         if failures.is_empty() { "ok" } else { "FAILED" },
         failures.len()
     );
-    out
+    // Case names, errors and values come from the protocol's files: no line of them may carry
+    // a terminal escape or a bidirectional override.
+    out.split_inclusive('\n')
+        .map(|line| crate::diagnostic::escape_controls(line.strip_suffix('\n').unwrap_or(line)).into_owned() + "\n")
+        .collect()
 }
 
 /// The rules considered for the last session: fired and not fired ones (out of phase ones
