@@ -170,7 +170,8 @@ fn rom_and_measures_must_be_finite_and_plausible() {
     let json = r#"{"patient":"P-1","start":"2026-09-01","intake":{"provider_cleared":true},"sessions":[{"date":"2026-09-02","rom":{"hip_flexion":1e300}}]}"#;
     let out = next_on(json, "log.json");
     assert_eq!(out.status, 4);
-    assert!(out.stderr.contains("is out of range: expected a number from -180 to 360"), "{}", out.stderr);
+    // Quoted as written in short, not as its 301 digits.
+    assert!(out.stderr.contains("error[E0601]: 1e300 is out of range: expected a number from -180 to 360"), "{}", out.stderr);
 }
 
 /// Intake goals are a bounded list: refused at the first goal too many, whatever the size.
@@ -361,6 +362,22 @@ fn a_costly_rule_is_stopped_by_the_time_budget_and_fails_that_log_only() {
     assert_eq!(records[1]["patient"], "P-slow");
     assert!(records[1]["error"].as_str().is_some_and(|e| e.contains("the scripts ran past the time budget for one log")), "{}", records[1]);
     assert_eq!(records[2]["decision"], "refer");
+}
+
+#[test]
+fn a_budget_that_is_not_a_number_of_seconds_is_named() {
+    for value in ["abc", "0", "-5", "99999999999999999999"] {
+        let out = Test::new().file("log.json", &json_log("P-1")).env("STEPWISE_SCRIPT_SECONDS", value).args(&["next", "log.json"]).run();
+        assert_eq!(out.status, 0, "{}", out.stderr);
+        assert_eq!(
+            out.stderr,
+            format!(
+                "note: STEPWISE_SCRIPT_SECONDS=`{value}` is not a whole number of seconds from 1 to 86400: the default of 10 s applies\n"
+            )
+        );
+    }
+    let out = Test::new().file("log.json", &json_log("P-1")).env("STEPWISE_SCRIPT_SECONDS", "5").args(&["next", "log.json"]).run();
+    assert_eq!((out.status, out.stderr.as_str()), (0, ""));
 }
 
 #[test]

@@ -34,9 +34,23 @@ thread_local! {
 
 /// The per-log budget in force: [`SCRIPT_SECONDS_PER_LOG`] or the environment's override.
 pub fn script_budget() -> std::time::Duration {
-    let secs = std::env::var("STEPWISE_SCRIPT_SECONDS").ok().and_then(|v| v.trim().parse::<u64>().ok()).filter(|s| *s >= 1);
-    std::time::Duration::from_secs(secs.unwrap_or(SCRIPT_SECONDS_PER_LOG))
+    static BUDGET: std::sync::OnceLock<std::time::Duration> = std::sync::OnceLock::new();
+    *BUDGET.get_or_init(|| {
+        let set = std::env::var("STEPWISE_SCRIPT_SECONDS").ok();
+        let secs = set.as_deref().and_then(|v| v.trim().parse::<u64>().ok()).filter(|s| (1..=MAX_SCRIPT_SECONDS).contains(s));
+        if let (Some(v), None) = (&set, secs) {
+            // Read once per process, so said once, however many logs follow.
+            eprintln!(
+                "note: STEPWISE_SCRIPT_SECONDS=`{}` is not a whole number of seconds from 1 to {MAX_SCRIPT_SECONDS}: the default of {SCRIPT_SECONDS_PER_LOG} s applies",
+                crate::diagnostic::escape_controls(&crate::diagnostic::shorten(v))
+            );
+        }
+        std::time::Duration::from_secs(secs.unwrap_or(SCRIPT_SECONDS_PER_LOG))
+    })
 }
+
+/// The largest budget `STEPWISE_SCRIPT_SECONDS` may set: a day.
+pub const MAX_SCRIPT_SECONDS: u64 = 86_400;
 
 /// Runs `f` (the evaluation of one log) with the scripts' wall-clock budget: a script still
 /// running past it stops with an error, which fails this log only.

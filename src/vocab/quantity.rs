@@ -115,7 +115,7 @@ impl<'de> Deserialize<'de> for Rating {
                 if v.fract() == 0.0 && (0.0..=10.0).contains(&v) {
                     Ok(Rating(u8::try_from(crate::num::whole_u32(v)).unwrap_or(0)))
                 } else {
-                    Err(E::custom(format_args!("{v} is not a rating: expected a whole number from 0 to 10")))
+                    Err(E::custom(format_args!("{} is not a rating: expected a whole number from 0 to 10", Shown(v))))
                 }
             }
         }
@@ -129,6 +129,16 @@ impl schemars::JsonSchema for Rating {
     }
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({"type": "integer", "minimum": 0, "maximum": 10})
+    }
+}
+
+/// A number as a message quotes it: `1e300`, not its 301 digits (a message quotes at most a
+/// few dozen characters of any value).
+struct Shown(f64);
+
+impl fmt::Display for Shown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_finite() && self.0.abs() >= 1e15 { write!(f, "{:e}", self.0) } else { write!(f, "{}", self.0) }
     }
 }
 
@@ -176,7 +186,7 @@ impl<'de> Deserialize<'de> for Tenths {
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Tenths, E> {
                 Tenths::from_f64(v).ok_or_else(|| {
-                    E::custom(format_args!("{v} is not allowed: expected a number of at least 0 with at most one decimal place"))
+                    E::custom(format_args!("{} is not allowed: expected a number of at least 0 with at most one decimal place", Shown(v)))
                 })
             }
         }
@@ -256,7 +266,7 @@ impl<'de, const MIN: i64, const MAX: i64> Deserialize<'de> for InRange<MIN, MAX>
                 if v.is_finite() && (crate::num::int_f64(MIN)..=crate::num::int_f64(MAX)).contains(&v) {
                     Ok(InRange(v))
                 } else {
-                    Err(E::custom(format_args!("{v} is out of range: expected a number from {MIN} to {MAX}")))
+                    Err(E::custom(format_args!("{} is out of range: expected a number from {MIN} to {MAX}", Shown(v))))
                 }
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
@@ -373,7 +383,7 @@ impl<'de, const MAX: u32> Deserialize<'de> for Count<MAX> {
                 if v.fract() == 0.0 && (0.0..=f64::from(MAX)).contains(&v) {
                     Ok(Count(crate::num::whole_u32(v)))
                 } else {
-                    Err(E::custom(format_args!("{v} is out of range: expected a whole number from 0 to {MAX}")))
+                    Err(E::custom(format_args!("{} is out of range: expected a whole number from 0 to {MAX}", Shown(v))))
                 }
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
