@@ -46,7 +46,8 @@ pub(crate) fn check_and_compile(sources: &SourceMap, files: &LoadedFiles, lints:
         return (None, diags);
     }
     if let (Some(c), check::Lints::Run) = (&compiled, lints) {
-        check::lint::lint(sources, &c.protocol, &mut diags);
+        let unnamed = check::lint::lint(sources, &c.protocol, &mut diags);
+        crate::eval::probe::red_flags(c, &unnamed, &mut diags);
     }
     (compiled, diags)
 }

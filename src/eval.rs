@@ -4,6 +4,7 @@
 pub mod answer;
 pub mod evaluator;
 pub mod next_session;
+pub mod probe;
 
 pub use answer::Answer;
 pub use evaluator::{EvalError, EvalOptions, evaluate};

@@ -102,6 +102,64 @@ fn a_helper_may_not_replace_a_built_in() {
     assert!(check.stderr.contains("function `did` has the name of a built-in function"), "{}", check.stderr);
 }
 
+/// A referring rule that names a red flag but cannot fire on it is found by answering: `check`
+/// warns (W0508, failing `--deny-warnings`), naming the symptom, the phases and the answers.
+#[test]
+fn a_red_flag_rule_that_cannot_fire_is_found_by_check() {
+    let t = Test::new().shipped_protocol();
+    let rules = t.path().join("protocol/rules/10-refer.yaml");
+    let text = std::fs::read_to_string(&rules).expect("rules");
+    let weakened = text.replacen("      last.has_symptom(\"fever\")", "      false && last.has_symptom(\"fever\")", 1);
+    assert_ne!(weakened, text);
+    std::fs::write(&rules, weakened).expect("write");
+    let out = t.run_with(&["check", "--protocol", "protocol", "--message-format", "plain"]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "warning[W0508]: a log whose last session reports red-flag symptom `fever` is not referred in phase `reintroduce` (hold), `strengthen` (hold), `return` (hold)"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(t.run_with(&["check", "--protocol", "protocol", "--deny-warnings"]).status, 1);
+    // The shipped protocol refers on every red flag in every phase: no warning.
+    let clean = Test::new().shipped_protocol().run_with(&["check", "--protocol", "protocol", "--deny-warnings"]);
+    assert_eq!(clean.status, 0, "{}", clean.stderr);
+}
+
+/// A closure that captures a scope variable (`last`, `params`) makes it a shared value in the
+/// scope kept between sessions and logs; re-pointing it panicked on the next session.
+#[test]
+fn a_closure_capturing_last_or_params_does_not_panic() {
+    let t = Test::new()
+        .shipped_protocol()
+        .file("fever.json", &json_log("P-1").replace("\"sessions\":[", "\"sessions\":[{\"date\":\"2026-09-01\"},"));
+    let rules = t.path().join("protocol/rules/10-refer.yaml");
+    let text = std::fs::read_to_string(&rules).expect("rules");
+    let captured = text.replacen(
+        "      last.has_symptom(\"fever\")",
+        "      [\"fever\"].some(|s| last.has_symptom(s) && params.stop_zone_pain > 0 && log.session_count > 0)",
+        1,
+    );
+    assert_ne!(captured, text);
+    std::fs::write(&rules, captured).expect("write");
+    let examples: Vec<String> = ["01-walking-progress.yaml", "07-fever-red-flag-refer.yaml", "13-runner-walk-jog-progress.yaml"]
+        .iter()
+        .map(|e| crate::support::root().join("examples").join(e).display().to_string())
+        .collect();
+    let mut args = vec!["batch", "--protocol", "protocol", "-q", "--jobs", "1"];
+    args.extend(examples.iter().map(String::as_str));
+    let out = t.run_with(&args);
+    no_panic(&out);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let decisions: Vec<String> =
+        batch_records(&out.stdout).iter().map(|r| r["decision"].as_str().unwrap_or_default().to_string()).collect();
+    assert_eq!(decisions, ["progress", "refer", "progress"], "{}", out.stdout);
+    let out = t.run_with(&["next", "--protocol", "protocol", &examples[0]]);
+    no_panic(&out);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+}
+
 #[test]
 fn a_helper_defined_in_two_files_names_both() {
     let t = Test::new().shipped_protocol().file("protocol/rules/zz.rhai", "// again\nfn clean_streak(log, params) { 99 }\n").args(&[

@@ -148,6 +148,11 @@ fn take_scope(c: &CompiledProtocol) -> Scope<'static> {
 
 /// Keeps the scope for the next log, its views pointed away from this log's data.
 fn keep_scope(c: &CompiledProtocol, mut scope: Scope<'static>) {
+    // A value a closure captured is shared (see `Evaluator::point`): such a scope is not kept,
+    // and the next log makes its own.
+    if scope.iter_raw().any(|(_, _, v)| v.is_shared()) {
+        return;
+    }
     let parked = Context::parked();
     if let Some(v) = scope.get_value_mut::<LogView>("log") {
         v.ctx = parked.clone();
@@ -168,7 +173,10 @@ impl Evaluator<'_> {
         // (an override) or to the next one below `phases.len()` (a gate). Once per session.
         #[allow(clippy::indexing_slicing)]
         let phase = &self.c.phase_ids[at.phase];
-        if scope.len() == crate::script::SCOPE_NAMES.len() {
+        // A closure that captures one of these (`[..].some(|s| last.has_symptom(s))`) turns it
+        // into a shared value, which Rhai will not hand out mutably: the scope is then made
+        // afresh, as on the first call.
+        if scope.len() == crate::script::SCOPE_NAMES.len() && !scope.iter_raw().any(|(_, _, v)| v.is_shared()) {
             let mut updated = 0;
             if let Some(v) = scope.get_value_mut::<LogView>("log") {
                 if !Arc::ptr_eq(&v.ctx, &self.ctx) {

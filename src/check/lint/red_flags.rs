@@ -19,7 +19,9 @@ pub fn red_flags() -> impl Iterator<Item = Symptom> {
     Symptom::ALL.into_iter().filter(|s| s.is_red_flag())
 }
 
-pub fn lint(p: &Protocol, lexed: &Lexed<'_>, lib: &Library<'_>, diags: &mut Diagnostics) {
+/// Warns for each red flag no referring rule names (by phase); returns them as (symptom,
+/// phase index).
+pub fn lint(p: &Protocol, lexed: &Lexed<'_>, lib: &Library<'_>, diags: &mut Diagnostics) -> Vec<(String, usize)> {
     let referring: Vec<(Option<&Vec<usize>>, Vec<String>)> = p
         .rules
         .iter()
@@ -42,11 +44,13 @@ pub fn lint(p: &Protocol, lexed: &Lexed<'_>, lib: &Library<'_>, diags: &mut Diag
     // Symptoms missing in the same phases share one warning, so that a protocol with no
     // referring rule at all gets one line, not seven.
     let mut missing: BTreeMap<Vec<usize>, Vec<&str>> = BTreeMap::new();
+    let mut unnamed = Vec::new();
     for symptom in red_flags() {
         let name = symptom.as_str();
         let uncovered: Vec<usize> = (0..p.phases.len())
             .filter(|i| !referring.iter().any(|(scope, named)| named.iter().any(|n| n == name) && scope.is_none_or(|s| s.contains(i))))
             .collect();
+        unnamed.extend(uncovered.iter().map(|&ph| (name.to_string(), ph)));
         if !uncovered.is_empty() {
             missing.entry(uncovered).or_default().push(name);
         }
@@ -76,6 +80,7 @@ pub fn lint(p: &Protocol, lexed: &Lexed<'_>, lib: &Library<'_>, diags: &mut Diag
                 .help(help),
         );
     }
+    unnamed
 }
 
 #[cfg(test)]
