@@ -438,6 +438,34 @@ fn a_budget_that_is_not_a_number_of_seconds_is_named() {
     assert_eq!((out.status, out.stderr.as_str()), (0, ""));
 }
 
+/// What a malformed file's shape is said in: no reader's advice (`use from_str_multiple`), no
+/// internal type name (`struct RawLog`), said once, and a top-level key is not placed in the
+/// session before it.
+#[test]
+fn a_files_shape_is_named_in_the_projects_words() {
+    let t = Test::new()
+        .file("two.yaml", "patient: P-1\nstart: 2026-03-02\n---\npatient: P-2\n")
+        .file("dup.yaml", &(CLEAN.to_string() + "sessions: []\n"))
+        .file("odd.jsonl", "[]\nnull\n42\n");
+    let out = t.run_with(&["next", "two.yaml", "--message-format", "plain"]);
+    assert_eq!(out.status, 4);
+    assert_eq!(out.stderr.matches("error[E0601]: the file holds more than one YAML document").count(), 1, "{}", out.stderr);
+    assert!(out.stderr.contains("remove the second `---` line"), "{}", out.stderr);
+    let out = t.run_with(&["next", "dup.yaml", "--message-format", "plain"]);
+    assert!(out.stderr.contains("error[E0105]: duplicate key `sessions`"), "{}", out.stderr);
+    assert!(!out.stderr.contains("in session"), "{}", out.stderr);
+    let out = t.run_with(&["batch", "odd.jsonl", "-q"]);
+    let errors: Vec<String> = batch_records(&out.stdout).iter().map(|r| r["error"].as_str().unwrap_or_default().to_string()).collect();
+    assert_eq!(
+        errors,
+        [
+            "expected a mapping of keys to values, found a list",
+            "expected a mapping of keys to values, found nothing",
+            "expected a mapping of keys to values, found `42`"
+        ]
+    );
+}
+
 #[test]
 fn jobs_are_capped() {
     let input = json_log("P-1") + "\n";

@@ -86,6 +86,14 @@ pub fn read_and_validate(
                 {
                     d = d.note(note);
                 }
+                // Setting the value aside did not help (the problem is the file's shape, as a
+                // second YAML document): said once.
+                if errors
+                    .last()
+                    .is_some_and(|e| e.code == d.code && e.message == d.message && (e.loc.line, e.loc.col) == (d.loc.line, d.loc.col))
+                {
+                    return Err(finish(errors, cap));
+                }
                 errors.push(d);
                 budget = budget.saturating_sub(text.len());
                 match next {
@@ -130,6 +138,15 @@ fn session_at(text: &str, offset: usize) -> Option<String> {
     let at_date = before.trim_end().trim_end_matches('"').trim_end().ends_with("date:") || before.trim_end().ends_with("\"date\":");
     if at_date {
         return None; // the session's own date is the problem: its line says which
+    }
+    // A YAML line that starts at the margin is a top-level key (or a document marker), never
+    // inside a session, however many sessions came before it.
+    let line = text.get(before.rfind('\n').map_or(0, |i| i + 1)..).unwrap_or_default();
+    if line.starts_with("---")
+        || line.starts_with("...")
+        || line.starts_with(|c: char| c.is_alphanumeric() || c == '_' || c == '"' || c == '\'')
+    {
+        return None;
     }
     let sessions = before.find("sessions")?;
     let mut count = 0;

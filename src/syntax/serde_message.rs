@@ -102,6 +102,8 @@ fn kind_name(kind: &str) -> Option<&'static str> {
         "string scalar" | "a string" | "string" => "text",
         "sequence start" | "a sequence" | "sequence" => "a list",
         "mapping start" | "a map" | "map" => "a mapping of keys to values",
+        // serde's name for one of the file's own mappings (`struct RawLog`): never shown.
+        k if k.starts_with("struct ") => "a mapping of keys to values",
         _ => return None,
     })
 }
@@ -125,6 +127,17 @@ fn found_name(found: &str) -> String {
 /// Rewrites the readers' wording for a value of the wrong kind into the project's: what was
 /// expected and what was found, in domain words (never `u32` or `untagged enum`).
 fn plain_words(message: &str) -> (String, Option<String>) {
+    if message.starts_with("multiple YAML documents detected") {
+        let help = "keep one document per file: remove the second `---` line and what follows it (a batch of logs is a folder of files or JSON Lines)";
+        return ("the file holds more than one YAML document".into(), Some(help.into()));
+    }
+    // A list where one of the file's mappings belongs: `invalid length 0, expected struct RawLog
+    // with 5 elements`.
+    if let Some(rest) = message.strip_prefix("invalid length ")
+        && rest.contains("expected struct ")
+    {
+        return ("expected a mapping of keys to values, found a list".into(), None);
+    }
     if let Some(kind) = message.strip_prefix("invalid ").and_then(kind_name) {
         return (format!("expected {kind}"), None);
     }
