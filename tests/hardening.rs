@@ -454,6 +454,11 @@ fn a_files_shape_is_named_in_the_projects_words() {
     let out = t.run_with(&["next", "dup.yaml", "--message-format", "plain"]);
     assert!(out.stderr.contains("error[E0105]: duplicate key `sessions`"), "{}", out.stderr);
     assert!(!out.stderr.contains("in session"), "{}", out.stderr);
+    // A merge key could hide a red flag behind an empty list merged first.
+    let merged = CLEAN.trim_end().to_string() + "\n    <<: [{symptoms: []}, {symptoms: [fever]}]\n";
+    let out = next_on(&merged, "log.yaml");
+    assert_eq!(out.status, 4, "{}", out.stderr);
+    assert!(out.stderr.contains("error[E0601]: a merge key (`<<`) is not allowed in a patient log"), "{}", out.stderr);
     let out = t.run_with(&["batch", "odd.jsonl", "-q"]);
     let errors: Vec<String> = batch_records(&out.stdout).iter().map(|r| r["error"].as_str().unwrap_or_default().to_string()).collect();
     assert_eq!(

@@ -127,6 +127,10 @@ fn found_name(found: &str) -> String {
 /// Rewrites the readers' wording for a value of the wrong kind into the project's: what was
 /// expected and what was found, in domain words (never `u32` or `untagged enum`).
 fn plain_words(message: &str) -> (String, Option<String>) {
+    if message.starts_with("YAML merge keys are not allowed") {
+        let help = "write each value at its own key: a merge key brings values from elsewhere, and the first of several merged mappings wins without a word";
+        return ("a merge key (`<<`) is not allowed in a patient log".into(), Some(help.into()));
+    }
     if message.starts_with("multiple YAML documents detected") {
         let help = "keep one document per file: remove the second `---` line and what follows it (a batch of logs is a folder of files or JSON Lines)";
         return ("the file holds more than one YAML document".into(), Some(help.into()));

@@ -55,14 +55,20 @@ impl<T: schemars::JsonSchema> schemars::JsonSchema for Spanned<T> {
     }
 }
 
-fn options() -> serde_saphyr::Options {
-    serde_saphyr::options! { strict_booleans: true }
+fn options(codes: &ErrorCodes) -> serde_saphyr::Options {
+    // A patient log's values are what is written at their key: a merge key (`<<`) supplies
+    // values from elsewhere, and among several merged mappings the first wins without a word,
+    // so `<<: [{symptoms: []}, {symptoms: [fever]}]` hid a red flag. Protocol files may use
+    // them (their authors repeat doses and ladders).
+    let merge_keys =
+        if codes.syntax == Code::LogSyntax { serde_saphyr::MergeKeyPolicy::Error } else { serde_saphyr::MergeKeyPolicy::Merge };
+    serde_saphyr::options! { strict_booleans: true, merge_keys: merge_keys }
 }
 
 /// Parses one YAML document into `T`. `codes` picks the diagnostic codes, so that a protocol
 /// file and a patient log report under their own groups.
 pub fn parse<T: DeserializeOwned>(source: SourceId, text: &str, codes: &ErrorCodes) -> Result<T, Box<Diagnostic>> {
-    serde_saphyr::from_str_with_options::<T>(text, options()).map_err(|e| {
+    serde_saphyr::from_str_with_options::<T>(text, options(codes)).map_err(|e| {
         let d = to_diagnostic(source, &e, codes);
         Box::new(if d.code == codes.missing { misindented_hint(d, text) } else { d })
     })
