@@ -471,6 +471,35 @@ fn a_files_shape_is_named_in_the_projects_words() {
     );
 }
 
+/// A bad `level:` is one error at the level (no second "has level 0" for the value set
+/// aside), text is not a level, and a date off the calendar says why.
+#[test]
+fn levels_and_dates_are_refused_once_and_in_words() {
+    let with_level = |v: &str| {
+        CLEAN.replace(
+            "      - { id: walking, minutes: 15 }\n  - date: 2026-09-04",
+            &format!("      - {{ id: bridge, level: {v}, sets: 2, reps: 8, hold_s: 3 }}\n  - date: 2026-09-04"),
+        )
+    };
+    for (v, message) in [
+        ("-1", "-1 is out of range: expected a whole number from 0 to 1000"),
+        ("\"2\"", "expected a whole number from 0 to 1000, found `2`"),
+        ("0", "exercise `bridge` has level 0"),
+    ] {
+        let log = with_level(v);
+        assert!(log.contains("level:"), "{log}");
+        let out = next_on(&log, "log.yaml");
+        assert_eq!(out.status, 4, "{}", out.stderr);
+        assert_eq!(out.stderr.matches("error[").count(), 1, "{v}: {}", out.stderr);
+        assert!(out.stderr.contains(&format!("error[E0601]: {message}")), "{v}: {}", out.stderr);
+    }
+    let out = next_on(
+        &CLEAN.replace("2026-09-04", "2026-02-29").replace("start: 2026-09-01", "start: 2026-01-01").replace("2026-09-02", "2026-02-02"),
+        "log.yaml",
+    );
+    assert!(out.stderr.contains("`2026-02-29` is not a day of the calendar: that month has no such day"), "{}", out.stderr);
+}
+
 #[test]
 fn jobs_are_capped() {
     let input = json_log("P-1") + "\n";

@@ -228,11 +228,13 @@ fn performed(source: SourceId, protocol: &Protocol, e: RawExercise, i: usize, da
         return None;
     };
     let ladder_len = protocol.templates.get(template).map_or(0, |t| t.ladder.len());
-    let level = match e.level {
+    // Said at the level itself: a value already refused (and set aside as 0) is not said twice.
+    let level_at = e.level.as_ref().map_or(e.id.loc, |l| l.loc);
+    let level = match e.level.as_ref().map(|l| l.value.0) {
         Some(0) => {
             diags.push(
                 Diagnostic::new(Code::LogInvalidValue, format!("exercise `{}` has level 0", e.id.value))
-                    .at(source, e.id.loc)
+                    .at(source, level_at)
                     .help(format!("levels count from 1; this exercise has levels 1 to {ladder_len}"))
                     .note(in_session(i, date)),
             );
@@ -241,7 +243,7 @@ fn performed(source: SourceId, protocol: &Protocol, e: RawExercise, i: usize, da
         Some(l) if l as usize > ladder_len => {
             diags.push(
                 Diagnostic::new(Code::LogInvalidValue, format!("exercise `{}` has level {l}, but its ladder has {ladder_len}", e.id.value))
-                    .at(source, e.id.loc)
+                    .at(source, level_at)
                     .help(format!("use a level from 1 to {ladder_len}"))
                     .note(in_session(i, date)),
             );

@@ -95,7 +95,7 @@ pub struct RawExercise {
     pub completed: Option<bool>,
     /// Extension: the ladder level done (1 = the first), when the clinic records it.
     #[serde(default)]
-    pub level: Option<u32>,
+    pub level: Option<Spanned<quantity::Level>>,
 }
 
 /// A clinician's decision recorded in the log.

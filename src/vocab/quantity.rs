@@ -65,8 +65,19 @@ impl<'de> Deserialize<'de> for Date {
                 f.write_str("a date written YYYY-MM-DD")
             }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<Date, E> {
-                let date =
-                    Date::parse(s).ok_or_else(|| E::custom(format_args!("`{s}` is not a date: expected YYYY-MM-DD, e.g. 2026-09-02")))?;
+                let date = Date::parse(s).ok_or_else(|| {
+                    // Written right but not on the calendar (2026-02-29, 2026-04-31): say so.
+                    let shaped =
+                        s.len() == 10 && s.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+                    let month = s.get(5..7).and_then(|m| m.parse::<u8>().ok()).unwrap_or(0);
+                    if shaped && !(1..=12).contains(&month) {
+                        E::custom(format_args!("`{s}` is not a date: there is no month {month}"))
+                    } else if shaped {
+                        E::custom(format_args!("`{s}` is not a day of the calendar: that month has no such day"))
+                    } else {
+                        E::custom(format_args!("`{s}` is not a date: expected YYYY-MM-DD, e.g. 2026-09-02"))
+                    }
+                })?;
                 if !(Date::MIN..=Date::MAX).contains(&date) {
                     return Err(E::custom(format_args!("`{s}` is out of range: expected a date from {} to {}", Date::MIN, Date::MAX)));
                 }
@@ -223,6 +234,8 @@ pub mod limits {
     #[allow(dead_code)]
     pub const MEASURE: (f64, f64) = (-1_000_000.0, 1_000_000.0);
     pub const MAX_SETS: u32 = 100;
+    /// An exercise's ladder level (a ladder is far shorter; the protocol says how long).
+    pub const MAX_LEVEL: u32 = 1_000;
     pub const MAX_REPS: u32 = 1_000;
     /// Seconds held per repetition (one hour).
     pub const MAX_HOLD_S: u32 = 3_600;
@@ -443,6 +456,27 @@ pub fn symptoms<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<
 /// `exercises:` of a session: at most [`limits::MAX_EXERCISES`].
 pub fn exercises<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Vec<T>>, D::Error> {
     at_most::<D, T, { limits::MAX_EXERCISES }>(d)
+}
+
+/// An exercise's ladder level as a log records it: a whole number (no text, no fraction), at
+/// most [`limits::MAX_LEVEL`]; that it is at least 1 and on the exercise's ladder is checked
+/// with the protocol, at the value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Level(pub u32);
+
+impl<'de> Deserialize<'de> for Level {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Level, D::Error> {
+        Ok(Level(Count::<{ limits::MAX_LEVEL }>::deserialize(d)?.0))
+    }
+}
+
+impl schemars::JsonSchema for Level {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Level".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"type": "integer", "minimum": 1, "maximum": limits::MAX_LEVEL})
+    }
 }
 
 pub fn sets<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
