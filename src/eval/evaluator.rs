@@ -778,14 +778,12 @@ mod tests {
             r#"{{"patient":"P-long","start":"2000-01-01","intake":{{"provider_cleared":true}},"sessions":[{}]}}"#,
             sessions.join(",")
         );
-        let log = crate::check::every_error::read_and_validate(
-            crate::engine::LogError::LOG,
-            &text,
-            crate::check::log::LogFormat::Json,
-            0,
-            &c.protocol,
-            None,
-        );
+        read(c, &text, crate::check::log::LogFormat::Json)
+    }
+
+    /// A valid log's text, read and checked against the protocol.
+    fn read(c: &CompiledProtocol, text: &str, format: crate::check::log::LogFormat) -> Arc<PatientLog> {
+        let log = crate::check::every_error::read_and_validate(crate::engine::LogError::LOG, text, format, 0, &c.protocol, None);
         Arc::new(log.unwrap_or_else(|e| panic!("{e:?}")))
     }
 
@@ -810,16 +808,7 @@ mod tests {
         dir.sort();
         for path in dir {
             let text = std::fs::read_to_string(&path).unwrap();
-            let log = crate::check::every_error::read_and_validate(
-                crate::engine::LogError::LOG,
-                &text,
-                crate::check::log::LogFormat::Yaml,
-                0,
-                &c.protocol,
-                None,
-            )
-            .unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
-            let log = Arc::new(log);
+            let log = read(&c, &text, crate::check::log::LogFormat::Yaml);
             let templates = c.protocol.templates.iter().map(|t| (t.category, t.impact)).collect();
             let ev = Evaluator { c: &c, log: log.clone(), ctx: Arc::new(Context::new(log.clone(), templates)) };
             let mut scope = Scope::new();
