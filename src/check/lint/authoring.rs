@@ -1,14 +1,47 @@
-//! Authoring habits that keep a protocol checkable: every rule cites its source (`W0511`), and
-//! every script is a `|` block, where error positions map exactly onto the file (`W0512`).
+//! Authoring habits that keep a protocol checkable: every rule cites its source (`W0511`),
+//! every script is a `|` block, where error positions map exactly onto the file (`W0512`), and
+//! a parameter lies on the scale its unit names (`W0514`).
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::protocol::{Protocol, Script};
+use crate::vocab::protocol::ParamValue;
 
 fn not_block(script: &Script) -> bool {
     !script.block && script.text.contains('\n')
 }
 
+/// The scale a parameter's unit names, as `(0-10)` in `points (0-10)`.
+fn scale(unit: &str) -> Option<(f64, f64)> {
+    let inside = unit.rsplit_once('(')?.1.split_once(')')?.0;
+    let (low, high) = inside.split_once('-')?;
+    let (low, high) = (low.trim().parse::<f64>().ok()?, high.trim().parse::<f64>().ok()?);
+    (low < high).then_some((low, high))
+}
+
+/// A parameter off the scale its unit names (`stop_zone_pain: 1e300` on `points (0-10)`): a
+/// threshold no rating can reach switches its rule off without a word.
+fn off_scale(p: &Protocol, diags: &mut Diagnostics) {
+    for param in &p.parameters {
+        let Some((low, high)) = param.unit.as_deref().and_then(scale) else { continue };
+        let value = match param.value {
+            ParamValue::Int(i) => crate::num::int_f64(i),
+            ParamValue::Float(f) => f,
+            ParamValue::Bool(_) | ParamValue::Text(_) => continue,
+        };
+        if !(low..=high).contains(&value) {
+            let unit = param.unit.as_deref().unwrap_or_default();
+            diags.push(
+                Diagnostic::new(Code::ParameterOffScale, format!("parameter `{}` is {value}, off its scale `{unit}`", param.id))
+                    .at(param.at.source, param.at.loc)
+                    .label("off the scale")
+                    .help(format!("use a value from {low} to {high}: a threshold no rating can reach switches its rules off")),
+            );
+        }
+    }
+}
+
 pub fn lint(p: &Protocol, diags: &mut Diagnostics) {
+    off_scale(p, diags);
     for rule in &p.rules {
         if rule.source.as_deref().is_none_or(|s| s.trim().is_empty()) {
             diags.push(
