@@ -5,7 +5,7 @@
 
 use crate::support::{Test, root};
 
-const CREATED: &str = "Created protocol hip-return 1.2.1 in clinic: 46 files (plans/, rules/, cases/, examples/, docs/schema/, README.md, .gitignore, .github/workflows/protocol.yml)
+const CREATED: &str = "Created protocol hip-return 1.2.2 in clinic: 46 files (plans/, rules/, cases/, examples/, docs/schema/, README.md, .gitignore, .github/workflows/protocol.yml)
 Next:
   cd clinic
   git init && git add . && git commit -m \"Start from the default protocol\"

@@ -40,7 +40,7 @@ fn passing_cases_print_one_line_each_and_exit_0() {
         .args(&["test", "--protocol", "protocol"])
         .expect(
             0,
-            "running 2 cases (protocol hip-return 1.2.1 (sha256:DIGEST), from protocol)\n\
+            "running 2 cases (protocol hip-return 1.2.2 (sha256:DIGEST), from protocol)\n\
              case two-clean-walks-progress ... ok\n\
              case not-cleared ... ok\n\
              \n\
@@ -106,7 +106,7 @@ fn failures_say_what_was_expected_and_what_the_answer_said_with_the_trace() {
 #[test]
 fn a_filter_runs_the_cases_whose_name_contains_it() {
     let expected = [
-        "running 2 cases (protocol hip-return 1.2.1 (sha256:DIGEST), from protocol)",
+        "running 2 cases (protocol hip-return 1.2.2 (sha256:DIGEST), from protocol)",
         "case cases/broken.yaml ... FAILED",
         "case missing-file ... FAILED",
         "",
@@ -225,7 +225,7 @@ fn outside_a_protocol_folder_the_embedded_protocol_runs_its_own_cases() {
     let text = mask_digest(&out.stdout);
     assert!(
         text.starts_with(
-            "running 221 cases (protocol hip-return 1.2.1 (sha256:DIGEST), from embedded)\ncase a-gap-of-ten-days-steps-back-two-levels-1 ... ok\n"
+            "running 221 cases (protocol hip-return 1.2.2 (sha256:DIGEST), from embedded)\ncase a-gap-of-ten-days-steps-back-two-levels-1 ... ok\n"
         ),
         "{text}"
     );
