@@ -4,6 +4,7 @@
 //! Lints never stop a protocol from loading; `check --deny-warnings` makes them fail CI.
 
 mod authoring;
+mod dose_direction;
 mod duplicate;
 mod impact;
 mod ladder;
@@ -33,5 +34,6 @@ pub fn lint(sources: &SourceMap, p: &Protocol, diags: &mut Diagnostics) -> Vec<(
     pain::lint(p, &lexed, &lib, diags);
     impact::lint(p, diags);
     authoring::lint(p, diags);
+    dose_direction::lint(p, diags);
     unnamed
 }

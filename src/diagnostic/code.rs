@@ -66,6 +66,7 @@ codes! {
     ScriptNotBlock = "W0512", "script-not-block", Warning;
     VersionNotRaised = "W0513", "version-not-raised", Warning;
     ParameterOffScale = "W0514", "parameter-off-scale", Warning;
+    DoseChangeBackwards = "W0515", "dose-change-backwards", Warning;
     LogInvalidValue = "E0601", "log-invalid-value", Error;
     DatesOutOfOrder = "E0602", "dates-out-of-order", Error;
     LogUnknownExercise = "E0603", "log-unknown-exercise", Error;
