@@ -74,13 +74,18 @@ impl ProtocolSource {
         dir.map_or(ProtocolSource::Discover, |d| ProtocolSource::Folder(d.to_path_buf()))
     }
 
+    /// A folder holding `plans/` and `rules/`: what discovery looks for.
+    pub fn is_protocol_folder(dir: &Path) -> bool {
+        dir.join("plans").is_dir() && dir.join("rules").is_dir()
+    }
+
     /// The folder discovery finds, if any (`None`: the embedded protocol).
     pub fn discover() -> Option<PathBuf> {
         if let Some(dir) = std::env::var_os("STEPWISE_PROTOCOL").filter(|d| !d.is_empty()) {
             return Some(PathBuf::from(dir));
         }
         let cwd = std::env::current_dir().ok()?;
-        let found = cwd.ancestors().find(|d| d.join("plans").is_dir() && d.join("rules").is_dir())?;
+        let found = cwd.ancestors().find(|d| ProtocolSource::is_protocol_folder(d))?;
         if !owned_by_this_user(found) {
             // As git refuses a repository found above the working folder that another user
             // owns: anyone can create /tmp/plans and /tmp/rules, and every answer given from

@@ -788,9 +788,7 @@ fn high_fatigue_does_not_fire() {
 
 /// A clean walk that ends with `symptom` reported.
 fn walk_reporting(date: &str, symptom: &str) -> String {
-    format!(
-        "{{ date: {date}, pain: {{ before: 2, during: 2, after: 2, next_day: 2 }}, fatigue: 3, symptoms: [{symptom}], exercises: [{{ id: walking, minutes: 15 }}] }}"
-    )
+    walk_and(date, &format!("symptoms: [{symptom}]"))
 }
 
 #[test]

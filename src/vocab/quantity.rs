@@ -320,9 +320,9 @@ fn check_measure_name(name: &str) -> Result<(), String> {
         .map(|c| if c.is_whitespace() || c == '-' || c == '.' { '_' } else { c.to_ascii_lowercase() })
         .filter(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_')
         .collect();
-    let shown: String = name.chars().take(40).flat_map(char::escape_debug).collect();
     let hint = if suggestion.starts_with(|c: char| c.is_ascii_lowercase()) { format!(" (as `{suggestion}`)") } else { String::new() };
-    Err(format!("`{shown}` is not a measure name: expected lower-case letters, digits and `_`, starting with a letter{hint}"))
+    // A diagnostic escapes and shortens every backticked value itself.
+    Err(format!("`{name}` is not a measure name: expected lower-case letters, digits and `_`, starting with a letter{hint}"))
 }
 
 /// A map of names to numbers in range, built as it is read: one map per session, not a map of

@@ -201,8 +201,7 @@ fn protocol_folder_of(path: &Path) -> Option<PathBuf> {
     id.parent()?.ancestors().find_map(|dir| {
         let part = dir.file_name()?.to_str()?;
         let root = dir.parent()?;
-        (["plans", "rules", "cases"].contains(&part) && root.join("plans").is_dir() && root.join("rules").is_dir())
-            .then(|| root.to_path_buf())
+        (["plans", "rules", "cases"].contains(&part) && crate::engine::ProtocolSource::is_protocol_folder(root)).then(|| root.to_path_buf())
     })
 }
 
