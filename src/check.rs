@@ -12,6 +12,7 @@ pub mod library;
 pub mod lint;
 pub mod log;
 pub mod names;
+pub mod precompiled;
 pub mod scripts;
 #[cfg(test)]
 pub mod testing;

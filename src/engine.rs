@@ -52,6 +52,17 @@ pub(crate) fn check_and_compile(sources: &SourceMap, files: &LoadedFiles, lints:
     (compiled, diags)
 }
 
+/// The embedded protocol from its precompiled model (`check::precompiled`): its scripts are
+/// compiled, its YAML is neither parsed nor checked (a unit test holds that checking it finds
+/// nothing and builds this very model). `None` when the model is stale or, which the same test
+/// rules out, does not compile: the caller then checks the files.
+fn compile_precompiled(sources: &SourceMap, files: &LoadedFiles) -> Option<(Option<CompiledProtocol>, Diagnostics)> {
+    let model = check::precompiled::model(&files.digest)?;
+    let mut diags = Diagnostics::default();
+    let compiled = crate::script::compile::compile(sources, model, &mut diags, |_, _, _| {})?;
+    (!diags.has_errors()).then_some((Some(compiled), diags))
+}
+
 /// Where a protocol comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ProtocolSource {
@@ -149,7 +160,12 @@ impl Checked {
             (ProtocolSource::Files { name, files }, _) => (load::in_memory(&mut sources, name, files.clone()), Some(name.clone())),
             (ProtocolSource::Embedded | ProtocolSource::Discover, _) => (load::embedded(&mut sources), None),
         };
-        let (mut compiled, diags) = check_and_compile(&sources, &files, if lints { check::Lints::Run } else { check::Lints::Skip });
+        // No origin: the embedded protocol (asked for, or found by discovery).
+        let precompiled = if origin.is_none() && !lints { compile_precompiled(&sources, &files) } else { None };
+        let (mut compiled, diags) = match precompiled {
+            Some(done) => done,
+            None => check_and_compile(&sources, &files, if lints { check::Lints::Run } else { check::Lints::Skip }),
+        };
         let git = match (source, discovered.as_ref()) {
             (ProtocolSource::Folder(d), _) | (ProtocolSource::Discover, Some(d)) if compiled.is_some() => crate::provenance::of_folder(d),
             _ => None,

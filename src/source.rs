@@ -14,11 +14,11 @@ pub fn has_extension(name: &str, ext: &str) -> bool {
 }
 
 /// Index of a file in a [`SourceMap`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub struct SourceId(pub u32);
 
 /// A position inside one file. `line == 0` means "unknown" (for example a value read from JSON).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, serde::Serialize, serde::Deserialize)]
 pub struct Loc {
     pub line: u32,
     pub col: u32,
@@ -36,7 +36,7 @@ impl Loc {
 
 /// Where something was written: a file and a location in it. The checked model keeps one on
 /// every id, so that lints, which run on the model, still point into the file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Place {
     pub source: SourceId,
     pub loc: Loc,

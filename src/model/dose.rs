@@ -1,12 +1,13 @@
 //! Doses and dose changes. Arithmetic is on whole numbers (counts, or tenths for minutes and
 //! kilograms), so a change gives the same result on every machine and in every language.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::vocab::quantity::Tenths;
 
 /// A prescribed or performed dose; absent fields are not part of this exercise's dose.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Dose {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sets: Option<u32>,
@@ -54,7 +55,7 @@ impl Dose {
 
 /// Which field a step applies to, which decides its rounding: counts round to whole numbers,
 /// minutes and kilograms to tenths.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Field {
     Sets,
     Reps,
@@ -64,7 +65,7 @@ pub enum Field {
 }
 
 /// One arithmetic step. Values are in tenths whatever the field.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Step {
     pub delta: i64,
     /// Factor in thousandths (1.1 → 1100).
@@ -74,7 +75,7 @@ pub struct Step {
     pub at_max: Option<Box<DoseChange>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Steps {
     pub sets: Option<Step>,
     pub reps: Option<Step>,
@@ -94,7 +95,7 @@ impl Steps {
 
 // A handful of dose changes exist per protocol, built once: their size does not matter.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum DoseChange {
     /// Move this many levels along the ladder.
     Ladder(i32),

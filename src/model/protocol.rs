@@ -1,13 +1,15 @@
 //! A checked protocol: manifest, parameters, dosing, phases, exercise templates and rules,
 //! with every reference resolved to an index.
 
+use serde::{Deserialize, Serialize};
+
 use super::dose::{Dose, DoseChange};
 use crate::source::{Loc, Place, SourceId};
 use crate::vocab::decision::Decision;
 use crate::vocab::protocol::{Category, Grade, Impact, NextExercises, ParamValue, ScaleBack, Status};
 use crate::vocab::quantity::Date;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Manifest {
     pub id: String,
     /// Where the id is written.
@@ -21,7 +23,7 @@ pub struct Manifest {
     pub description: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Parameter {
     pub id: String,
     pub at: Place,
@@ -32,7 +34,7 @@ pub struct Parameter {
     pub grade: Option<Grade>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Dosing {
     pub next_exercises: NextExercises,
     pub progress: DoseChange,
@@ -45,7 +47,7 @@ pub struct Dosing {
 }
 
 /// Script text with the place it was written, so compile and run errors point into the file.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Script {
     pub text: String,
     pub source: SourceId,
@@ -54,14 +56,14 @@ pub struct Script {
     pub block: bool,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Criterion {
     pub description: String,
     pub script: Script,
     pub source: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Phase {
     pub id: String,
     pub at: Place,
@@ -79,7 +81,7 @@ pub struct Phase {
     pub exit: Option<Criterion>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Level {
     pub name: String,
     pub dose: Dose,
@@ -88,7 +90,7 @@ pub struct Level {
     pub cues: Vec<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Template {
     pub id: String,
     pub at: Place,
@@ -108,7 +110,7 @@ pub struct Template {
 }
 
 /// A named condition of a rule (see `syntax::protocol::RawRuleCriterion`).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RuleCriterion {
     pub id: String,
     pub description: String,
@@ -116,7 +118,7 @@ pub struct RuleCriterion {
     pub script: Script,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Rule {
     pub id: String,
     pub at: Place,
@@ -146,13 +148,13 @@ impl Rule {
 }
 
 /// A `.rhai` file of helper functions that rules and gates may call.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Helper {
     pub path: String,
     pub script: Script,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Protocol {
     pub manifest: Manifest,
     pub parameters: Vec<Parameter>,
@@ -165,7 +167,9 @@ pub struct Protocol {
     pub digest: String,
     /// Where it was loaded from: `embedded`, or the folder.
     pub origin: String,
-    /// The git commit of the protocol folder, when it is in a repository.
+    /// The git commit of the protocol folder, when it is in a repository (set after loading,
+    /// never part of the precompiled embedded model).
+    #[serde(skip)]
     pub git: Option<crate::provenance::GitRef>,
 }
 

@@ -66,7 +66,7 @@ pub enum ScaleBack {
 }
 
 /// A value a parameter may hold.
-#[derive(Debug, Clone, Deserialize, JsonSchema, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
 #[serde(untagged)]
 pub enum ParamValue {
     Bool(bool),
