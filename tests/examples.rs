@@ -248,7 +248,7 @@ const EXAMPLES: &[Expect] = &[
         decision: "refer",
         urgency: Some("urgent"),
         phase: "return",
-        fired: &["pain-limits-daily-life", "runner-bone-stress-signs", "pain-above-usual"],
+        fired: &["pain-limits-daily-life", "runner-bone-stress-signs", "pain-above-usual", "still-scaled-back"],
         phase_change: None,
         pinned: Some("return"),
         next_date: None,

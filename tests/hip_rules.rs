@@ -25,6 +25,7 @@ const COVERED: &[&str] = &[
     "high-pain-at-rest",
     "not-improving",
     "flare",
+    "flare-rest-continues",
     "consecutive-training-days",
     "run-on-consecutive-days",
     "pain-rose-during-or-after",
@@ -38,6 +39,7 @@ const COVERED: &[&str] = &[
     "training-gap-10-days",
     "training-gap",
     "resume-after-break",
+    "still-scaled-back",
     "high-fatigue",
     "next-morning-missing",
     "pain-ratings-missing",
@@ -150,7 +152,7 @@ fn shipped_rule_ids() -> Vec<String> {
 #[test]
 fn every_shipped_rule_has_a_fire_and_a_near_miss_test() {
     let ids = shipped_rule_ids();
-    assert_eq!(ids.len(), 38, "rules in the shipped protocol: {ids:?}");
+    assert_eq!(ids.len(), 40, "rules in the shipped protocol: {ids:?}");
     let missing: Vec<&String> = ids.iter().filter(|id| !COVERED.contains(&id.as_str())).collect();
     assert!(missing.is_empty(), "rules without a fire/not-fire pair in tests/hip_rules.rs: {missing:?}");
     let stale: Vec<&&str> = COVERED.iter().filter(|c| !ids.iter().any(|id| id == *c)).collect();
@@ -382,8 +384,9 @@ fn high_pain_at_rest_fires() {
     let l = log(CLEARED, &[&walk("2026-03-02"), "{ date: 2026-03-04, kind: check_in, pain: { after: 6, next_day: 6 } }"]);
     let a = answer(&l, &[]);
     assert_eq!(a["decision"], "refer");
-    assert_eq!(fired(&a), ["high-pain-at-rest", "flare", "next-morning-not-settled", "pain-above-usual"]);
-    assert_eq!(outvoted(&a), ["flare", "next-morning-not-settled", "pain-above-usual"]);
+    // Pain after 6 on a check-in is a rise too (1.3.0: on any session kind).
+    assert_eq!(fired(&a), ["high-pain-at-rest", "flare", "pain-rose-during-or-after", "next-morning-not-settled", "pain-above-usual"]);
+    assert_eq!(outvoted(&a), ["flare", "pain-rose-during-or-after", "next-morning-not-settled", "pain-above-usual"]);
 }
 
 #[test]
@@ -469,6 +472,32 @@ fn flare_does_not_fire() {
         run(&l),
         ("regress".into(), "reintroduce".into(), ["next-morning-not-settled", "pain-above-usual"].map(String::from).to_vec())
     );
+}
+
+#[test]
+fn flare_rest_continues_fires() {
+    // A rest day the day after a flare: the rest goes on, ending when the flare's did.
+    let flare = walk_with("2026-03-06", [2, 4, 4, 8], 3);
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk("2026-03-04"), &flare, "{ date: 2026-03-07, kind: rest }"]);
+    let a = answer(&l, &[]);
+    assert_eq!(a["decision"], "rest");
+    assert_eq!(fired(&a), ["flare-rest-continues", "still-scaled-back"]);
+    assert_eq!(a["next_session"]["date"], "2026-03-10");
+    assert_eq!(next(&a, "walking")["minutes"], 11.0);
+    // A check-in two days after: still resting.
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk("2026-03-04"), &flare, "{ date: 2026-03-08, kind: check_in }"]);
+    assert_eq!(run(&l).0, "rest");
+}
+
+#[test]
+fn flare_rest_continues_does_not_fire() {
+    // Three days after the flare the rest is over: the next session is still scaled back.
+    let flare = walk_with("2026-03-06", [2, 4, 4, 8], 3);
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk("2026-03-04"), &flare, "{ date: 2026-03-09, kind: check_in }"]);
+    assert_eq!(run(&l), ("regress".into(), "reintroduce".into(), vec!["still-scaled-back".to_string()]));
+    // A rest day after a session without a flare.
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk("2026-03-04"), "{ date: 2026-03-05, kind: rest }"]);
+    assert!(!run(&l).2.contains(&"flare-rest-continues".to_string()));
 }
 
 #[test]
@@ -1496,4 +1525,33 @@ fn resume_after_break_does_not_fire() {
     assert_eq!(a["decision"], "hold");
     assert_eq!(fired(&a), ["resume-after-review"]);
     assert_eq!(next(&a, "bridge")["level"], 2);
+}
+
+#[test]
+fn still_scaled_back_fires() {
+    // A check-in the day after a session that scaled back: the next session stays scaled back.
+    let hurt = walk_with("2026-03-06", [2, 9, 8, 4], 3);
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk("2026-03-04"), &hurt, "{ date: 2026-03-07, kind: check_in }"]);
+    let a = answer(&l, &[]);
+    assert_eq!(a["decision"], "regress");
+    assert_eq!(fired(&a), ["still-scaled-back"]);
+    assert_eq!(next(&a, "walking")["minutes"], 11.0);
+    // Two check-ins: the dose that hurt is still not back.
+    let l = log(
+        CLEARED,
+        &[&walk("2026-03-02"), &walk("2026-03-04"), &hurt, "{ date: 2026-03-07, kind: check_in }", "{ date: 2026-03-08, kind: rest }"],
+    );
+    assert_eq!(run(&l).0, "regress");
+}
+
+#[test]
+fn still_scaled_back_does_not_fire() {
+    // A check-in after clean sessions: the plan is as it was.
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk("2026-03-04"), "{ date: 2026-03-05, kind: check_in }"]);
+    assert!(!run(&l).2.contains(&"still-scaled-back".to_string()));
+    // A rest day after the routine rest of five training days in a row.
+    let days = ["2026-03-02", "2026-03-03", "2026-03-04", "2026-03-05", "2026-03-06"].map(walk);
+    let mut sessions: Vec<&str> = days.iter().map(String::as_str).collect();
+    sessions.push("{ date: 2026-03-07, kind: rest }");
+    assert!(!run(&log(CLEARED, &sessions)).2.contains(&"still-scaled-back".to_string()));
 }

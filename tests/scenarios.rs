@@ -547,7 +547,9 @@ sessions:
     assert_eq!(a["decision"], "refer");
     assert_eq!(a["urgency"], "urgent");
     assert_eq!(a["phase"], "return");
-    assert_eq!(fired(&a), ["pain-limits-daily-life", "runner-bone-stress-signs", "pain-above-usual"]);
+    // The run before the check-in scaled back (pain 3 over 1 before): a check-in does not
+    // restore it (outvoted by the referral).
+    assert_eq!(fired(&a), ["pain-limits-daily-life", "runner-bone-stress-signs", "pain-above-usual", "still-scaled-back"]);
     assert!(a["next_session"].is_null());
 }
 

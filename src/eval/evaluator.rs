@@ -423,7 +423,7 @@ struct Replayed {
     decision: Decision,
     /// The phase change the last session made, if it made one.
     change: Option<PhaseChange>,
-    /// The referral that overrode the last session's own decision, if one did.
+    /// The referral still open from an earlier session, if one is.
     held_open: Option<OpenReferral>,
     timeline: Vec<TimelineEntry>,
 }
@@ -576,7 +576,9 @@ fn apply_override(st: &mut Replay, p: &crate::model::protocol::Protocol, s: &Ses
 
 /// The session's decision once an open referral is accounted for: a referral stands until a
 /// clinician's review clears it, and a refer by a sticky rule opens one. With the referral
-/// that overrode the session's own decision, if one did.
+/// still open from an earlier session, if one is: it is a reason of the answer even when the
+/// session refers on its own, so its urgency is never lost to a less urgent rule (an urgent
+/// referral for fever stays urgent when a routine rule fires after it).
 fn hold_referral(
     st: &mut Replay,
     p: &crate::model::protocol::Protocol,
@@ -585,8 +587,7 @@ fn hold_referral(
 ) -> (Decision, Option<OpenReferral>) {
     let decision = outcome.decision;
     if let Some(open) = &st.open {
-        let held = (decision != Decision::Refer).then(|| open.clone());
-        return (Decision::Refer, held);
+        return (Decision::Refer, Some(open.clone()));
     }
     if decision == Decision::Refer {
         let sticky: Vec<&crate::model::protocol::Rule> =
@@ -700,7 +701,8 @@ fn trace_entries(ev: &Evaluator<'_>, outcome: &SessionOutcome, decision: Decisio
         .collect()
 }
 
-/// The last clinician review, and the notes recorded since (all of them without a review).
+/// The last clinician review, and the notes recorded since, the review session's own included
+/// (all of them without a review): a note written at the visit is the patient's latest word.
 fn review_and_notes(log: &PatientLog) -> (Option<ReviewRef>, Vec<Note>) {
     let last_review_at = log.sessions.iter().rposition(|s| s.review.is_some());
     let last_review = last_review_at.and_then(|i| log.sessions.get(i)).and_then(|s| {
@@ -709,7 +711,7 @@ fn review_and_notes(log: &PatientLog) -> (Option<ReviewRef>, Vec<Note>) {
     let notes = log
         .sessions
         .iter()
-        .skip(last_review_at.map_or(0, |i| i + 1))
+        .skip(last_review_at.unwrap_or(0))
         .filter_map(|s| s.notes.as_ref().map(|t| Note { date: s.date, text: t.clone() }))
         .collect();
     (last_review, notes)

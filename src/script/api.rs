@@ -498,6 +498,9 @@ fn review_map(r: &crate::vocab::log::Review) -> Dynamic {
     m.insert("by".into(), r.by.clone().map_or(Dynamic::UNIT, Dynamic::from));
     m.insert("note".into(), r.note.clone().map_or(Dynamic::UNIT, Dynamic::from));
     m.insert("cleared".into(), Dynamic::from_bool(r.cleared == Some(true)));
+    // `cleared: false` written out: the clinician decided the patient is not cleared (a review
+    // without `cleared` decides nothing).
+    m.insert("not_cleared".into(), Dynamic::from_bool(r.cleared == Some(false)));
     Dynamic::from_map(m)
 }
 
