@@ -85,6 +85,26 @@ fn text_answer_shows_urgency_the_open_referral_and_notes() {
 }
 
 #[test]
+fn the_note_written_at_a_review_is_shown_with_the_later_ones() {
+    let review = "{ date: 2026-03-07, kind: review, notes: \"hip sore on stairs this week\", review: { by: Dr Lee, cleared: true } }";
+    let later = "{ date: 2026-03-08, notes: \"better today\", pain: { before: 1, during: 1, after: 1, next_day: 1 }, fatigue: 3, exercises: [{ id: walking, minutes: 15 }] }";
+    let a = answer(&log(&[CLEAN_1, CLEAN_2, FEVER_3, review, later]), &[]);
+    let notes: Vec<(&str, &str)> =
+        a["notes"].as_array().unwrap().iter().map(|n| (n["date"].as_str().unwrap(), n["text"].as_str().unwrap())).collect();
+    assert_eq!(notes, [("2026-03-07", "hip sore on stairs this week"), ("2026-03-08", "better today")]);
+}
+
+#[test]
+fn an_open_urgent_referral_is_not_downgraded_by_a_routine_one() {
+    // Fever opens an urgent referral; swelling on a later check-in refers routinely.
+    let swelling = "{ date: 2026-03-08, kind: check_in, symptoms: [swelling] }";
+    let a = answer(&log(&[CLEAN_1, CLEAN_2, FEVER_3, swelling]), &[]);
+    assert_eq!((a["decision"].as_str(), a["urgency"].as_str()), (Some("refer"), Some("urgent")), "{a}");
+    let rules: Vec<&str> = a["reasons"].as_array().unwrap().iter().map(|r| r["rule"].as_str().unwrap()).collect();
+    assert_eq!(rules, ["open-referral", "swelling"]);
+}
+
+#[test]
 fn a_hold_with_no_rule_fired_names_the_criteria_not_met() {
     let a = answer(&log(&[CLEAN_1]), &[]);
     assert_eq!(a["decision"], "hold");

@@ -299,6 +299,21 @@ proptest! {
         prop_assert_eq!(open, a.get("open_referral").is_some());
     }
 
+    /// The answer is at least as urgent as the referral still open: a less urgent rule firing
+    /// later never downgrades it, and the open referral stays among the reasons.
+    #[test]
+    fn an_open_referral_keeps_its_urgency(text in log_json()) {
+        let a = answer(&text);
+        if let Some(open) = a.get("open_referral") {
+            let urgent = |u: &serde_json::Value| u == "urgent";
+            prop_assert!(!urgent(&open["urgency"]) || urgent(&a["urgency"]), "{}", a);
+            // Opened before the last session: it is a reason of its own.
+            if open["date"] != a["as_of"] {
+                prop_assert!(a["reasons"].as_array().unwrap().iter().any(|r| r["rule"] == "open-referral"), "{}", a);
+            }
+        }
+    }
+
     /// A clinician's review with `cleared: true` after the last session closes any referral.
     #[test]
     fn a_clearing_review_closes_the_referral(text in log_json()) {
