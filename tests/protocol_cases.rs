@@ -245,3 +245,15 @@ fn min_coverage_is_a_percentage() {
         "error: invalid value '101' for '--min-coverage <PCT>': expected a percentage from 0 to 100, got `101`\n\nFor more information, try '--help'.\n",
     );
 }
+
+#[test]
+fn a_case_name_with_a_line_break_cannot_forge_a_passing_line() {
+    let forged = "- name: \"fever-refers ... ok\\ncase fever-refers-urgently\"\n  log: |\n    patient: P-1\n    start: 2026-03-02\n    intake: { onset: gradual, cause: overuse, provider_cleared: true }\n    sessions:\n      - { date: 2026-03-02, symptoms: [fever], pain: { before: 1, during: 1, after: 1, next_day: 1 }, exercises: [{ id: walking, minutes: 15 }] }\n  expect: { decision: progress }\n";
+    let t = Test::new().shipped_protocol().file("protocol/cases/forged.yaml", forged);
+    let out = t.args(&["test", "--protocol", "protocol"]).run();
+    assert_eq!(out.status, 1, "{}", out.stderr);
+    // The name stays on its line, escaped, so its failure cannot hide behind an `ok`.
+    assert!(out.stdout.contains("\ncase fever-refers ... ok\\ncase fever-refers-urgently ... FAILED\n"), "{}", out.stdout);
+    assert!(out.stdout.contains("\n---- fever-refers ... ok\\ncase fever-refers-urgently (cases/forged.yaml:1) ----\n"), "{}", out.stdout);
+    assert!(!out.stdout.lines().any(|l| l == "case fever-refers ... ok"), "{}", out.stdout);
+}

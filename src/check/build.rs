@@ -12,9 +12,10 @@ use crate::model::protocol::{
 };
 use crate::source::{Place, SourceId, SourceMap};
 use crate::syntax::Spanned;
-use crate::syntax::protocol::{PlanFile, RawDose, RawDosing, RawManifest, RawPhase, RawRule, RawTemplate, RuleFile};
+use crate::syntax::protocol::{PlanFile, RawDose, RawDosing, RawManifest, RawParameter, RawPhase, RawRule, RawTemplate, RuleFile};
 use crate::syntax::yaml::{PROTOCOL_CODES, parse};
 use crate::vocab::decision::{Decision, Urgency};
+use crate::vocab::protocol::ParamValue;
 use crate::vocab::protocol::{NextExercises, ScaleBack, Status};
 
 use super::dose::convert_change;
@@ -355,6 +356,19 @@ struct PlanItems<'a> {
     dosing: Option<(SourceId, &'a Spanned<RawDosing>)>,
 }
 
+/// A parameter with a `unit:` holds a number: `value: "6"` would be text, and a rule comparing
+/// a rating with text is always false, so the rule it guards (a referral) would never fire.
+fn not_a_number(src: SourceId, p: &RawParameter, diags: &mut Diagnostics) {
+    let (Some(unit), ParamValue::Text(_) | ParamValue::Bool(_)) = (&p.unit, &p.value.value) else { return };
+    let what = if matches!(p.value.value, ParamValue::Bool(_)) { "a yes/no value" } else { "text" };
+    diags.push(
+        Diagnostic::new(Code::ParameterNotANumber, format!("parameter `{}` is measured in `{unit}` but its value is {what}", p.id.value))
+            .at(src, p.value.loc)
+            .label("not a number")
+            .help("write the number without quotes: a rule comparing a rating with text is always false, so the rule would never fire"),
+    );
+}
+
 /// Collects [`PlanItems`], reporting duplicate ids and a second `dosing` section.
 fn plan_items<'a>(sources: &SourceMap, plans: &'a [(SourceId, PlanFile)], diags: &mut Diagnostics) -> PlanItems<'a> {
     let mut param_ids = Ids::new("parameter");
@@ -364,6 +378,7 @@ fn plan_items<'a>(sources: &SourceMap, plans: &'a [(SourceId, PlanFile)], diags:
     let mut dosing = None;
     for (src, plan) in plans {
         for p in plan.parameters.iter().flatten() {
+            not_a_number(*src, p, diags);
             if param_ids.insert(*src, &p.id, sources, diags) {
                 parameters.push(Parameter {
                     id: p.id.value.clone(),

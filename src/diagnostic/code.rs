@@ -52,6 +52,7 @@ codes! {
     EmptyLadder = "E0402", "empty-ladder", Error;
     InvalidDoseStep = "E0403", "invalid-dose-step", Error;
     ActiveWithoutReviewer = "E0404", "active-without-reviewer", Error;
+    ParameterNotANumber = "E0405", "parameter-not-a-number", Error;
     UnreachablePhase = "W0501", "unreachable-phase", Warning;
     UnusedExercise = "W0502", "unused-exercise", Warning;
     DecreasingLadder = "W0503", "decreasing-ladder", Warning;

@@ -9,6 +9,12 @@ use crate::eval::answer::ProtocolRef;
 
 use super::runner::CaseResult;
 
+/// A value of the protocol's files on one line of the report: a case name holding a line
+/// break would otherwise print a line of its own (`case x ... ok` under a failing case).
+fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
+    crate::diagnostic::escape_controls(text)
+}
+
 /// The text report.
 pub fn text(protocol: &ProtocolRef, results: &[CaseResult], filtered: usize, coverage: Option<&Coverage>) -> String {
     let mut out = format!(
@@ -18,23 +24,23 @@ pub fn text(protocol: &ProtocolRef, results: &[CaseResult], filtered: usize, cov
         protocol.id,
         protocol.version,
         protocol.digest,
-        protocol.from
+        one_line(&protocol.from)
     );
     for r in results {
-        put!(out, "case {} ... {}\n", r.name, if r.passed() { "ok" } else { "FAILED" });
+        put!(out, "case {} ... {}\n", one_line(&r.name), if r.passed() { "ok" } else { "FAILED" });
     }
     let failures: Vec<&CaseResult> = results.iter().filter(|r| !r.passed()).collect();
     if !failures.is_empty() {
         out.push_str("\nfailures:\n");
         for r in &failures {
-            put!(out, "\n---- {} ({}) ----\n", r.name, r.place);
+            put!(out, "\n---- {} ({}) ----\n", one_line(&r.name), one_line(&r.place));
             if let Some(e) = &r.error {
                 for line in e.lines() {
                     put!(out, "  {line}\n");
                 }
             }
             for m in &r.mismatches {
-                put!(out, "  {}: expected {}, got {}\n", m.what, m.expected, m.got);
+                put!(out, "  {}: expected {}, got {}\n", one_line(&m.what), one_line(&m.expected), one_line(&m.got));
             }
             if let Some(trace) = &r.trace {
                 out.push_str(&trace_text(trace));
@@ -42,7 +48,7 @@ pub fn text(protocol: &ProtocolRef, results: &[CaseResult], filtered: usize, cov
         }
         out.push_str("\nfailures:\n");
         for r in &failures {
-            put!(out, "    {}\n", r.name);
+            put!(out, "    {}\n", one_line(&r.name));
         }
     }
     if let Some(c) = coverage {
