@@ -97,6 +97,20 @@ fn markdown_and_json_carry_the_same_changes() {
 }
 
 #[test]
+fn markdown_cells_show_a_hostile_patient_id_as_text() {
+    let hostile = TWO_CLEAN_WALKS.replace("patient: P-1", "patient: \"<img src=x onerror=alert(1)> [pay](javascript:x) `code` | y\"");
+    assert_ne!(hostile, TWO_CLEAN_WALKS, "the patient line is where the test expects it");
+    let out = two_folders().file("logs/a.yaml", &hostile).args(&["diff", "protocol", "changed", "logs", "--format", "markdown"]).run();
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("\n| &lt;img src=x onerror=alert(1)> \\[pay\\](javascript:x) \\`code\\` \\| y | logs/a.yaml | walking |"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("<img"), "{}", out.stdout);
+}
+
+#[test]
 fn diff_needs_old_new_and_logs() {
     Test::new().shipped_protocol().args(&["diff", "protocol", "protocol"]).expect(
         2,

@@ -607,6 +607,28 @@ fn folder_walk_does_not_loop_and_reads_each_file_once() {
 }
 
 #[test]
+fn a_file_named_twice_is_answered_once() {
+    let t = Test::new().file("logs/a.yaml", CLEAN).file("logs/b.yaml", &CLEAN.replace("P-1", "P-2"));
+    for args in [&["batch", "logs/a.yaml", "logs/a.yaml", "--quiet"][..], &["batch", "logs", "logs/a.yaml", "./logs/b.yaml", "--quiet"]] {
+        let out = Test::new().file("logs/a.yaml", CLEAN).file("logs/b.yaml", &CLEAN.replace("P-1", "P-2")).args(args).run();
+        assert_eq!(out.status, 0, "{}", out.stderr);
+        let patients: Vec<String> =
+            batch_records(&out.stdout).iter().map(|r| r["patient"].as_str().unwrap_or_default().to_string()).collect();
+        let expected: &[&str] = if args.len() == 4 { &["P-1"] } else { &["P-1", "P-2"] };
+        assert_eq!(patients, expected, "{args:?}");
+    }
+    // The cohort report, which reads its inputs the same way, lists the patient once.
+    let page = |args: &[&str]| {
+        let out = t.run_with(args);
+        assert_eq!(out.status, 0, "{}", out.stderr);
+        std::fs::read_to_string(t.path().join("cohort.html")).expect("the report")
+    };
+    let once = page(&["report", "logs/a.yaml", "--cohort", "-o", "cohort.html"]);
+    let twice = page(&["report", "logs/a.yaml", "logs/a.yaml", "-o", "cohort.html"]);
+    assert_eq!(once, twice);
+}
+
+#[test]
 fn unreadable_entries_are_error_records_and_the_rest_is_answered() {
     let t = Test::new()
         .file("logs/a.yaml", CLEAN)

@@ -159,8 +159,8 @@ fn input_for(path: PathBuf) -> Input {
 }
 
 /// Resolves every input before anything is evaluated, so a missing input fails the run
-/// before it starts (exit 2) rather than half-way through. Files met in folders are read once
-/// each, and never an output file (`-o`, `--summary-json`): a second run does not read the
+/// before it starts (exit 2) rather than half-way through. Every file is read once, whether met
+/// in a folder or named again on the command line, and never an output file (`-o`, `--summary-json`): a second run does not read the
 /// first one's results.
 pub fn plan(args: &[PathBuf], outputs: &[&Path]) -> Result<Plan, Error> {
     let mut inputs = Vec::new();
@@ -185,8 +185,11 @@ pub fn plan(args: &[PathBuf], outputs: &[&Path]) -> Result<Plan, Error> {
             if identity(a).is_some_and(|id| seen.outputs.contains(&id)) {
                 return Err(Error::Usage(format!("`{}` is both an input and an output: name another output file", a.display())));
             }
-            seen.take(a);
-            found.push(input_for(a.clone()));
+            // Each file once, however it is named (`a.yaml a.yaml`, `logs logs/a.yaml`): a
+            // patient answered twice would be counted twice in the summary.
+            if seen.take(a) {
+                found.push(input_for(a.clone()));
+            }
         } else {
             // Named on the command line, a pipe is what the user asked for (`<(zcat x.gz)`):
             // it is read as JSON Lines, like stdin.

@@ -148,9 +148,24 @@ pub fn json(old: &ProtocolRef, new: &ProtocolRef, diffs: &[PatientDiff], summary
     format!("{v}\n")
 }
 
-/// A Markdown table cell: one line, pipes escaped.
+/// A Markdown table cell: one line, and nothing in it read as Markdown or HTML. A patient id
+/// such as `<img src=x> [link](javascript:...)` is shown as written, not rendered, where the
+/// table is posted (a pull-request comment).
 fn cell(s: &str) -> String {
-    escape_controls(s).replace('|', "\\|")
+    let mut out = String::with_capacity(s.len());
+    for c in escape_controls(s).chars() {
+        match c {
+            // A link or an image needs brackets, HTML and an autolink a `<`; emphasis is
+            // harmless and `_` is in most ids, so it stays readable.
+            '|' | '\\' | '`' | '[' | ']' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 pub fn markdown(old: &ProtocolRef, new: &ProtocolRef, diffs: &[PatientDiff], summary: &Summary) -> String {
