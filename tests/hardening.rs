@@ -1016,15 +1016,19 @@ fn size_limits_are_explicit_and_worded() {
     // A log file over 64 MiB.
     let t = Test::new();
     let big = std::fs::File::create(t.path().join("big.yaml")).expect("create");
-    big.set_len(64 * 1024 * 1024 + 1).expect("grow");
+    big.set_len(64 * 1024 * 1024 + 2).expect("grow");
     let t = t.args(&["next", "big.yaml", "--message-format", "plain"]);
     let out = t.run();
     assert_eq!(out.status, 4, "{}", out.stderr);
     assert!(
-        out.stderr.contains("cannot read the log: the log is 67108865 bytes: at most 67108864 bytes (64 MiB) are read"),
+        out.stderr.contains("cannot read the log: the log is 67108866 bytes: at most 67108864 bytes (64 MiB) are read"),
         "{}",
         out.stderr
     );
+    // A stream has no size: it is said to be over the limit, not one byte over it.
+    let out = Test::new().args(&["next", "/dev/zero", "--message-format", "plain"]).run();
+    assert_eq!(out.status, 4, "{}", out.stderr);
+    assert!(out.stderr.contains("the log is more than 67108864 bytes: at most 67108864 bytes (64 MiB) are read"), "{}", out.stderr);
 }
 
 #[test]
@@ -1096,6 +1100,7 @@ fn next_reads_a_log_from_a_pipe_it_is_given() {
     // A folder is not a log.
     let out = Test::new().file("logs/a.yaml", CLEAN).args(&["next", "logs"]).run();
     assert_eq!(out.status, 2, "{}", out.stderr);
+    assert_eq!(out.stderr, "error: cannot read `logs`: a folder, not a log file (`stepwise batch` answers every log in a folder)\n");
 }
 
 #[test]

@@ -48,7 +48,13 @@ impl TextError {
         match self {
             TextError::Io(e) if e.kind() == std::io::ErrorKind::NotFound => "no such file (or a dangling link)".into(),
             TextError::Io(e) => e.to_string(),
-            TextError::NotRegular(kind) => format!("not a regular file ({kind}): skipped"),
+            TextError::NotRegular("a folder") => "a folder, not a log file (`stepwise batch` answers every log in a folder)".into(),
+            TextError::NotRegular(kind) => format!("not a regular file ({kind})"),
+            // A stream (a pipe, a device) is read up to one byte past the limit: its size is
+            // not known, only that it is over.
+            TextError::TooLarge(n) if *n == MAX_LOG_BYTES + 1 => {
+                format!("the log is more than {MAX_LOG_BYTES} bytes: at most {MAX_LOG_BYTES} bytes (64 MiB) are read")
+            }
             TextError::TooLarge(n) => format!("the log is {n} bytes: at most {MAX_LOG_BYTES} bytes (64 MiB) are read"),
             TextError::NotUtf8 { line, column } => format!("the log is not UTF-8 text (an invalid byte on line {line}, column {column})"),
             TextError::Utf16 => {

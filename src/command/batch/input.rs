@@ -135,7 +135,7 @@ fn walk(dir: &Path, out: &mut Vec<Input>, seen: &mut Seen) -> Result<(), Error> 
                 // A link to a folder is not followed: a `self -> .` link would loop the walk.
                 Ok(m) if m.is_dir() => {}
                 Ok(m) if !m.is_file() => {
-                    out.push(Input::Unreadable { name, problem: TextError::NotRegular(kind_of(m.file_type())).message() });
+                    out.push(Input::Unreadable { name, problem: skipped(kind_of(m.file_type())) });
                 }
                 Ok(_) => {
                     if seen.take(&p) {
@@ -145,12 +145,18 @@ fn walk(dir: &Path, out: &mut Vec<Input>, seen: &mut Seen) -> Result<(), Error> 
                 Err(e) => out.push(Input::Unreadable { name, problem: TextError::Io(e).message() }),
             }
         } else if !ft.is_file() {
-            out.push(Input::Unreadable { name, problem: TextError::NotRegular(kind_of(ft)).message() });
+            out.push(Input::Unreadable { name, problem: skipped(kind_of(ft)) });
         } else if seen.take(&p) {
             out.push(input_for(p));
         }
     }
     Ok(())
+}
+
+/// The warning record's problem for an entry of a folder that is not a file (a FIFO, a socket,
+/// a device): it is skipped, never opened.
+fn skipped(kind: &'static str) -> String {
+    format!("{}: skipped", TextError::NotRegular(kind).message())
 }
 
 fn input_for(path: PathBuf) -> Input {
