@@ -2,7 +2,9 @@
 //! dose, or its `progress` that can lower it, by the step's direction (`add` in a regress) or by
 //! a bound beyond a level's dose (`regress: { minutes: { multiply: 0.75, min: 200 } }` on a
 //! 15-minute walk answers `regress` and prescribes 20 minutes). The answer would say "scaled
-//! back" while the dose goes up.
+//! back" while the dose goes up. Also a bound that every level already sits at (a progress
+//! that can never raise the dose, a regress that can never lower it), and the protocol-wide
+//! `dosing.progress` / `dosing.regress` for every exercise that has no change of its own.
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::dose::{Dose, DoseChange, Step, Steps};
@@ -36,35 +38,58 @@ fn shown(tenths: i64) -> String {
     if tenths % 10 == 0 { (tenths / 10).to_string() } else { format!("{}.{}", tenths / 10, (tenths % 10).abs()) }
 }
 
-/// What is wrong with one step of `t`'s change (`down`: its regress), if anything.
-fn problem(t: &Template, field: &str, step: &Step, down: bool) -> Option<String> {
-    let (name, other) = if down { ("regress", "raise") } else { ("progress", "lower") };
+/// What is wrong with one step of `t`'s change (`down`: its regress), if anything. `whose`
+/// names the change: `its` (the exercise's own) or `the protocol's` (`dosing`).
+fn problem(t: &Template, whose: &str, field: &str, step: &Step, down: bool) -> Option<String> {
+    let (name, other, same) = if down { ("regress", "raise", "lower") } else { ("progress", "lower", "raise") };
     let raises = step.delta > 0 || step.multiply_milli.is_some_and(|m| m > 1000);
     let lowers = step.delta < 0 || step.multiply_milli.is_some_and(|m| m < 1000);
     if (down && raises) || (!down && lowers) {
-        return Some(format!("exercise `{}`: its `{name}` would {other} `{field}`", t.id));
+        return Some(format!("exercise `{}`: {whose} `{name}` would {other} `{field}`", t.id));
     }
     let bound = if down { step.min } else { step.max };
+    let (kind, side) = if down { ("at least", "above") } else { ("at most", "below") };
     let beyond = |v: i64| bound.is_some_and(|b| if down { b > v } else { b < v });
-    t.ladder.iter().find_map(|level| {
+    let crossed = t.ladder.iter().find_map(|level| {
         let v = tenths(&level.dose, field).filter(|v| beyond(*v))?;
-        let (kind, side) = if down { ("at least", "above") } else { ("at most", "below") };
         Some(format!(
-            "exercise `{}`: its `{name}` keeps `{field}` {kind} {}, {side} level `{}`'s {}: it would {other} the dose",
+            "exercise `{}`: {whose} `{name}` keeps `{field}` {kind} {}, {side} level `{}`'s {}: it would {other} the dose",
             t.id,
             shown(bound.unwrap_or_default()),
             level.name,
             shown(v)
         ))
+    });
+    if crossed.is_some() {
+        return crossed;
+    }
+    // Not beyond any level, and equal to every level's dose: the change can never move it.
+    let b = bound?;
+    let doses: Vec<i64> = t.ladder.iter().filter_map(|level| tenths(&level.dose, field)).collect();
+    (!doses.is_empty() && doses.iter().all(|v| *v == b)).then(|| {
+        format!(
+            "exercise `{}`: {whose} `{name}` keeps `{field}` {kind} {}, the dose of every level: it can never {same} it",
+            t.id,
+            shown(b)
+        )
     })
+}
+
+/// An exercise's own change, else the protocol's (`dosing`), with whose it is in words.
+fn own_or_protocol<'a>(own: Option<&'a DoseChange>, protocol: &'a DoseChange) -> (&'a DoseChange, &'static str) {
+    own.map_or((protocol, "the protocol's"), |c| (c, "its"))
 }
 
 pub fn lint(p: &Protocol, diags: &mut Diagnostics) {
     for t in &p.templates {
-        for (change, down) in [(t.progress.as_ref(), false), (t.regress.as_ref(), true)] {
-            let Some(DoseChange::Steps(steps)) = change else { continue };
+        let changes = [
+            (own_or_protocol(t.progress.as_ref(), &p.dosing.progress), false),
+            (own_or_protocol(t.regress.as_ref(), &p.dosing.regress), true),
+        ];
+        for ((change, whose), down) in changes {
+            let DoseChange::Steps(steps) = change else { continue };
             for (field, step) in fields(steps) {
-                let Some(message) = step.and_then(|s| problem(t, field, s, down)) else { continue };
+                let Some(message) = step.and_then(|s| problem(t, whose, field, s, down)) else { continue };
                 diags.push(Diagnostic::new(Code::DoseChangeBackwards, message).at(t.at.source, t.at.loc).label("in this exercise").help(
                     if down {
                         "a regress should lower the dose: subtract or multiply by less than 1, with a `min` at or below every level's dose"
@@ -74,5 +99,51 @@ pub fn lint(p: &Protocol, diags: &mut Diagnostics) {
                 ));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::testing::{PLAN, diagnostics, with_code};
+    use crate::diagnostic::Code;
+
+    fn w0515(plan: &str) -> Vec<String> {
+        with_code(&diagnostics(&[("plans/plan.yaml", plan)]), Code::DoseChangeBackwards)
+    }
+
+    #[test]
+    fn a_change_that_goes_the_right_way_is_not_flagged() {
+        let plan = format!("{PLAN}    progress: {{ reps: {{ add: 1, max: 10 }} }}\n    regress: {{ reps: {{ add: -2, min: 6 }} }}\n");
+        assert_eq!(w0515(&plan), Vec::<String>::new());
+        assert_eq!(w0515(PLAN), Vec::<String>::new());
+    }
+
+    #[test]
+    fn an_own_change_that_goes_the_wrong_way_is_flagged() {
+        let plan = format!("{PLAN}    regress: {{ reps: {{ add: 2 }} }}\n");
+        assert_eq!(w0515(&plan), ["W0515 16:9 exercise `bridge`: its `regress` would raise `reps`"]);
+    }
+
+    #[test]
+    fn a_bound_every_level_sits_at_can_never_move_the_dose() {
+        // A one-level ladder at 8 reps, and a progress capped at 8.
+        let one_level = PLAN.replace("      - { name: harder, dose: { sets: 3, reps: 10 } }\n", "");
+        let plan = format!("{one_level}    progress: {{ reps: {{ add: 1, max: 8 }} }}\n");
+        assert_eq!(
+            w0515(&plan),
+            ["W0515 16:9 exercise `bridge`: its `progress` keeps `reps` at most 8, the dose of every level: it can never raise it"]
+        );
+        // A cap at the top level of a longer ladder is a cap, not a mistake.
+        let plan = format!("{PLAN}    progress: {{ reps: {{ add: 1, max: 10 }} }}\n");
+        assert_eq!(w0515(&plan), Vec::<String>::new());
+    }
+
+    #[test]
+    fn the_protocol_wide_change_is_checked_for_exercises_without_their_own() {
+        let plan = format!("{PLAN}dosing:\n  regress: {{ reps: {{ multiply: 1.2 }} }}\n");
+        assert_eq!(w0515(&plan), ["W0515 16:9 exercise `bridge`: the protocol's `regress` would raise `reps`"]);
+        // An exercise with its own regress is judged by its own.
+        let plan = format!("{PLAN}    regress: {{ reps: {{ add: -2 }} }}\ndosing:\n  regress: {{ reps: {{ multiply: 1.2 }} }}\n");
+        assert_eq!(w0515(&plan), Vec::<String>::new());
     }
 }
