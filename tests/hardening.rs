@@ -1112,3 +1112,14 @@ fn check_log_is_bounded_by_the_time_budget_too() {
     assert_eq!(out.status, 1, "{}", out.stderr);
     assert!(out.stderr.contains("the scripts ran past the time budget for one log"), "{}", out.stderr);
 }
+
+#[test]
+fn a_log_ending_on_the_last_date_answers_a_real_next_date() {
+    let log =
+        CLEAN.replace("start: 2026-09-01", "start: 2200-12-01").replace("2026-09-02", "2200-12-30").replace("2026-09-04", "2200-12-31");
+    assert!(log.contains("2200-12-31"), "{log}");
+    let out = Test::new().file("log.yaml", &log).args(&["next", "log.yaml", "--format", "json"]).run();
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let a: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    assert_eq!(a["next_session"]["date"], "2201-01-01", "{a}");
+}
