@@ -241,7 +241,7 @@ const EXAMPLES: &[Expect] = &[
         phase_change: None,
         pinned: Some("return"),
         next_date: Some("2026-05-15"),
-        next: &[("cycling", "minutes", 22.0), ("bridge", "level", 4.0), ("side_lying_leg_lift", "level", 4.0)],
+        next: &[("cycling", "minutes", 20.0), ("bridge", "level", 4.0), ("side_lying_leg_lift", "level", 4.0)],
     },
     Expect {
         file: "19-runner-groin-pain-refer.yaml",

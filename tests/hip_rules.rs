@@ -494,7 +494,7 @@ fn flare_rest_continues_does_not_fire() {
     // Three days after the flare the rest is over: the next session is still scaled back.
     let flare = walk_with("2026-03-06", [2, 4, 4, 8], 3);
     let l = log(CLEARED, &[&walk("2026-03-02"), &walk("2026-03-04"), &flare, "{ date: 2026-03-09, kind: check_in }"]);
-    assert_eq!(run(&l), ("regress".into(), "reintroduce".into(), vec!["still-scaled-back".to_string()]));
+    assert_eq!(run(&l), ("hold".into(), "reintroduce".into(), vec!["still-scaled-back".to_string()]));
     // A rest day after a session without a flare.
     let l = log(CLEARED, &[&walk("2026-03-02"), &walk("2026-03-04"), "{ date: 2026-03-05, kind: rest }"]);
     assert!(!run(&l).2.contains(&"flare-rest-continues".to_string()));
@@ -1533,7 +1533,7 @@ fn still_scaled_back_fires() {
     let hurt = walk_with("2026-03-06", [2, 9, 8, 4], 3);
     let l = log(CLEARED, &[&walk("2026-03-02"), &walk("2026-03-04"), &hurt, "{ date: 2026-03-07, kind: check_in }"]);
     let a = answer(&l, &[]);
-    assert_eq!(a["decision"], "regress");
+    assert_eq!(a["decision"], "hold");
     assert_eq!(fired(&a), ["still-scaled-back"]);
     assert_eq!(next(&a, "walking")["minutes"], 11.0);
     // Two check-ins: the dose that hurt is still not back.
@@ -1541,7 +1541,7 @@ fn still_scaled_back_fires() {
         CLEARED,
         &[&walk("2026-03-02"), &walk("2026-03-04"), &hurt, "{ date: 2026-03-07, kind: check_in }", "{ date: 2026-03-08, kind: rest }"],
     );
-    assert_eq!(run(&l).0, "regress");
+    assert_eq!(run(&l).0, "hold");
 }
 
 #[test]

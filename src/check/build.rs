@@ -242,6 +242,7 @@ fn template(src: SourceId, t: &RawTemplate, diags: &mut Diagnostics) -> Template
         regress,
         min_days_between: t.min_days_between.unwrap_or(0),
         min_days_per_level: t.min_days_per_level.unwrap_or(0),
+        min_sessions_per_level: t.min_sessions_per_level.unwrap_or(1).max(1),
     }
 }
 

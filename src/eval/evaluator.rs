@@ -335,8 +335,11 @@ impl Evaluator<'_> {
             let key = match (&r.field, r.session) {
                 (Field::Param(name), _) => format!("params.{name}"),
                 (Field::Static(f), Some(s)) if s == idx => format!("last.{f}"),
+                (Field::Named(f), Some(s)) if s == idx => format!("last.{f}"),
                 (Field::Static(f), Some(s)) => format!("session {}.{f}", self.date(s)),
+                (Field::Named(f), Some(s)) => format!("session {}.{f}", self.date(s)),
                 (Field::Static(f), None) => f.to_string(),
+                (Field::Named(f), None) => f.to_string(),
             };
             out.entry(key).or_insert_with(|| dynamic_to_json(&r.value));
         }

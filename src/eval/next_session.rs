@@ -372,9 +372,13 @@ pub fn plan(input: &PlanInput<'_>) -> Option<NextSession> {
         let pre = input.prescribed?.exercises.iter().find(|x| p.template_index(&x.id) == Some(template))?;
         exceeds(p.templates.get(template)?, done, pre).then_some(pre)
     };
+    let planned = |template: usize| input.prescribed?.exercises.iter().find(|x| p.template_index(&x.id) == Some(template));
     let base = |template: usize| -> Option<Base<'_>> {
         let (i, done) = last_performed(sessions, template)?;
-        let prescribed = if i + 1 == sessions.len() { beyond(template, done) } else { None };
+        // Done in the last session: that performance is the base (or the prescription it went
+        // beyond). Not done in it: the prescription it was due at still stands, so a scale-back
+        // is not undone by a session of other exercises, nor a level skipped.
+        let prescribed = if i + 1 == sessions.len() { beyond(template, done) } else { planned(template) };
         Some(Base { done, prescribed })
     };
     let (date, exercises) = match p.dosing.next_exercises {
@@ -402,8 +406,27 @@ pub fn plan(input: &PlanInput<'_>) -> Option<NextSession> {
     Some(NextSession { date, kind: "exercise", exercises })
 }
 
+/// How many times in a row, back from its last performance, the exercise was done at the
+/// level and dose of that performance (within the pace horizon).
+fn times_at_level(t: &Template, sessions: &[Session], template: usize) -> u32 {
+    let Some(newest) = sessions.last().map(|s| s.date) else { return 0 };
+    let mut first: Option<&Performed> = None;
+    let mut n = 0;
+    for s in sessions.iter().rev().take_while(|s| newest.days_since(s.date) <= PACE_HORIZON_DAYS) {
+        let Some(e) = s.exercises.iter().find(|e| e.template == template) else { continue };
+        match first {
+            None => first = Some(e),
+            Some(f) if level_reached(t, e) == level_reached(t, f) && e.dose == f.dose => {}
+            Some(_) => break,
+        }
+        n += 1;
+    }
+    n
+}
+
 /// The change each exercise gets: a regress only where the pain is (when the protocol says
-/// so); a progress only where the level has been held long enough, and for one component.
+/// so); a progress only where the level has been held long enough (in days, and in sessions
+/// for an exercise that asks for several, as each walk-jog stage twice), and for one component.
 fn pace(input: &PlanInput<'_>, ids: &[usize], change: &Change) -> Vec<Change> {
     let p = input.protocol;
     let sessions = input.sessions;
@@ -442,14 +465,17 @@ fn pace(input: &PlanInput<'_>, ids: &[usize], change: &Change) -> Vec<Change> {
             };
             ids.iter()
                 .zip(&steps)
-                .map(|(&t, &(_, since))| {
-                    let Some(t) = template(t) else { return Change::Keep };
+                .map(|(&index, &(_, since))| {
+                    let Some(t) = template(index) else { return Change::Keep };
                     let this = component(t);
                     let component_ok = match (chosen, this) {
                         (None, _) | (_, None) => true,
                         (Some(pick), Some(c)) => pick == Some(c),
                     };
-                    if since.is_none() || (ready(t, since) && component_ok) { change.clone() } else { Change::Keep }
+                    // Done at its level as often as the exercise asks (an exercise not done
+                    // in the last session keeps its prescription anyway: see `plan`).
+                    let proven = times_at_level(t, sessions, index) >= t.min_sessions_per_level;
+                    if since.is_none() || (ready(t, since) && component_ok && proven) { change.clone() } else { Change::Keep }
                 })
                 .collect()
         }

@@ -107,6 +107,8 @@ pub struct Template {
     pub min_days_between: u32,
     /// Fewest days at one level before stepping up again (0: no limit).
     pub min_days_per_level: u32,
+    /// Fewest sessions in a row at one level and dose before stepping up (1: no limit).
+    pub min_sessions_per_level: u32,
 }
 
 /// A named condition of a rule (see `syntax::protocol::RawRuleCriterion`).

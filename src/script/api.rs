@@ -13,7 +13,7 @@ use rhai::{Array, Dynamic, Engine, EvalAltResult, ImmutableString, Map};
 use crate::vocab::script::FIELDS;
 
 use super::history::{History, visited};
-use super::trace::{record, record_with};
+use super::trace::{record, record_named, record_with};
 use crate::model::log::{PatientLog, Session};
 use crate::vocab::decision::Decision;
 use crate::vocab::log::{Pain, SessionKind};
@@ -626,6 +626,9 @@ fn register_log_windows(engine: &mut Engine) {
         while let Some((i, s)) = at.filter(|_| out.len() < n).and_then(|i| Some((i, log.sessions.get(i)?))) {
             visited(1);
             if let Some(x) = field_value(s, log.start, field)? {
+                // Shown with a fired rule as `session DATE.FIELD`: what the last value was
+                // compared with.
+                record_named(Some(i), field, || number(x));
                 out.push(number(x));
             }
             at = i.checked_sub(1).and_then(|p| chain.get(p).copied().flatten());

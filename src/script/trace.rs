@@ -14,6 +14,8 @@ use rhai::Dynamic;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Field {
     Static(&'static str),
+    /// A field named by the script (`log.previous_values("rom.hip_flexion", 2)`).
+    Named(rhai::ImmutableString),
     Param(rhai::ImmutableString),
 }
 
@@ -39,6 +41,14 @@ pub fn record(session: Option<usize>, field: &'static str, value: &Dynamic) {
 pub fn record_with(session: Option<usize>, field: &'static str, value: impl FnOnce() -> Dynamic) {
     if ON.with(Cell::get) {
         READS.with(|r| r.borrow_mut().push(Read { session, field: Field::Static(field), value: value() }));
+    }
+}
+
+/// Records a value of a field the script named (`rom.hip_flexion` of an earlier session);
+/// the name is copied only when recording is on.
+pub fn record_named(session: Option<usize>, field: &str, value: impl FnOnce() -> Dynamic) {
+    if ON.with(Cell::get) {
+        READS.with(|r| r.borrow_mut().push(Read { session, field: Field::Named(field.into()), value: value() }));
     }
 }
 

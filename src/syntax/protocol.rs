@@ -215,6 +215,11 @@ pub struct RawTemplate {
     /// weekly strength steps).
     #[serde(default)]
     pub min_days_per_level: Option<u32>,
+    /// Sessions done at one level and dose, in a row, before a `progress` steps this exercise
+    /// up (e.g. 2: each walk-jog stage at least twice). 1, the default: no such limit.
+    #[serde(default, deserialize_with = "crate::vocab::quantity::days")]
+    #[schemars(range(max = 365))]
+    pub min_sessions_per_level: Option<u32>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
