@@ -38,6 +38,7 @@ const COVERED: &[&str] = &[
     "rom-deficit-other-side",
     "training-gap-10-days",
     "training-gap",
+    "resume-after-long-break",
     "resume-after-break",
     "still-scaled-back",
     "high-fatigue",
@@ -152,7 +153,7 @@ fn shipped_rule_ids() -> Vec<String> {
 #[test]
 fn every_shipped_rule_has_a_fire_and_a_near_miss_test() {
     let ids = shipped_rule_ids();
-    assert_eq!(ids.len(), 40, "rules in the shipped protocol: {ids:?}");
+    assert_eq!(ids.len(), 41, "rules in the shipped protocol: {ids:?}");
     let missing: Vec<&String> = ids.iter().filter(|id| !COVERED.contains(&id.as_str())).collect();
     assert!(missing.is_empty(), "rules without a fire/not-fire pair in tests/hip_rules.rs: {missing:?}");
     let stale: Vec<&&str> = COVERED.iter().filter(|c| !ids.iter().any(|id| id == *c)).collect();
@@ -320,7 +321,7 @@ fn runner_bone_stress_signs_does_not_fire() {
     // The last run was 31 days ago: routine referral for the symptom, no stress-fracture alert.
     let a = answer(&runner_then("2026-06-05", "night_pain"), &[]);
     assert_eq!((a["decision"].as_str(), a["urgency"].as_str()), (Some("refer"), Some("routine")));
-    assert_eq!(fired(&a), ["pain-limits-daily-life", "resume-after-break"], "a check-in a month after the last run");
+    assert_eq!(fired(&a), ["pain-limits-daily-life", "resume-after-long-break"], "a check-in a month after the last run");
     // A non-runner with night pain: routine.
     let l = log(CLEARED, &[&walk("2026-03-02"), &walk_and("2026-03-04", "symptoms: [night_pain]")]);
     assert_eq!(refer(&l), ("refer".into(), "routine".into(), vec!["pain-limits-daily-life".to_string()]));
@@ -1508,13 +1509,33 @@ fn monitoring_pain_model_still_regresses_above_five() {
 
 #[test]
 fn resume_after_break_fires() {
-    // Seen and cleared 47 days after the last session: restart one level down.
-    let l = "patient: P\nstart: 2026-03-02\nintake: { onset: gradual, cause: overuse, provider_cleared: true }\nsessions:\n  - { date: 2026-03-02, pain: { before: 1, during: 1, after: 1, next_day: 1 }, fatigue: 3, exercises: [{ id: walking, minutes: 15 }, { id: bridge, level: 2, sets: 2, reps: 10, hold_s: 3 }] }\n  - { date: 2026-03-04, symptoms: [fall_or_impact], pain: { before: 3 } }\n  - { date: 2026-04-20, kind: review, review: { by: Dr B, note: X-ray clear, cleared: true } }\n";
+    // Seen and cleared 8 days after the fall (the last entry of kind exercise): one level down.
+    let l = "patient: P\nstart: 2026-03-02\nintake: { onset: gradual, cause: overuse, provider_cleared: true }\nsessions:\n  - { date: 2026-03-02, pain: { before: 1, during: 1, after: 1, next_day: 1 }, fatigue: 3, exercises: [{ id: walking, minutes: 15 }, { id: bridge, level: 3, sets: 3, reps: 10, hold_s: 3 }] }\n  - { date: 2026-03-04, symptoms: [fall_or_impact], pain: { before: 3 } }\n  - { date: 2026-03-12, kind: review, review: { by: Dr B, note: X-ray clear, cleared: true } }\n";
     let a = answer(l, &[]);
     assert_eq!(a["decision"], "regress");
     assert_eq!(fired(&a), ["resume-after-break", "resume-after-review"]);
-    assert_eq!(next(&a, "bridge")["level"], 1);
+    assert_eq!(next(&a, "bridge")["level"], 2);
     assert_eq!(next(&a, "walking")["minutes"], 11.0);
+}
+
+#[test]
+fn resume_after_long_break_fires() {
+    // Seen and cleared 47 days after the last session: restart two levels down, as the first
+    // session after the same gap would (`training-gap-10-days`).
+    let l = "patient: P\nstart: 2026-03-02\nintake: { onset: gradual, cause: overuse, provider_cleared: true }\nsessions:\n  - { date: 2026-03-02, pain: { before: 1, during: 1, after: 1, next_day: 1 }, fatigue: 3, exercises: [{ id: walking, minutes: 15 }, { id: bridge, level: 3, sets: 3, reps: 10, hold_s: 3 }] }\n  - { date: 2026-03-04, symptoms: [fall_or_impact], pain: { before: 3 } }\n  - { date: 2026-04-20, kind: review, review: { by: Dr B, note: X-ray clear, cleared: true } }\n";
+    let a = answer(l, &[]);
+    assert_eq!(a["decision"], "regress");
+    assert_eq!(fired(&a), ["resume-after-long-break", "resume-after-review"]);
+    assert_eq!(next(&a, "bridge")["level"], 1);
+}
+
+#[test]
+fn resume_after_long_break_does_not_fire() {
+    // Nine days off: one level down only.
+    let l = "patient: P\nstart: 2026-03-02\nintake: { onset: gradual, cause: overuse, provider_cleared: true }\nsessions:\n  - { date: 2026-03-02, pain: { before: 1, during: 1, after: 1, next_day: 1 }, fatigue: 3, exercises: [{ id: walking, minutes: 15 }, { id: bridge, level: 3, sets: 3, reps: 10, hold_s: 3 }] }\n  - { date: 2026-03-04, symptoms: [fall_or_impact], pain: { before: 3 } }\n  - { date: 2026-03-13, kind: review, review: { by: Dr B, note: X-ray clear, cleared: true } }\n";
+    let a = answer(l, &[]);
+    assert_eq!(fired(&a), ["resume-after-break", "resume-after-review"]);
+    assert_eq!(next(&a, "bridge")["level"], 2);
 }
 
 #[test]

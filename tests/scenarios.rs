@@ -160,7 +160,7 @@ sessions:
     assert_eq!(a["decision"], "refer");
     assert_eq!(a["urgency"], "routine");
     assert_eq!(a["phase"], "reintroduce");
-    assert_eq!(fired(&a), ["pain-limits-daily-life", "unexplained-weight-loss", "resume-after-break"]);
+    assert_eq!(fired(&a), ["pain-limits-daily-life", "unexplained-weight-loss", "resume-after-long-break"]);
     assert!(a["next_session"].is_null());
 }
 

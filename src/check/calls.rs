@@ -155,7 +155,7 @@ const KEYWORD_FUNCTIONS: usize = 7;
 
 /// Properties of the log, a session and its pain ratings (`log.pain_trend`, `last.fatigue`):
 /// read without parentheses, so a call `last.fatigue()` gets a hint.
-const PROPERTIES: [&str; 38] = [
+const PROPERTIES: [&str; 39] = [
     "after",
     "before",
     "beyond_plan",
@@ -179,6 +179,7 @@ const PROPERTIES: [&str; 38] = [
     "pain_baseline",
     "pain_trend",
     "patient",
+    "planned",
     "personal_baseline",
     "previous_weekly_minutes",
     "review",

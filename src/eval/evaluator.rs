@@ -509,6 +509,9 @@ fn replay(ev: &Evaluator<'_>, opts: &EvalOptions, goals: &[String]) -> Result<Re
         if let Some(cell) = ev.ctx.beyond.get(idx) {
             cell.set(beyond_plan(p, s, st.plan.as_ref(), st.phase, goals)).unwrap_or(());
         }
+        if let Some(cell) = ev.ctx.planned.get(idx) {
+            cell.set(st.plan.is_some()).unwrap_or(());
+        }
         let days_in_phase = s.date.days_since(st.phase_since.unwrap_or(log.start));
         let at = At { idx, phase: st.phase, days_in_phase };
         let depth = if idx + 1 == n {

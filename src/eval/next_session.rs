@@ -115,7 +115,8 @@ fn round_minutes(mut dose: Dose, step: Option<Tenths>) -> Dose {
 /// What the last performance of an exercise is worth as the base of the next dose.
 struct Base<'a> {
     done: &'a Performed,
-    /// The prescription the patient went beyond, which replaces what was done as the base.
+    /// The prescription the patient went beyond, or the one the exercise was due at and not done
+    /// since: it replaces what was done as the base (see `dose_next`).
     prescribed: Option<&'a NextExercise>,
 }
 
@@ -125,8 +126,16 @@ fn dose_next(t: &Template, base: Option<Base<'_>>, change: &Change, round: Optio
     let Some(base) = base else {
         return exercise(t, Some(0), t.ladder.first().map(|l| l.dose.clone()).unwrap_or_default());
     };
-    if let Some(pre) = base.prescribed {
-        // Beyond the prescription: repeat (or step down from) what was prescribed.
+    // A prescription above what was last done (a step up not yet taken) is no base for a step
+    // down: that steps down from what was done.
+    let stepping_down = match &change {
+        Some(DoseChange::Ladder(n)) => *n < 0,
+        Some(DoseChange::Steps(s)) => s.is_down(),
+        None => false,
+    };
+    if let Some(pre) = base.prescribed.filter(|pre| !stepping_down || exceeds(t, base.done, pre)) {
+        // Beyond the prescription, or not done since it: repeat (or step down from) what was
+        // prescribed.
         let level = pre.level.map(|l| l.saturating_sub(1));
         let mut x = pre.clone();
         match (&change, level) {

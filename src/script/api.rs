@@ -54,6 +54,9 @@ pub struct Context {
     pub templates: Vec<(Category, Impact)>,
     pub decision: Vec<OnceLock<Decision>>,
     pub beyond: Vec<OnceLock<Vec<Beyond>>>,
+    /// Per session, whether the replay had a plan for it (`planned`): not for the first, nor
+    /// for one a clinician's override re-set.
+    pub planned: Vec<OnceLock<bool>>,
     history: History,
     /// `log.intake` as scripts see it: the same on every session, so built once.
     intake: OnceLock<Dynamic>,
@@ -67,6 +70,7 @@ impl Context {
             templates,
             decision: (0..sessions).map(|_| OnceLock::new()).collect(),
             beyond: (0..sessions).map(|_| OnceLock::new()).collect(),
+            planned: (0..sessions).map(|_| OnceLock::new()).collect(),
             history: History::default(),
             intake: OnceLock::new(),
         }
@@ -675,6 +679,11 @@ fn register_session(engine: &mut Engine) {
     engine.register_get("rom_side_deficit", |v: &mut SessionView| recorded(Some(v.idx), "rom_side_deficit", rom_side_deficit(sess(v))));
     engine.register_get("decision", |v: &mut SessionView| {
         v.ctx.decision.get(v.idx).and_then(OnceLock::get).map_or(Dynamic::UNIT, |d| Dynamic::from(d.as_str().to_string()))
+    });
+    engine.register_get("planned", |v: &mut SessionView| -> bool {
+        let planned = v.ctx.planned.get(v.idx).and_then(OnceLock::get).copied().unwrap_or(false);
+        record(Some(v.idx), "planned", &Dynamic::from_bool(planned));
+        planned
     });
     engine.register_get("beyond_plan", |v: &mut SessionView| -> Array {
         let items = v.ctx.beyond.get(v.idx).and_then(OnceLock::get).map(Vec::as_slice).unwrap_or_default();

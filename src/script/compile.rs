@@ -197,7 +197,7 @@ pub fn compile(
             .map(|h| &h.script.text)
             .chain(protocol.rules.iter().flat_map(|r| std::iter::once(&r.when.text).chain(r.criteria.iter().map(|c| &c.script.text))))
             .chain(protocol.phases.iter().filter_map(|ph| ph.exit.as_ref().map(|e| &e.script.text)));
-        texts.into_iter().any(|t| t.contains("beyond_plan") || t.contains(".decision"))
+        texts.into_iter().any(|t| t.contains("beyond_plan") || t.contains(".planned") || t.contains(".decision"))
     };
     let phase_ids = protocol.phases.iter().map(|ph| ph.id.as_str().into()).collect();
     let (severity_order, settles_early) = replay_order(&protocol);
