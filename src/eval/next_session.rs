@@ -382,12 +382,17 @@ pub fn plan(input: &PlanInput<'_>) -> Option<NextSession> {
         exceeds(p.templates.get(template)?, done, pre).then_some(pre)
     };
     let planned = |template: usize| input.prescribed?.exercises.iter().find(|x| p.template_index(&x.id) == Some(template));
+    // Done short of its prescription (2 x 5 of a prescribed 2 x 10, 15 of a prescribed 16.5
+    // minutes): the step was not taken, and is no basis for the next one, so a progress
+    // repeats the prescription (a hold, rest or regress builds on what was done, the lower).
+    let progressing = change.direction() == Some(Decision::Progress);
+    let short = |template: usize, done: &Performed| planned(template).filter(|pre| progressing && !pre.dose.is_met_by(&done.dose));
     let base = |template: usize| -> Option<Base<'_>> {
         let (i, done) = last_performed(sessions, template)?;
-        // Done in the last session: that performance is the base (or the prescription it went
-        // beyond). Not done in it: the prescription it was due at still stands, so a scale-back
-        // is not undone by a session of other exercises, nor a level skipped.
-        let prescribed = if i + 1 == sessions.len() { beyond(template, done) } else { planned(template) };
+        // Done in the last session: that performance is the base, or the prescription it went
+        // beyond or fell short of. Not done in it: the prescription it was due at still stands,
+        // so a scale-back is not undone by a session of other exercises, nor a level skipped.
+        let prescribed = if i + 1 == sessions.len() { beyond(template, done).or_else(|| short(template, done)) } else { planned(template) };
         Some(Base { done, prescribed })
     };
     let (date, exercises) = match p.dosing.next_exercises {
@@ -482,7 +487,8 @@ fn pace(input: &PlanInput<'_>, ids: &[usize], change: &Change) -> Vec<Change> {
                         (Some(pick), Some(c)) => pick == Some(c),
                     };
                     // Done at its level as often as the exercise asks (an exercise not done
-                    // in the last session keeps its prescription anyway: see `plan`).
+                    // in the last session, or done short of its prescription, keeps that
+                    // prescription anyway: see `plan`).
                     let proven = times_at_level(t, sessions, index) >= t.min_sessions_per_level;
                     if since.is_none() || (ready(t, since) && component_ok && proven) { change.clone() } else { Change::Keep }
                 })
