@@ -327,3 +327,40 @@ proptest! {
         prop_assert!(a["reasons"].as_array().unwrap().iter().all(|r| r["rule"] != "open-referral"));
     }
 }
+
+/// Appends a calm check-in the day after the last session (or on day 1 of an empty log).
+fn with_calm_check_in(text: &str) -> String {
+    let mut v: serde_json::Value = serde_json::from_str(text).unwrap();
+    let sessions = v["sessions"].as_array_mut().unwrap();
+    let last = sessions.last().and_then(|s| s["date"].as_str()).map_or_else(
+        || time::Date::from_calendar_date(2026, time::Month::January, 1).unwrap(),
+        |d| time::Date::parse(d, time::macros::format_description!("[year]-[month]-[day]")).unwrap(),
+    );
+    let date = last + time::Duration::days(1);
+    sessions.push(serde_json::json!({"date": date.to_string(), "kind": "check_in"}));
+    v.to_string()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, .. ProptestConfig::default() })]
+
+    /// A calm check-in (no rating, no symptom, nothing done) never raises a prescription: every
+    /// exercise the answer before it prescribed is prescribed after it at the same level and
+    /// dose or lower. A scale-back is not undone, nor a step taken, by logging a day off.
+    #[test]
+    fn a_calm_check_in_never_raises_a_prescription(text in log_json()) {
+        let before = answer_with(&text, false);
+        let after = answer_with(&with_calm_check_in(&text), false);
+        let (Some(a), Some(b)) = (before["next_session"]["exercises"].as_array(), after["next_session"]["exercises"].as_array()) else {
+            return Ok(());
+        };
+        for x in a {
+            let Some(y) = b.iter().find(|y| y["id"] == x["id"]) else { continue };
+            for field in ["level", "sets", "reps", "hold_s", "load_kg", "minutes"] {
+                if let (Some(p), Some(q)) = (x[field].as_f64(), y[field].as_f64()) {
+                    prop_assert!(q <= p, "{} {field}: {p} before the check-in, {q} after\n{}", x["id"], text);
+                }
+            }
+        }
+    }
+}
