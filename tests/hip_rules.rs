@@ -39,6 +39,7 @@ const COVERED: &[&str] = &[
     "training-gap-10-days",
     "training-gap",
     "resume-after-long-break",
+    "cleared-after-pain-rose",
     "resume-after-break",
     "still-scaled-back",
     "high-fatigue",
@@ -153,7 +154,7 @@ fn shipped_rule_ids() -> Vec<String> {
 #[test]
 fn every_shipped_rule_has_a_fire_and_a_near_miss_test() {
     let ids = shipped_rule_ids();
-    assert_eq!(ids.len(), 41, "rules in the shipped protocol: {ids:?}");
+    assert_eq!(ids.len(), 42, "rules in the shipped protocol: {ids:?}");
     let missing: Vec<&String> = ids.iter().filter(|id| !COVERED.contains(&id.as_str())).collect();
     assert!(missing.is_empty(), "rules without a fire/not-fire pair in tests/hip_rules.rs: {missing:?}");
     let stale: Vec<&&str> = COVERED.iter().filter(|c| !ids.iter().any(|id| id == *c)).collect();
@@ -1022,24 +1023,32 @@ fn beyond_prescription_does_not_fire() {
 
 #[test]
 fn weekly_volume_rise_fires() {
-    // Last week 3 x 20 = 60 minutes; this week 18 + 18 + 18 + 19 = 73, over 60 x 1.2 = 72.
+    // Last week 3 x 20 = 60 minutes; this week five walks, 4 x 16 + 17 = 81, over 60 x 1.2 = 72
+    // and two training days more than the week before (not the plan's own step).
     let l = log(
         CLEARED,
         &[
             &walk_for("2026-03-02", "20"),
             &walk_for("2026-03-04", "20"),
             &walk_for("2026-03-06", "20"),
-            &walk_for("2026-03-09", "18"),
-            &walk_for("2026-03-11", "18"),
-            &walk_for("2026-03-13", "18"),
-            &walk_for("2026-03-15", "19"),
+            &walk_for("2026-03-09", "16"),
+            &walk_for("2026-03-10", "16"),
+            &walk_for("2026-03-12", "16"),
+            &walk_for("2026-03-13", "16"),
+            &walk_for("2026-03-15", "17"),
         ],
     );
     let a = answer(&l, &["--explain"]);
     assert_eq!(a["decision"], "hold");
     assert_eq!(fired(&a), ["weekly-volume-rise"]);
     let inputs = &a["reasons"][0]["inputs"];
-    assert_eq!((&inputs["log.previous_weekly_minutes"], &inputs["log.weekly_minutes"]), (&60.into(), &73.into()));
+    assert_eq!((&inputs["log.previous_weekly_minutes"], &inputs["log.weekly_minutes"]), (&60.into(), &81.into()));
+    // Every other day, as planned: four walks in a seven-day window ending on a walk and three in
+    // the one before, with no more minutes per walk, is no rise.
+    let days = ["2026-03-02", "2026-03-04", "2026-03-06", "2026-03-08", "2026-03-10", "2026-03-12", "2026-03-14", "2026-03-16"];
+    let walks: Vec<String> = days.iter().map(|d| walk_for(d, "20")).collect();
+    let a = answer(&log(CLEARED, &walks.iter().map(String::as_str).collect::<Vec<_>>()), &[]);
+    assert!(!fired(&a).contains(&"weekly-volume-rise".to_string()), "{a}");
 }
 
 #[test]
@@ -1546,6 +1555,29 @@ fn resume_after_break_does_not_fire() {
     assert_eq!(a["decision"], "hold");
     assert_eq!(fired(&a), ["resume-after-review"]);
     assert_eq!(next(&a, "bridge")["level"], 2);
+}
+
+#[test]
+fn cleared_after_pain_rose_fires() {
+    // Pain rose 1 -> 5 with night pain: referred (the pain rules outvoted). Cleared three days
+    // later: the programme resumes one level below that session, not at the dose that hurt.
+    let hurt = "{ date: 2026-03-06, symptoms: [night_pain], pain: { before: 1, during: 5, after: 5, next_day: 4 }, fatigue: 3, exercises: [{ id: walking, minutes: 15 }] }";
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk("2026-03-04"), hurt, &review("2026-03-09")]);
+    let a = answer(&l, &[]);
+    assert_eq!(a["decision"], "regress");
+    assert_eq!(fired(&a), ["cleared-after-pain-rose", "resume-after-review"]);
+    assert_eq!(next(&a, "walking")["minutes"], 11.0);
+}
+
+#[test]
+fn cleared_after_pain_rose_does_not_fire() {
+    // Night pain without a pain rise: cleared, the programme resumes at the same level.
+    let l =
+        log(CLEARED, &[&walk("2026-03-02"), &walk("2026-03-04"), &walk_and("2026-03-06", "symptoms: [night_pain]"), &review("2026-03-09")]);
+    let a = answer(&l, &[]);
+    assert_eq!(a["decision"], "hold");
+    assert_eq!(fired(&a), ["resume-after-review"]);
+    assert_eq!(next(&a, "walking")["minutes"], 15.0);
 }
 
 #[test]

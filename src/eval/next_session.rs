@@ -118,11 +118,13 @@ struct Base<'a> {
     /// The prescription the patient went beyond, or the one the exercise was due at and not done
     /// since: it replaces what was done as the base (see `dose_next`).
     prescribed: Option<&'a NextExercise>,
+    /// `prescribed` is carried: the exercise was not done in the last session.
+    carried: bool,
 }
 
 /// The next dose of one exercise, given what the patient last did (if anything).
-fn dose_next(t: &Template, base: Option<Base<'_>>, change: &Change, round: Option<Tenths>) -> NextExercise {
-    let change = resolve_change(t, change);
+fn dose_next(t: &Template, base: Option<Base<'_>>, change_in: &Change, round: Option<Tenths>) -> NextExercise {
+    let change = resolve_change(t, change_in);
     let Some(base) = base else {
         return exercise(t, Some(0), t.ladder.first().map(|l| l.dose.clone()).unwrap_or_default());
     };
@@ -133,6 +135,14 @@ fn dose_next(t: &Template, base: Option<Base<'_>>, change: &Change, round: Optio
         Some(DoseChange::Steps(s)) => s.is_down(),
         None => false,
     };
+    if let Some(pre) = base.prescribed.filter(|pre| stepping_down && base.carried && exceeds(t, base.done, pre)) {
+        // Already scaled back and not done since: a new step down (pain on a rest day, a
+        // break) counts from what was done, and the lower of that and the prescription stands;
+        // the same pain is not scaled back twice.
+        let from_done = dose_next(t, Some(Base { done: base.done, prescribed: None, carried: false }), change_in, round);
+        let key = |x: &NextExercise| (x.level.unwrap_or(0), x.dose.volume());
+        return if key(&from_done) < key(pre) { from_done } else { pre.clone() };
+    }
     if let Some(pre) = base.prescribed.filter(|pre| !stepping_down || exceeds(t, base.done, pre)) {
         // Beyond the prescription, or not done since it: repeat (or step down from) what was
         // prescribed.
@@ -393,7 +403,7 @@ pub fn plan(input: &PlanInput<'_>) -> Option<NextSession> {
         // beyond or fell short of. Not done in it: the prescription it was due at still stands,
         // so a scale-back is not undone by a session of other exercises, nor a level skipped.
         let prescribed = if i + 1 == sessions.len() { beyond(template, done).or_else(|| short(template, done)) } else { planned(template) };
-        Some(Base { done, prescribed })
+        Some(Base { done, prescribed, carried: i + 1 != sessions.len() })
     };
     let (date, exercises) = match p.dosing.next_exercises {
         NextExercises::LastSession => (
@@ -401,7 +411,8 @@ pub fn plan(input: &PlanInput<'_>) -> Option<NextSession> {
             last.exercises
                 .iter()
                 .filter_map(|e| {
-                    let mut x = dose_next(p.templates.get(e.template)?, Some(Base { done: e, prescribed: None }), &change, round);
+                    let mut x =
+                        dose_next(p.templates.get(e.template)?, Some(Base { done: e, prescribed: None, carried: false }), &change, round);
                     x.id = e.id.to_string();
                     Some(x)
                 })
@@ -418,6 +429,13 @@ pub fn plan(input: &PlanInput<'_>) -> Option<NextSession> {
         }
     };
     Some(NextSession { date, kind: "exercise", exercises })
+}
+
+/// Whether a progress could raise the exercise: below the top of its ladder, or dosed by its
+/// own steps (timed cardio), or not done yet.
+fn can_step_up(t: &Template, sessions: &[Session], template: usize) -> bool {
+    let Some((_, done)) = last_performed(sessions, template) else { return true };
+    level_reached(t, done) + 1 < t.ladder.len() || matches!(t.progress, Some(DoseChange::Steps(_)))
 }
 
 /// How many times in a row, back from its last performance, the exercise was done at the
@@ -468,10 +486,13 @@ fn pace(input: &PlanInput<'_>, ids: &[usize], change: &Change) -> Vec<Change> {
             let chosen = if gap == 0 {
                 None
             } else {
+                // Ready: held long enough, and with a step left to take (strength at the top of
+                // every ladder does not keep the turn from running).
                 let ready_in = |c: Component| {
-                    ids.iter()
-                        .zip(&steps)
-                        .any(|(&t, &(_, since))| template(t).is_some_and(|t| component(t) == Some(c) && since.is_some() && ready(t, since)))
+                    ids.iter().zip(&steps).any(|(&i, &(_, since))| {
+                        template(i)
+                            .is_some_and(|t| component(t) == Some(c) && since.is_some() && ready(t, since) && can_step_up(t, sessions, i))
+                    })
                 };
                 let pick = [Component::Strength, Component::Cardio].into_iter().filter(|&c| ready_in(c)).min_by_key(|&c| last_of(c));
                 let other = |c: Component| if c == Component::Cardio { Component::Strength } else { Component::Cardio };
