@@ -42,6 +42,7 @@ const COVERED: &[&str] = &[
     "cleared-after-pain-rose",
     "resume-after-break",
     "still-scaled-back",
+    "pre-exercise-pain-missing",
     "high-fatigue",
     "next-morning-missing",
     "pain-ratings-missing",
@@ -154,7 +155,7 @@ fn shipped_rule_ids() -> Vec<String> {
 #[test]
 fn every_shipped_rule_has_a_fire_and_a_near_miss_test() {
     let ids = shipped_rule_ids();
-    assert_eq!(ids.len(), 42, "rules in the shipped protocol: {ids:?}");
+    assert_eq!(ids.len(), 43, "rules in the shipped protocol: {ids:?}");
     let missing: Vec<&String> = ids.iter().filter(|id| !COVERED.contains(&id.as_str())).collect();
     assert!(missing.is_empty(), "rules without a fire/not-fire pair in tests/hip_rules.rs: {missing:?}");
     let stale: Vec<&&str> = COVERED.iter().filter(|c| !ids.iter().any(|id| id == *c)).collect();
@@ -1578,6 +1579,29 @@ fn cleared_after_pain_rose_does_not_fire() {
     assert_eq!(a["decision"], "hold");
     assert_eq!(fired(&a), ["resume-after-review"]);
     assert_eq!(next(&a, "walking")["minutes"], 15.0);
+}
+
+#[test]
+fn pre_exercise_pain_missing_fires() {
+    // 1/10 during, after and the next morning, never rated before exercise: held, and told why.
+    let s = |d: &str| {
+        format!("{{ date: {d}, pain: {{ during: 1, after: 1, next_day: 1 }}, fatigue: 3, exercises: [{{ id: walking, minutes: 15 }}] }}")
+    };
+    let l = log(CLEARED, &[&s("2026-03-02"), &s("2026-03-04"), &s("2026-03-06")]);
+    assert_eq!(run(&l), ("hold".into(), "reintroduce".into(), vec!["pre-exercise-pain-missing".to_string()]));
+}
+
+#[test]
+fn pre_exercise_pain_missing_does_not_fire() {
+    // Pain-free at every rating given: no rise is possible, and two such sessions progress.
+    let s = |d: &str| {
+        format!("{{ date: {d}, pain: {{ during: 0, after: 0, next_day: 0 }}, fatigue: 3, exercises: [{{ id: walking, minutes: 15 }}] }}")
+    };
+    let l = log(CLEARED, &[&s("2026-03-02"), &s("2026-03-04")]);
+    assert_eq!(run(&l), ("progress".into(), "reintroduce".into(), vec!["clean-sessions-progress".to_string()]));
+    // Rated before exercise: the usual rules judge it.
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk("2026-03-04")]);
+    assert!(!run(&l).2.contains(&"pre-exercise-pain-missing".to_string()));
 }
 
 #[test]
