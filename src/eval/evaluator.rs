@@ -332,14 +332,18 @@ impl Evaluator<'_> {
     fn inputs(&self, idx: usize, reads: &[Read]) -> BTreeMap<String, serde_json::Value> {
         let mut out = BTreeMap::new();
         for r in reads {
-            let key = match (&r.field, r.session) {
-                (Field::Param(name), _) => format!("params.{name}"),
-                (Field::Static(f), Some(s)) if s == idx => format!("last.{f}"),
-                (Field::Named(f), Some(s)) if s == idx => format!("last.{f}"),
-                (Field::Static(f), Some(s)) => format!("session {}.{f}", self.date(s)),
-                (Field::Named(f), Some(s)) => format!("session {}.{f}", self.date(s)),
-                (Field::Static(f), None) => f.to_string(),
-                (Field::Named(f), None) => f.to_string(),
+            let f = match &r.field {
+                Field::Param(name) => {
+                    out.entry(format!("params.{name}")).or_insert_with(|| dynamic_to_json(&r.value));
+                    continue;
+                }
+                Field::Static(f) => *f,
+                Field::Named(f) => f.as_str(),
+            };
+            let key = match r.session {
+                Some(s) if s == idx => format!("last.{f}"),
+                Some(s) => format!("session {}.{f}", self.date(s)),
+                None => f.to_string(),
             };
             out.entry(key).or_insert_with(|| dynamic_to_json(&r.value));
         }

@@ -387,11 +387,10 @@ pub fn plan(input: &PlanInput<'_>) -> Option<NextSession> {
     let gap = gap_days(input);
     let earliest = last.date.plus_days(gap);
     let round = p.dosing.round_minutes;
-    let beyond = |template: usize, done: &Performed| -> Option<&NextExercise> {
-        let pre = input.prescribed?.exercises.iter().find(|x| p.template_index(&x.id) == Some(template))?;
-        exceeds(p.templates.get(template)?, done, pre).then_some(pre)
-    };
     let planned = |template: usize| input.prescribed?.exercises.iter().find(|x| p.template_index(&x.id) == Some(template));
+    let beyond = |template: usize, done: &Performed| {
+        planned(template).filter(|pre| p.templates.get(template).is_some_and(|t| exceeds(t, done, pre)))
+    };
     // Done short of its prescription (2 x 5 of a prescribed 2 x 10, 15 of a prescribed 16.5
     // minutes): the step was not taken, and is no basis for the next one, so a progress
     // repeats the prescription (a hold, rest or regress builds on what was done, the lower).
