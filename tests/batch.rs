@@ -63,13 +63,14 @@ fn mixed_input_gives_one_record_per_log_in_order() {
     assert!(msg.starts_with("error while evaluating rule `fragile-fatigue` for the session of 2026-09-02:"), "{msg}");
     assert!(r[4]["errors"][0]["file"].as_str().unwrap().ends_with("60-fragile.yaml"));
     assert_eq!(r[4]["errors"][0]["line"], 5);
-    assert_eq!(r[5]["decision"], "regress");
+    // Pain 6 during exercise: the stop zone, rest before the scaled-back session (1.4.0).
+    assert_eq!(r[5]["decision"], "rest");
     assert_eq!(
         out.stderr,
         "read 6 log(s): 2 answered, 4 error(s)\n\
-         decisions: refer 0, rest 0, regress 1, hold 0, progress 1\n\
+         decisions: refer 0, rest 1, regress 0, hold 0, progress 1\n\
          phases: reintroduce 2\n\
-         review (regress): P-6\n\
+         review (rest): P-6\n\
          errors: P-2 (in.jsonl:2), P-3 (in.jsonl:3), P-4 (in.jsonl:4), P-5 (in.jsonl:5)\n"
     );
 }
@@ -87,7 +88,7 @@ fn summary_json_holds_the_counts() {
     assert_eq!(s["answered"], 2);
     assert_eq!(s["errors"], 4);
     assert_eq!(s["decisions"]["progress"], 1);
-    assert_eq!(s["needs_review"], serde_json::json!([{"patient": "P-6", "decision": "regress"}]));
+    assert_eq!(s["needs_review"], serde_json::json!([{"patient": "P-6", "decision": "rest"}]));
     assert_eq!(s["phases"], serde_json::json!([["reintroduce", 2]]));
     assert_eq!(
         s["failed"][0],
@@ -200,7 +201,7 @@ fn output_file_is_written_whole_and_csv_is_flat() {
     assert_eq!(rows[0], "patient,as_of,decision,urgency,phase,rules_fired,next_date,next_exercises,flags,source,error,protocol");
     assert!(
         rows[1].starts_with(
-            "P-1,2026-09-04,progress,,reintroduce,clean-sessions-progress,2026-09-05,\"walking 16.5 min; hip_mobility 10 min; bridge 2 x 8, hold 3 s; clamshell 2 x 10; side_lying_leg_lift 2 x 5, hold 5 s; band_walk 2 x 10\",,in.jsonl:1,,hip-return 1.3.0 sha256:"
+            "P-1,2026-09-04,progress,,reintroduce,clean-sessions-progress,2026-09-05,\"walking 16.5 min; hip_mobility 10 min; bridge 2 x 8, hold 3 s; clamshell 2 x 10; side_lying_leg_lift 2 x 5, hold 5 s; band_walk 2 x 10\",,in.jsonl:1,,hip-return 1.4.0 sha256:"
         ),
         "{}",
         rows[1]

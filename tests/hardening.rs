@@ -174,7 +174,7 @@ fn a_helper_defined_in_two_files_names_both() {
     assert_eq!(out.status, 1, "{}", out.stderr);
     assert!(out.stderr.contains("error[E0106]: function `clean_streak` is defined in two helper files"), "{}", out.stderr);
     assert!(out.stderr.contains("protocol/rules/zz.rhai:2:4"), "{}", out.stderr);
-    assert!(out.stderr.contains("first defined at protocol/rules/helpers.rhai:103:4"), "{}", out.stderr);
+    assert!(out.stderr.contains("first defined at protocol/rules/helpers.rhai:112:4"), "{}", out.stderr);
 }
 
 /// `next` on a log, plain messages.

@@ -55,6 +55,11 @@ const COVERED: &[&str] = &[
     "resume-after-review",
     "return-gate-not-met",
     "clean-sessions-progress",
+    "limp-persists",
+    "pain-not-settling",
+    "stop-zone-pain-in-session",
+    "fatigue-stays-very-high",
+    "training-gap-4-weeks",
 ];
 
 const CLEARED: &str = "{ onset: gradual, cause: overuse, provider_cleared: true }";
@@ -155,7 +160,7 @@ fn shipped_rule_ids() -> Vec<String> {
 #[test]
 fn every_shipped_rule_has_a_fire_and_a_near_miss_test() {
     let ids = shipped_rule_ids();
-    assert_eq!(ids.len(), 43, "rules in the shipped protocol: {ids:?}");
+    assert_eq!(ids.len(), 48, "rules in the shipped protocol: {ids:?}");
     let missing: Vec<&String> = ids.iter().filter(|id| !COVERED.contains(&id.as_str())).collect();
     assert!(missing.is_empty(), "rules without a fire/not-fire pair in tests/hip_rules.rs: {missing:?}");
     let stale: Vec<&&str> = COVERED.iter().filter(|c| !ids.iter().any(|id| id == *c)).collect();
@@ -213,9 +218,13 @@ fn suspected_structural_injury_fires() {
 
 #[test]
 fn suspected_structural_injury_does_not_fire() {
-    // Severe pain during exercise, but no sudden sharp pain reported: scale back, not refer.
+    // Severe pain during exercise, but no sudden sharp pain reported: rest and scale back, not
+    // refer.
     let l = log(CLEARED, &[&walk("2026-03-02"), &walk_with("2026-03-04", [2, 7, 5, 2], 4)]);
-    assert_eq!(run(&l), ("regress".into(), "reintroduce".into(), vec!["pain-rose-during-or-after".to_string()]));
+    assert_eq!(
+        run(&l),
+        ("rest".into(), "reintroduce".into(), vec!["stop-zone-pain-in-session".to_string(), "pain-rose-during-or-after".to_string()])
+    );
 }
 
 #[test]
@@ -401,7 +410,9 @@ fn high_pain_at_rest_does_not_fire() {
         (
             "rest".into(),
             "reintroduce".into(),
-            ["flare", "pain-rose-during-or-after", "next-morning-not-settled", "pain-above-usual"].map(String::from).to_vec()
+            ["flare", "stop-zone-pain-in-session", "pain-rose-during-or-after", "next-morning-not-settled", "pain-above-usual"]
+                .map(String::from)
+                .to_vec()
         )
     );
     // A single rating of 6 is not "all day".
@@ -1513,8 +1524,9 @@ fn monitoring_pain_model_still_regresses_above_five() {
     let out = t.file("log.yaml", &l).args(&["next", "log.yaml", "--format", "json", "--protocol", "protocol"]).run();
     assert_eq!(out.status, 0, "{}", out.stderr);
     let a: Value = serde_json::from_str(&out.stdout).expect("json");
-    assert_eq!(a["decision"], "regress");
-    assert_eq!(fired(&a), ["pain-rose-during-or-after"]);
+    // Six is the stop zone in either model: rest first, then the scaled-back session.
+    assert_eq!(a["decision"], "rest");
+    assert_eq!(fired(&a), ["stop-zone-pain-in-session", "pain-rose-during-or-after"]);
 }
 
 #[test]
@@ -1607,7 +1619,8 @@ fn pre_exercise_pain_missing_does_not_fire() {
 #[test]
 fn still_scaled_back_fires() {
     // A check-in the day after a session that scaled back: the next session stays scaled back.
-    let hurt = walk_with("2026-03-06", [2, 9, 8, 4], 3);
+    // (Pain 5 during: a step back; the stop zone, 6 or more, rests first.)
+    let hurt = walk_with("2026-03-06", [2, 5, 5, 4], 3);
     let l = log(CLEARED, &[&walk("2026-03-02"), &walk("2026-03-04"), &hurt, "{ date: 2026-03-07, kind: check_in }"]);
     let a = answer(&l, &[]);
     assert_eq!(a["decision"], "hold");
@@ -1631,4 +1644,174 @@ fn still_scaled_back_does_not_fire() {
     let mut sessions: Vec<&str> = days.iter().map(String::as_str).collect();
     sessions.push("{ date: 2026-03-07, kind: rest }");
     assert!(!run(&log(CLEARED, &sessions)).2.contains(&"still-scaled-back".to_string()));
+}
+
+// Rules added in protocol 1.4.0 (a clinical review of sparse logs, limps, repeated scale-backs,
+// stop-zone pain and sustained fatigue).
+
+#[test]
+fn limp_persists_fires() {
+    // A limp again two days after the first: scaling back did not settle it.
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk_reporting("2026-03-04", "limp"), &walk_reporting("2026-03-06", "limp")]);
+    let (decision, urgency, rules) = refer(&l);
+    assert_eq!((decision.as_str(), urgency.as_str()), ("refer", "routine"));
+    assert!(rules.contains(&"limp-persists".to_string()), "{rules:?}");
+    // A limp in a runner, three days after a run: a changed stride (AOPT), not a step back.
+    let (decision, _, rules) = refer(&runner_then("2026-05-08", "limp"));
+    assert_eq!(decision, "refer");
+    assert!(rules.contains(&"limp-persists".to_string()), "{rules:?}");
+}
+
+#[test]
+fn limp_persists_does_not_fire() {
+    // A first limp, no running: one step back.
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk_reporting("2026-03-04", "limp")]);
+    assert_eq!(run(&l), ("regress".into(), "reintroduce".into(), vec!["limp-appeared".to_string()]));
+    // A limp again eight days after the last one is a new limp.
+    let l = log(
+        CLEARED,
+        &[
+            &walk_reporting("2026-03-02", "limp"),
+            &walk("2026-03-04"),
+            &walk("2026-03-06"),
+            &walk("2026-03-08"),
+            &walk_reporting("2026-03-10", "limp"),
+        ],
+    );
+    let (decision, _, rules) = run(&l);
+    assert_eq!(decision, "regress");
+    assert!(rules.contains(&"limp-appeared".to_string()) && !rules.contains(&"limp-persists".to_string()), "{rules:?}");
+}
+
+#[test]
+fn pain_not_settling_fires() {
+    // Pain 2 -> 4 during and after at three sessions running, each scaled back after the one
+    // before: worse despite a lighter programme (clinical notes scenario 8).
+    let painful = |d: &str| walk_with(d, [2, 4, 4, 3], 3);
+    let l = log(CLEARED, &[&walk("2026-03-02"), &painful("2026-03-04"), &painful("2026-03-06"), &painful("2026-03-08")]);
+    let (decision, urgency, rules) = refer(&l);
+    assert_eq!((decision.as_str(), urgency.as_str()), ("refer", "routine"));
+    assert!(rules.contains(&"pain-not-settling".to_string()), "{rules:?}");
+}
+
+#[test]
+fn pain_not_settling_does_not_fire() {
+    // Twice is a step back each time; a settled session in between restarts the count.
+    let painful = |d: &str| walk_with(d, [2, 4, 4, 3], 3);
+    let l = log(CLEARED, &[&walk("2026-03-02"), &painful("2026-03-04"), &painful("2026-03-06")]);
+    assert_eq!(run(&l).0, "regress");
+    assert!(!run(&l).2.contains(&"pain-not-settling".to_string()));
+    let l = log(CLEARED, &[&painful("2026-03-02"), &painful("2026-03-04"), &walk("2026-03-06"), &painful("2026-03-08")]);
+    assert!(!run(&l).2.contains(&"pain-not-settling".to_string()));
+}
+
+#[test]
+fn stop_zone_pain_in_session_fires() {
+    // Pain 7 during a walk (2 before): stop zone. Two days of relative rest, then one step down.
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk_with("2026-03-04", [2, 7, 5, 3], 3)]);
+    let a = answer(&l, &[]);
+    assert_eq!(a["decision"], "rest");
+    assert!(fired(&a).contains(&"stop-zone-pain-in-session".to_string()), "{:?}", fired(&a));
+    assert_eq!(a["next_session"]["date"], "2026-03-07");
+    assert_eq!(next(&a, "walking")["minutes"], 11.0);
+    // A check-in the next day keeps the rest going.
+    let l = log(
+        CLEARED,
+        &[&walk("2026-03-02"), &walk_with("2026-03-04", [2, 7, 5, 3], 3), "{ date: 2026-03-05, kind: check_in, pain: { before: 3 } }"],
+    );
+    assert_eq!(run(&l).0, "rest");
+    assert!(run(&l).2.contains(&"flare-rest-continues".to_string()));
+}
+
+#[test]
+fn stop_zone_pain_in_session_does_not_fire() {
+    // Pain 5 during: the acceptable zone, a step back only.
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk_with("2026-03-04", [2, 5, 4, 2], 3)]);
+    assert_eq!(run(&l).0, "regress");
+    assert!(!run(&l).2.contains(&"stop-zone-pain-in-session".to_string()));
+}
+
+#[test]
+fn fatigue_stays_very_high_fires() {
+    let tired = |d: &str, f: u8| walk_with(d, [2, 2, 2, 2], f);
+    let l = log(CLEARED, &[&walk("2026-03-02"), &tired("2026-03-04", 8), &tired("2026-03-06", 9), &tired("2026-03-08", 8)]);
+    assert_eq!(run(&l), ("regress".into(), "reintroduce".into(), vec!["fatigue-stays-very-high".to_string(), "high-fatigue".to_string()]));
+}
+
+#[test]
+fn fatigue_stays_very_high_does_not_fire() {
+    // Twice very tired is a hold; three times at 7 (the hold level) is a hold too.
+    let tired = |d: &str, f: u8| walk_with(d, [2, 2, 2, 2], f);
+    let l = log(CLEARED, &[&walk("2026-03-02"), &tired("2026-03-04", 8), &tired("2026-03-06", 9)]);
+    assert_eq!(run(&l), ("hold".into(), "reintroduce".into(), vec!["high-fatigue".to_string()]));
+    let l = log(CLEARED, &[&walk("2026-03-02"), &tired("2026-03-04", 7), &tired("2026-03-06", 7), &tired("2026-03-08", 7)]);
+    assert_eq!(run(&l), ("hold".into(), "reintroduce".into(), vec!["high-fatigue".to_string()]));
+}
+
+#[test]
+fn training_gap_4_weeks_fires() {
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk("2026-03-04"), &walk("2026-04-01")]);
+    assert_eq!(run(&l), ("regress".into(), "reintroduce".into(), vec!["training-gap-4-weeks".to_string()]));
+    // Only two sessions, six weeks apart: no routine is known, and the time off still counts
+    // (it answered progress before protocol 1.4.0).
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk("2026-04-13")]);
+    assert_eq!(run(&l), ("regress".into(), "reintroduce".into(), vec!["training-gap-4-weeks".to_string()]));
+}
+
+#[test]
+fn training_gap_4_weeks_does_not_fire() {
+    // 27 days off: two steps back.
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk("2026-03-04"), &walk("2026-03-31")]);
+    assert_eq!(run(&l), ("regress".into(), "reintroduce".into(), vec!["training-gap-10-days".to_string()]));
+}
+
+#[test]
+fn a_gap_counts_when_no_routine_is_known_yet() {
+    // The only two sessions twelve days apart: time off, two steps back.
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk("2026-03-14")]);
+    assert_eq!(run(&l), ("regress".into(), "reintroduce".into(), vec!["training-gap-10-days".to_string()]));
+    // A week apart may be a weekly routine: no step back, but no clean pair either (a hold).
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk("2026-03-09")]);
+    assert_eq!(run(&l), ("hold".into(), "reintroduce".into(), vec![]));
+}
+
+#[test]
+fn a_steady_loss_of_range_of_motion_scales_back() {
+    // 120 -> 116 -> 112 -> 108: each fall is within measurement error, twelve degrees in all.
+    let rom = |d: &str, v: u32| walk_and(d, &format!("rom: {{ hip_flexion: {v} }}"));
+    let l = log(CLEARED, &[&rom("2026-03-02", 120), &rom("2026-03-04", 116), &rom("2026-03-06", 112), &rom("2026-03-08", 108)]);
+    let (decision, _, rules) = run(&l);
+    assert_eq!(decision, "regress");
+    assert_eq!(rules.first().map(String::as_str), Some("rom-decreased"), "{rules:?}");
+    // One fall of ten, then level: the fall scaled back once, the level reading does not again.
+    let l = log(CLEARED, &[&rom("2026-03-02", 120), &rom("2026-03-04", 110), &rom("2026-03-06", 110), &rom("2026-03-08", 110)]);
+    assert!(!run(&l).2.contains(&"rom-decreased".to_string()), "{:?}", run(&l));
+}
+
+#[test]
+fn a_session_of_zero_doses_is_not_clean() {
+    // Walking listed at 0 minutes twice: nothing was done, so nothing progresses, and the next
+    // walk is the prescription, not a walk of nothing.
+    let zero = |d: &str| {
+        format!(
+            "{{ date: {d}, pain: {{ before: 2, during: 2, after: 2, next_day: 2 }}, fatigue: 3, exercises: [{{ id: walking, minutes: 0 }}] }}"
+        )
+    };
+    let l = log(CLEARED, &[&walk("2026-03-02"), &zero("2026-03-04"), &zero("2026-03-06")]);
+    let a = answer(&l, &[]);
+    assert_eq!(a["decision"], "hold");
+    assert_eq!(next(&a, "walking")["minutes"], 15.0);
+}
+
+#[test]
+fn swimming_is_part_of_the_reintroduce_programme() {
+    // The seed's reintroduce phase is walking or swimming: a swim instead of a walk is no work
+    // beyond the programme, and two clean sessions progress.
+    let swim = |d: &str| {
+        format!(
+            "{{ date: {d}, pain: {{ before: 2, during: 2, after: 2, next_day: 2 }}, fatigue: 3, exercises: [{{ id: swimming, minutes: 15 }}] }}"
+        )
+    };
+    let l = log(CLEARED, &[&swim("2026-03-02"), &swim("2026-03-04")]);
+    assert_eq!(run(&l), ("progress".into(), "reintroduce".into(), vec!["clean-sessions-progress".to_string()]));
 }

@@ -28,6 +28,11 @@ pub struct Dose {
 }
 
 impl Dose {
+    /// `true` for a performed dose of nothing: 0 sets, 0 reps or 0 minutes (listed, not done).
+    pub fn is_nothing(&self) -> bool {
+        self.sets == Some(0) || self.reps == Some(0) || self.minutes.is_some_and(|m| m.0 == 0)
+    }
+
     /// `true` when every field this dose prescribes is met by `done` (a performed dose).
     pub fn is_met_by(&self, done: &Dose) -> bool {
         fn ok<T: PartialOrd>(want: Option<T>, got: Option<T>) -> bool {
