@@ -48,19 +48,32 @@ pub struct SourceFile {
     pub name: String,
     pub text: Arc<str>,
     line_starts: Vec<usize>,
+    /// The line number of the text's first line: 1 for a file, the record's line for one
+    /// record of a JSON Lines file (its errors name the line of the file).
+    pub first_line: u32,
 }
 
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> SourceFile {
+        SourceFile::from_line(name, text, 1)
+    }
+
+    /// A text that starts on line `first_line` of the file it came from.
+    pub fn from_line(name: impl Into<String>, text: impl Into<Arc<str>>, first_line: u32) -> SourceFile {
         let text: Arc<str> = text.into();
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        SourceFile { name: name.into(), text, line_starts }
+        SourceFile { name: name.into(), text, line_starts, first_line: first_line.max(1) }
+    }
+
+    /// The index into `line_starts` of a line number of the file.
+    fn index_of(&self, line: u32) -> Option<usize> {
+        line.checked_sub(self.first_line).map(|i| i as usize)
     }
 
     /// Byte offset of a 1-based (line, character column); clamps to the end of the line.
     pub fn offset_of(&self, line: u32, col: u32) -> Option<usize> {
-        let start = *self.line_starts.get((line as usize).checked_sub(1)?)?;
+        let start = *self.line_starts.get(self.index_of(line)?)?;
         let line_text = self.line_text(line)?;
         let chars = (col.max(1) - 1) as usize;
         let within = line_text.char_indices().nth(chars).map_or(line_text.len(), |(i, _)| i);
@@ -69,7 +82,7 @@ impl SourceFile {
 
     /// The text of a 1-based line, without its line break.
     pub fn line_text(&self, line: u32) -> Option<&str> {
-        let idx = (line as usize).checked_sub(1)?;
+        let idx = self.index_of(line)?;
         let start = *self.line_starts.get(idx)?;
         let end = self.line_starts.get(idx + 1).copied().unwrap_or(self.text.len());
         Some(self.text[start..end].trim_end_matches(['\n', '\r']))
@@ -95,7 +108,7 @@ impl SourceFile {
         // `line_starts` begins with 0, so every offset has a line: the fallback is never taken.
         let start = self.line_starts.get(idx).copied().unwrap_or(0);
         let col = self.text.get(start..offset).map_or(0, |s| crate::num::count_u32(s.chars().count())).saturating_add(1);
-        Loc { line: crate::num::count_u32(idx).saturating_add(1), col, offset, len }
+        Loc { line: crate::num::count_u32(idx).saturating_add(self.first_line), col, offset, len }
     }
 }
 
@@ -122,7 +135,12 @@ pub struct SourceMap {
 
 impl SourceMap {
     pub fn add(&mut self, name: impl Into<String>, text: impl Into<Arc<str>>) -> SourceId {
-        self.files.push(SourceFile::new(name, text));
+        self.add_from_line(name, text, 1)
+    }
+
+    /// Adds a text that starts on line `first_line` of its file (a JSON Lines record).
+    pub fn add_from_line(&mut self, name: impl Into<String>, text: impl Into<Arc<str>>, first_line: u32) -> SourceId {
+        self.files.push(SourceFile::from_line(name, text, first_line));
         SourceId(crate::num::count_u32(self.files.len() - 1))
     }
 
@@ -147,5 +165,16 @@ mod tests {
         assert_eq!(f.loc_of_offset(loc.offset, 1).col, 8);
         assert_eq!(f.line_text(2), Some("when: |"));
         assert_eq!(f.loc_at(9, 1), Loc::UNKNOWN);
+    }
+
+    #[test]
+    fn a_record_of_a_json_lines_file_keeps_its_line_numbers() {
+        // The record on line 40,000 of its file: no padding, the same lines and columns.
+        let f = SourceFile::from_line("in.jsonl", "{\"patient\": 1}\n", 40_000);
+        assert_eq!(f.line_text(40_000), Some("{\"patient\": 1}"));
+        assert_eq!(f.line_text(1), None);
+        let loc = f.loc_at(40_000, 13);
+        assert_eq!(&f.text[loc.offset..loc.offset + loc.len], "1");
+        assert_eq!((f.loc_of_offset(loc.offset, 1).line, f.loc_of_offset(loc.offset, 1).col), (40_000, 13));
     }
 }

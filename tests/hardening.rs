@@ -1123,3 +1123,57 @@ fn a_log_ending_on_the_last_date_answers_a_real_next_date() {
     let a: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
     assert_eq!(a["next_session"]["date"], "2201-01-01", "{a}");
 }
+
+#[test]
+fn a_log_file_given_on_stdin_is_never_replaced_by_the_output() {
+    // `batch - -o logs.jsonl < logs.jsonl` (and `report`): standard input is the output file.
+    let log = "{\"patient\":\"P-1\",\"start\":\"2026-09-01\",\"intake\":{\"provider_cleared\":true},\"sessions\":[]}\n";
+    let t = Test::new().file("logs.jsonl", log);
+    for args in [["batch", "-q", "-", "-o", "logs.jsonl"], ["report", "-", "-o", "logs.jsonl", "--cohort"]] {
+        let stdin = std::fs::File::open(t.path().join("logs.jsonl")).expect("open");
+        let out = std::process::Command::new(crate::support::bin()).args(args).current_dir(t.path()).stdin(stdin).output().expect("run");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr, "error: standard input is `logs.jsonl`, named as an output too: name another output file\n", "{args:?}");
+        assert_eq!(std::fs::read_to_string(t.path().join("logs.jsonl")).expect("read"), log, "{args:?}");
+    }
+}
+
+#[test]
+fn a_device_named_as_input_is_an_error_record_not_an_endless_read() {
+    // `/dev/zero` is one endless line: it was read for ever, with no record.
+    let out = Test::new().args(&["batch", "-q", "/dev/zero"]).run();
+    assert_eq!(out.status, 4, "{}", out.stderr);
+    let record: serde_json::Value = serde_json::from_str(out.stdout.trim()).expect("one record");
+    assert_eq!(record["error"], "cannot read the log: not a regular file (a device): skipped");
+    assert_eq!(record["source"]["file"], "/dev/zero");
+}
+
+#[test]
+fn csv_cells_carry_no_control_characters() {
+    // A patient id with a terminal escape, a bell, a bidi override, a line break and a NUL.
+    let id = "P\\u001b]0;title\\u0007\\u202e\\n\\u0000=1";
+    let log = format!("{{\"patient\":\"{id}\",\"start\":\"2026-09-01\",\"intake\":{{\"provider_cleared\":true}},\"sessions\":[]}}\n");
+    let out = Test::new().file("in.jsonl", &log).args(&["batch", "-q", "--format", "csv", "in.jsonl"]).run();
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let row = out.stdout.lines().nth(1).expect("a row");
+    assert!(row.starts_with("P\\u{1b}]0;title\\u{7}\\u{202e}\\n\\u{0}=1,"), "{row}");
+    assert!(!out.stdout.chars().any(|c| c.is_control() && c != '\n'), "{:?}", out.stdout);
+}
+
+#[test]
+fn a_yaml_budget_breached_through_aliases_is_worded_like_any_other() {
+    // 40,000 aliases of one session: the node budget is met while the aliases are replayed
+    // (before: `budget breached: Nodes { nodes: 250001 }`, E0601, and "in session 1").
+    let mut log = String::from(
+        "patient: P-1\nstart: 2026-09-01\nintake: { provider_cleared: true }\nsessions:\n  - &s { date: 2026-09-02, pain: { before: 1 } }\n",
+    );
+    for _ in 0..40_000 {
+        log.push_str("  - *s\n");
+    }
+    let out = next_on(&log, "log.yaml");
+    assert_eq!(out.status, 4, "{}", out.stderr);
+    assert!(out.stderr.contains("E0606"), "{}", out.stderr);
+    assert!(out.stderr.contains("the YAML document is too large: more than 250,000 values (nodes)"), "{}", out.stderr);
+    assert!(!out.stderr.contains("Nodes {") && !out.stderr.contains("in session"), "{}", out.stderr);
+}

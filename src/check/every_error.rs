@@ -82,6 +82,7 @@ pub fn read_and_validate(
                     d.loc = Loc { line: aside.line, ..loc };
                 }
                 if d.loc.is_known()
+                    && !crate::syntax::yaml::is_budget_message(&d.message)
                     && let Some(note) = session_at(text, d.loc.offset)
                 {
                     d = d.note(note);

@@ -2,7 +2,7 @@
 //! allows), for logs and tests (`plain`: rustc's layout without colour or box drawing) and for
 //! machines (`json`, one object per diagnostic). The only module that touches miette.
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 
 use super::{Diagnostic, Severity};
 use crate::source::SourceMap;
@@ -159,7 +159,35 @@ pub fn to_json(d: &Diagnostic, sources: &SourceMap) -> serde_json::Value {
 #[derive(Debug)]
 struct MietteView<'a> {
     d: &'a Diagnostic,
-    source: Option<NamedSource<String>>,
+    source: Option<Shifted>,
+}
+
+/// A file's text for miette, named, whose first line is line `lines_before + 1` of the file (a
+/// JSON Lines record): miette counts lines from the text, so they are moved by as many.
+#[derive(Debug)]
+struct Shifted {
+    name: String,
+    text: String,
+    lines_before: usize,
+}
+
+impl miette::SourceCode for Shifted {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let inner = self.text.as_str().read_span(span, before, after)?;
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line() + self.lines_before,
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
 }
 
 impl std::fmt::Display for MietteView<'_> {
@@ -209,7 +237,11 @@ fn render_human(out: &mut String, d: &Diagnostic, sources: &SourceMap, color: bo
                 render_plain(out, d, sources);
                 return;
             }
-            Some(NamedSource::new(super::escape_controls(&f.name), visible(&f.text, true).into_owned()))
+            Some(Shifted {
+                name: super::escape_controls(&f.name).into_owned(),
+                text: visible(&f.text, true).into_owned(),
+                lines_before: (f.first_line as usize).saturating_sub(1),
+            })
         }
         _ => None,
     };

@@ -118,20 +118,53 @@ pub const LOG_CODES: ErrorCodes = ErrorCodes {
 /// documented in the README's "Safety and limits").
 fn budget_message(breach: &serde_saphyr::budget::BudgetBreach) -> String {
     use serde_saphyr::budget::BudgetBreach as B;
+    let name = match breach {
+        B::Nodes { .. } => "Nodes",
+        B::Events { .. } => "Events",
+        B::Aliases { .. } => "Aliases",
+        B::Anchors { .. } => "Anchors",
+        B::Depth { .. } => "Depth",
+        B::Documents { .. } => "Documents",
+        B::ScalarBytes { .. } => "ScalarBytes",
+        B::MergeKeys { .. } => "MergeKeys",
+        B::AliasAnchorRatio { .. } => "AliasAnchorRatio",
+        _ => "",
+    };
+    budget_words(name)
+}
+
+/// The words for a budget breach named as serde-saphyr names it (`Nodes`, `Depth`, ...).
+fn budget_words(name: &str) -> String {
     let b = serde_saphyr::budget::Budget::default();
-    let (what, limit) = match breach {
-        B::Nodes { .. } => ("values (nodes)", b.max_nodes),
-        B::Events { .. } => ("parser events", b.max_events),
-        B::Aliases { .. } => ("aliases", b.max_aliases),
-        B::Anchors { .. } => ("anchors", b.max_anchors),
-        B::Depth { .. } => ("levels of nesting", b.max_depth),
-        B::Documents { .. } => ("documents", b.max_documents),
-        B::ScalarBytes { .. } => ("bytes of text", b.max_total_scalar_bytes),
-        B::MergeKeys { .. } => ("merge keys", b.max_merge_keys),
-        B::AliasAnchorRatio { .. } => return "too many aliases for the anchors defined (an alias bomb?)".into(),
+    let (what, limit) = match name {
+        "Nodes" => ("values (nodes)", b.max_nodes),
+        "Events" => ("parser events", b.max_events),
+        "Aliases" => ("aliases", b.max_aliases),
+        "Anchors" => ("anchors", b.max_anchors),
+        "Depth" => ("levels of nesting", b.max_depth),
+        "Documents" => ("documents", b.max_documents),
+        "ScalarBytes" => ("bytes of text", b.max_total_scalar_bytes),
+        "MergeKeys" => ("merge keys", b.max_merge_keys),
+        "AliasAnchorRatio" => return "too many aliases for the anchors defined (an alias bomb?)".into(),
         _ => return "the YAML document exceeds the reader's safety limits".into(),
     };
     format!("the YAML document is too large: more than {} {what}", thousands(limit))
+}
+
+/// A breach met while aliases are replayed reaches us as the text of serde-saphyr's debug form
+/// (`budget breached: Nodes { nodes: 250001 }`): the same words as any other breach.
+fn budget_in_text(message: &str) -> Option<String> {
+    let rest = message.split_once("budget breached: ")?.1;
+    let name: String = rest.chars().take_while(char::is_ascii_alphanumeric).collect();
+    Some(budget_words(&name))
+}
+
+/// Whether a diagnostic's message is a budget breach (no session note: the text before the
+/// breach may be aliases that name no session).
+pub fn is_budget_message(message: &str) -> bool {
+    message.starts_with("the YAML document is too large")
+        || message.starts_with("too many aliases for the anchors")
+        || message.starts_with("the YAML document exceeds the reader's safety limits")
 }
 
 /// `250000` as `250,000`.
@@ -155,6 +188,9 @@ fn to_diagnostic(source: SourceId, e: &serde_saphyr::Error, codes: &ErrorCodes) 
             .help("split the file, or write a long patient log as JSON");
     }
     let message = crate::syntax::serde_message::clean(&e.without_snippet().to_string());
+    if let Some(words) = budget_in_text(&message) {
+        return Diagnostic::new(codes.syntax, words).at(source, loc).help("split the file, or write a long patient log as JSON");
+    }
     let is_syntax = matches!(e.without_snippet(), serde_saphyr::Error::ExternalMessage { .. } | serde_saphyr::Error::Eof { .. });
     crate::syntax::serde_message::classify(message, codes, is_syntax).at(source, loc)
 }

@@ -164,6 +164,19 @@ fn input_for(path: PathBuf) -> Input {
     if crate::source::has_extension(&name, "jsonl") { Input::Lines { name, path: Some(path) } } else { Input::File { path, name } }
 }
 
+/// A character or block device (a terminal on stdin is read through `-`, not named).
+fn is_device(meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    meta.file_type().is_char_device() || meta.file_type().is_block_device()
+}
+
+/// The output that standard input is (the same file, by device and inode), if any.
+fn stdin_is_one_of<'a>(outputs: &[&'a Path]) -> Option<&'a Path> {
+    use std::os::unix::fs::MetadataExt;
+    let stdin = std::fs::metadata("/dev/stdin").ok().filter(std::fs::Metadata::is_file)?;
+    outputs.iter().copied().find(|o| std::fs::metadata(o).is_ok_and(|m| m.dev() == stdin.dev() && m.ino() == stdin.ino()))
+}
+
 /// Resolves every input before anything is evaluated, so a missing input fails the run
 /// before it starts (exit 2) rather than half-way through. Every file is read once, whether met
 /// in a folder or named again on the command line, and never an output file (`-o`, `--summary-json`): a second run does not read the
@@ -179,6 +192,13 @@ pub fn plan(args: &[PathBuf], outputs: &[&Path]) -> Result<Plan, Error> {
     };
     for a in args {
         if a.as_os_str() == "-" {
+            // `batch - -o logs.jsonl < logs.jsonl` would replace the logs being read.
+            if let Some(out) = stdin_is_one_of(outputs) {
+                return Err(Error::Usage(format!(
+                    "standard input is `{}`, named as an output too: name another output file",
+                    out.display()
+                )));
+            }
             inputs.push(Input::Lines { name: "<stdin>".into(), path: None });
             total = None;
             continue;
@@ -196,6 +216,10 @@ pub fn plan(args: &[PathBuf], outputs: &[&Path]) -> Result<Plan, Error> {
             if seen.take(a) {
                 found.push(input_for(a.clone()));
             }
+        } else if is_device(&meta) {
+            // A device never ends as a log does (`/dev/zero` is one endless line, `/dev/urandom`
+            // endless bytes): an error record, not a run that never finishes.
+            found.push(Input::Unreadable { name: a.display().to_string(), problem: skipped(kind_of(meta.file_type())) });
         } else {
             // Named on the command line, a pipe is what the user asked for (`<(zcat x.gz)`):
             // it is read as JSON Lines, like stdin.

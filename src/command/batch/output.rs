@@ -29,7 +29,7 @@ impl Records {
                 let mut row = csv_row(outcome);
                 let p = self.protocol.reference();
                 row.push(format!("{} {} {}", p.id, p.version, p.digest));
-                csv_line(row.into_iter().map(csv_safe))
+                csv_line(row.iter().map(|c| csv_safe(c)))
             }
         }
     }
@@ -71,11 +71,14 @@ pub fn record(outcome: &Outcome, protocol: &Protocol, with_source: bool) -> Stri
     }
 }
 
-/// A CSV cell a spreadsheet will not run as a formula (OWASP's CSV injection advice): a cell
-/// starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, unless it is
-/// a plain number such as `-3` or `+1.5`.
-pub fn csv_safe(cell: String) -> String {
+/// A CSV cell a spreadsheet will not run as a formula (OWASP's CSV injection advice) and a
+/// terminal will not obey: control characters (escape sequences, line breaks, NUL, bidi
+/// overrides) are written as `\u{..}`, `\n`, `\t` as in the text answer, and a cell starting
+/// with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, unless it is a plain
+/// number such as `-3` or `+1.5`.
+pub fn csv_safe(cell: &str) -> String {
     let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let cell = crate::diagnostic::escape_controls(cell).into_owned();
     let number = !cell.is_empty() && cell.parse::<f64>().is_ok_and(f64::is_finite) && !cell.contains(['\t', '\r']);
     if risky && !number { format!("'{cell}") } else { cell }
 }
@@ -302,15 +305,17 @@ mod tests {
             ("+1+2", "'+1+2"),
             ("-2+3", "'-2+3"),
             ("@SUM(A1)", "'@SUM(A1)"),
-            ("\t=1", "'\t=1"),
-            ("\r=1", "'\r=1"),
+            ("\t=1", "'\\t=1"),
+            ("\r=1", "'\\r=1"),
+            ("P\u{1b}]0;title\u{7}", "P\\u{1b}]0;title\\u{7}"),
+            ("a\nb\u{0}\u{202e}", "a\\nb\\u{0}\\u{202e}"),
             ("-3", "-3"),
             ("+1.5", "+1.5"),
             ("-inf", "'-inf"),
             ("P-1", "P-1"),
             ("", ""),
         ] {
-            assert_eq!(csv_safe(cell.to_string()), safe, "{cell:?}");
+            assert_eq!(csv_safe(cell), safe, "{cell:?}");
         }
     }
 }
