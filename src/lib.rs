@@ -43,6 +43,7 @@ impl PutFmt for String {
     }
 }
 
+pub mod alloc;
 pub(crate) mod cases;
 pub(crate) mod check;
 pub(crate) mod cli;

@@ -18,6 +18,7 @@ const STAGES: &[(&str, u8)] = &[
     ("exit", 0),
     ("digest", 0),
     ("num", 0),
+    ("alloc", 0),
     ("provenance", 0),
     ("load", 0),
     ("vocab", 0),

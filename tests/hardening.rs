@@ -423,6 +423,25 @@ fn a_costly_rule_is_stopped_by_the_time_budget_and_fails_that_log_only() {
 }
 
 #[test]
+fn a_rule_holding_too_much_memory_is_stopped_and_fails_that_log_only() {
+    // Each value is within Rhai's limits (an array of 9,999 strings, a map of 999 entries), but
+    // the maps of arrays together held gigabytes: the memory budget stops the scripts.
+    let rule = "rules:\n  - id: hoarder\n    description: Keeps maps of full arrays.\n    when: |\n      if log.patient == \"P-big\" {\n        let a = []; a.pad(9999, \"x\".pad(9999, \"y\"));\n        let ms = [];\n        for j in 0..16 { let m = #{}; for i in 0..999 { m[`k${i}`] = a; } ms.push(m); }\n      }\n      false\n    then: { decision: hold }\n    source: test\n";
+    let input = [json_log("P-1"), json_log("P-big"), json_log("P-3")].join("\n") + "\n";
+    let t = Test::new().file("in.jsonl", &input).shipped_protocol().file("protocol/rules/60-hoarder.yaml", rule);
+    let out = t.args(&["batch", "in.jsonl", "--protocol", "protocol", "--quiet"]).run();
+    no_panic(&out);
+    assert_eq!(out.status, 4, "{}", out.stderr);
+    let records: Vec<serde_json::Value> = out.stdout.lines().map(|l| serde_json::from_str(l).expect("json")).collect();
+    assert_eq!(records.len(), 3);
+    assert_eq!(records[0]["decision"], "refer");
+    assert_eq!(records[1]["patient"], "P-big");
+    let error = records[1]["error"].as_str().unwrap_or_default();
+    assert!(error.contains("the scripts held more than 128 MiB for one log (the memory budget)"), "{error}");
+    assert_eq!(records[2]["decision"], "refer");
+}
+
+#[test]
 fn a_budget_that_is_not_a_number_of_seconds_is_named() {
     for value in ["abc", "0", "-5", "99999999999999999999"] {
         let out = Test::new().file("log.json", &json_log("P-1")).env("STEPWISE_SCRIPT_SECONDS", value).args(&["next", "log.json"]).run();

@@ -61,7 +61,10 @@ fn clean_rhai_message(e: &EvalAltResult) -> String {
     let text = match e {
         EvalAltResult::ErrorTooManyOperations(_) => "the script ran too long (stopped after the operation limit)".to_string(),
         EvalAltResult::ErrorStackOverflow(_) => "the script called functions too deeply (stopped at the call limit)".to_string(),
-        EvalAltResult::ErrorTerminated(..) => crate::script::engine::OUT_OF_TIME.to_string(),
+        // The progress callback says which budget stopped the script.
+        EvalAltResult::ErrorTerminated(why, _) => {
+            why.clone().into_string().unwrap_or_else(|_| crate::script::engine::OUT_OF_TIME.to_string())
+        }
         other => other.to_string(),
     };
     let text = match text.find(" (line ") {

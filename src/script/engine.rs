@@ -27,9 +27,17 @@ pub const SCRIPT_SECONDS_PER_LOG: u64 = 10;
 /// How often (in operations) the progress callback looks at the clock.
 const CLOCK_EVERY_OPS: u64 = 4_096;
 
+/// Memory the scripts of one log may hold at once, over what the thread held when the log's
+/// evaluation began (counted by the binary's metered allocator, `crate::alloc`). A year of
+/// daily sessions with a hundred motions measured at each needs a few MiB; Rhai's per-value
+/// limits let one map of a thousand full arrays take 160 MB, and nothing bounded how many.
+pub const MAX_SCRIPT_BYTES: isize = 128 << 20;
+
 thread_local! {
     /// When the scripts of the log being evaluated on this thread must stop.
     static DEADLINE: std::cell::Cell<Option<std::time::Instant>> = const { std::cell::Cell::new(None) };
+    /// The most this thread may hold while the log's scripts run (`None`: no evaluation).
+    static MEMORY_CEILING: std::cell::Cell<Option<isize>> = const { std::cell::Cell::new(None) };
 }
 
 /// The per-log budget in force: [`SCRIPT_SECONDS_PER_LOG`] or the environment's override.
@@ -57,8 +65,11 @@ pub const MAX_SCRIPT_SECONDS: u64 = 86_400;
 pub fn with_time_budget<T>(budget: std::time::Duration, f: impl FnOnce() -> T) -> T {
     let deadline = std::time::Instant::now().checked_add(budget);
     let before = DEADLINE.with(|d| d.replace(deadline));
+    let ceiling = crate::alloc::thread_held().saturating_add(MAX_SCRIPT_BYTES);
+    let ceiling_before = MEMORY_CEILING.with(|c| c.replace(Some(ceiling)));
     let out = f();
     DEADLINE.with(|d| d.set(before));
+    MEMORY_CEILING.with(|c| c.set(ceiling_before));
     out
 }
 
@@ -86,6 +97,9 @@ pub fn operations() -> u64 {
 
 /// The message a script stopped by the time budget fails with.
 pub const OUT_OF_TIME: &str = "the scripts ran past the time budget for one log";
+
+/// The message a script stopped by the memory budget fails with.
+pub const OUT_OF_MEMORY: &str = "the scripts held more than 128 MiB for one log (the memory budget)";
 
 /// A raw engine with only the packages rules need (no time package: `timestamp()` would make
 /// decisions depend on the clock), configured as above, with the domain API registered.
@@ -115,6 +129,11 @@ pub fn sandboxed() -> Engine {
     engine.set_max_map_size(MAX_MAP_SIZE);
     engine.on_progress(|ops| {
         operation();
+        // Every operation: one step can build a 10,000-item array, so a few thousand steps
+        // between looks could hold gigabytes.
+        if MEMORY_CEILING.with(std::cell::Cell::get).is_some_and(|c| crate::alloc::thread_held() > c) {
+            return Some(rhai::Dynamic::from(OUT_OF_MEMORY));
+        }
         if ops % CLOCK_EVERY_OPS != 0 {
             return None;
         }
