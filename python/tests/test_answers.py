@@ -58,8 +58,11 @@ def test_cohort_answers_equal_batch(protocol, cli, cohort_file):
     dicts = [json.loads(line) for line in lines[:40]]
     assert list(protocol.answer_many(dicts, jobs=1)) == expected[:40]
     assert [protocol.answer(d) for d in dicts[:5]] == expected[:5]
-    # Decisions cover more than one kind (the cohort is not trivial).
-    assert len({r.get("decision") for r in expected}) >= 3
+    # The cohort is not trivial: answers and error records, for several reasons. (The generated
+    # patients' pain is random, so nearly every one is referred: protocol 1.4.0 refers all 40,
+    # for five different rules.)
+    assert {"refer", None} <= {r.get("decision") for r in expected}
+    assert len({x["rule"] for r in expected for x in r.get("reasons", []) if not x.get("outvoted")}) >= 3
 
 
 def test_answer_many_streams_in_chunks(protocol):
