@@ -48,6 +48,7 @@ pub(crate) fn check_and_compile(sources: &SourceMap, files: &LoadedFiles, lints:
     if let (Some(c), check::Lints::Run) = (&compiled, lints) {
         let unnamed = check::lint::lint(sources, &c.protocol, &mut diags);
         crate::eval::probe::red_flags(c, &unnamed, &mut diags);
+        crate::eval::probe::not_cleared(c, &mut diags);
     }
     (compiled, diags)
 }

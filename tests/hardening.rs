@@ -116,7 +116,7 @@ fn a_red_flag_rule_that_cannot_fire_is_found_by_check() {
     assert_eq!(out.status, 0, "{}", out.stderr);
     assert!(
         out.stderr.contains(
-            "warning[W0508]: a log whose last session reports red-flag symptom `fever` is not referred in phase `reintroduce` (hold), `strengthen` (hold), `return` (hold)"
+            "warning[W0508]: a log whose last session reports red-flag symptom `fever` is not referred in phase `reintroduce` (hold, at a first session), `strengthen` (hold, at a first session), `return` (hold, at a first session)"
         ),
         "{}",
         out.stderr
@@ -125,6 +125,73 @@ fn a_red_flag_rule_that_cannot_fire_is_found_by_check() {
     // The shipped protocol refers on every red flag in every phase: no warning.
     let clean = Test::new().shipped_protocol().run_with(&["check", "--protocol", "protocol", "--deny-warnings"]);
     assert_eq!(clean.status, 0, "{}", clean.stderr);
+}
+
+/// `check` with the shipped protocol whose `rules/10-refer.yaml` has `from` replaced by `to`:
+/// its plain diagnostics, after asserting that `--deny-warnings` fails on them.
+fn check_weakened_refer_rules(from: &str, to: &str) -> String {
+    let t = Test::new().shipped_protocol();
+    let rules = t.path().join("protocol/rules/10-refer.yaml");
+    let text = std::fs::read_to_string(&rules).expect("rules");
+    let weakened = text.replacen(from, to, 1);
+    assert_ne!(weakened, text, "{from} is not in rules/10-refer.yaml");
+    std::fs::write(&rules, weakened).expect("write");
+    let out = t.run_with(&["check", "--protocol", "protocol", "--message-format", "plain"]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert_eq!(t.run_with(&["check", "--protocol", "protocol", "--deny-warnings"]).status, 1);
+    out.stderr
+}
+
+/// A red-flag rule that fires only on some logs is found too: the probe answers logs of several
+/// shapes (a first session, a long history, a check-in, a painful session, no ratings), and the
+/// warning names the shape that was not referred.
+#[test]
+fn a_red_flag_rule_that_fires_only_on_some_logs_is_found_by_check() {
+    for (from, to, symptom, answer) in [
+        (
+            "      last.has_symptom(\"fever\")",
+            "      log.session_count < 3 && last.has_symptom(\"fever\")",
+            "fever",
+            "hold, after 11 settled sessions",
+        ),
+        (
+            "      last.has_symptom(\"numbness\")",
+            "      last.kind == \"exercise\" && last.has_symptom(\"numbness\")",
+            "numbness",
+            "hold, at a check-in",
+        ),
+        (
+            "      last.has_symptom(\"giving_way\")",
+            "      (last.pain.during ?? 0) < 5 && last.has_symptom(\"giving_way\")",
+            "giving_way",
+            "rest, with pain 7 during exercise",
+        ),
+        (
+            "      last.has_symptom(\"fall_or_impact\")",
+            "      last.pain.before != () && last.has_symptom(\"fall_or_impact\")",
+            "fall_or_impact",
+            "hold, with no ratings",
+        ),
+    ] {
+        let stderr = check_weakened_refer_rules(from, to);
+        let phases = ["reintroduce", "strengthen", "return"].map(|p| format!("`{p}` ({answer})")).join(", ");
+        let want =
+            format!("warning[W0508]: a log whose last session reports red-flag symptom `{symptom}` is not referred in phase {phases}");
+        assert!(stderr.contains(&want), "{to}: {stderr}");
+    }
+}
+
+/// Deleting the rule that refers a patient no provider has cleared is found by answering a
+/// log whose intake says `provider_cleared: false` (W0516).
+#[test]
+fn a_missing_not_cleared_referral_is_found_by_check() {
+    let stderr = check_weakened_refer_rules("  - id: not-cleared\n", "  - id: not-cleared\n    phases: [return]\n");
+    assert!(
+        stderr.contains(
+            "warning[W0516]: a log whose intake says `provider_cleared: false` is not referred in phase `reintroduce` (hold, at a first session), `strengthen` (hold, at a first session)\n"
+        ),
+        "{stderr}"
+    );
 }
 
 /// A closure that captures a scope variable (`last`, `params`) makes it a shared value in the

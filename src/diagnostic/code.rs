@@ -68,6 +68,7 @@ codes! {
     VersionNotRaised = "W0513", "version-not-raised", Warning;
     ParameterOffScale = "W0514", "parameter-off-scale", Warning;
     DoseChangeBackwards = "W0515", "dose-change-backwards", Warning;
+    UnclearedNotReferred = "W0516", "uncleared-not-referred", Warning;
     LogInvalidValue = "E0601", "log-invalid-value", Error;
     DatesOutOfOrder = "E0602", "dates-out-of-order", Error;
     LogUnknownExercise = "E0603", "log-unknown-exercise", Error;

@@ -1,78 +1,192 @@
-//! Safety probes that `check` runs on a compiled protocol: for each red-flag symptom of the log
-//! contract and each phase, a small log whose last session reports the symptom is answered,
-//! and an answer other than `refer` is a warning (W0508). Reading the rules (the static half
-//! of W0508, `check::lint::red_flags`) finds a protocol with no rule naming a symptom; only
-//! answering finds one whose rule names it but cannot fire (`false && last.has_symptom(..)`,
-//! a condition on a parameter set out of reach).
+//! Safety probes that `check` runs on a compiled protocol. For each red-flag symptom of the log
+//! contract, each phase and each probe shape, a small log whose last session reports the symptom
+//! is answered, and an answer other than `refer` is a warning (W0508). A log whose intake says
+//! no provider has cleared exercise is probed the same way (W0516). Reading the rules (the
+//! static half of W0508, `check::lint::red_flags`) finds a protocol with no rule naming a
+//! symptom; only answering finds one whose rule names it but cannot fire (`false &&
+//! last.has_symptom(..)`, a condition on a parameter set out of reach), or fires only on some
+//! logs (`log.session_count < 3`, `last.kind == "exercise"`, `last.pain.during < 5`): hence
+//! several shapes of log, each one a way a real patient's log differs from a first visit.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::evaluator::{EvalOptions, evaluate};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::model::log::{PatientLog, Session};
+use crate::model::log::{PatientLog, Performed, Session};
+use crate::model::protocol::Protocol;
 use crate::script::CompiledProtocol;
 use crate::vocab::decision::Decision;
 use crate::vocab::log::{Intake, Pain, SessionKind, Symptom};
 use crate::vocab::quantity::{Date, Rating};
 
-/// A cleared patient's single session, pinned to `phase`, with settled pain and `symptom`.
-fn probe_log(phase: usize, symptom: Symptom) -> PatientLog {
-    let start = Date::parse("2026-01-05").unwrap_or(Date::MIN);
-    let settled = Some(Rating(1));
-    PatientLog {
-        patient: "red-flag-probe".into(),
-        start,
-        intake: Some(Intake { onset: None, cause: None, provider_cleared: Some(true), goals: None }),
-        sessions: vec![Session {
-            date: start.plus_days(1),
-            kind: SessionKind::Exercise,
-            pain: Pain { before: settled, during: settled, after: settled, next_day: settled },
-            fatigue: Some(Rating(3)),
-            rom: BTreeMap::new(),
-            measures: BTreeMap::new(),
-            symptoms: vec![symptom],
-            exercises: Vec::new(),
-            override_phase: Some(phase),
-            override_note: None,
-            review: None,
-            notes: None,
-        }],
+/// The shapes of log every probe is answered in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// One exercise session, the patient's first.
+    First,
+    /// The last of a dozen settled sessions two days apart, the phase's exercises done.
+    History,
+    /// A check-in after a settled session: no exercise, only a rating before.
+    CheckIn,
+    /// A session whose pain reached 7 during and after exercise.
+    Painful,
+    /// An exercise session with no pain or fatigue ratings at all.
+    Unrated,
+}
+
+impl Shape {
+    const ALL: [Shape; 5] = [Shape::First, Shape::History, Shape::CheckIn, Shape::Painful, Shape::Unrated];
+
+    /// How a warning names the shape: "in phase `x` (hold, {this})".
+    fn describe(self) -> &'static str {
+        match self {
+            Shape::First => "at a first session",
+            Shape::History => "after 11 settled sessions",
+            Shape::CheckIn => "at a check-in",
+            Shape::Painful => "with pain 7 during exercise",
+            Shape::Unrated => "with no ratings",
+        }
     }
 }
 
-/// Answers a probe log for every red flag in every phase; each symptom answered otherwise
-/// than `refer` is one warning naming the phases and the answers. `already`: the symptoms and
-/// phases the static half of W0508 has flagged (not said twice).
-pub fn red_flags(c: &CompiledProtocol, already: &[(String, usize)], diags: &mut Diagnostics) {
-    let p = &c.protocol;
-    let mut missed: BTreeMap<&'static str, Vec<(usize, Decision)>> = BTreeMap::new();
-    for symptom in crate::check::lint::red_flags::red_flags() {
-        for phase in 0..p.phases.len() {
-            if already.iter().any(|(s, ph)| s == symptom.as_str() && *ph == phase) {
-                continue;
+/// A settled exercise session on `date` doing the phase's exercises at their first level.
+fn settled_session(p: &Protocol, phase: usize, date: Date) -> Session {
+    let settled = Some(Rating(1));
+    let exercises = p
+        .phases
+        .get(phase)
+        .into_iter()
+        .flat_map(|ph| ph.exercises.iter())
+        .filter_map(|&t| {
+            let template = p.templates.get(t)?;
+            let level = template.ladder.first()?;
+            Some(Performed { id: template.id.as_str().into(), template: t, dose: level.dose.clone(), completed: true, level: Some(0) })
+        })
+        .collect();
+    Session {
+        date,
+        kind: SessionKind::Exercise,
+        pain: Pain { before: settled, during: settled, after: settled, next_day: settled },
+        fatigue: Some(Rating(3)),
+        rom: BTreeMap::new(),
+        measures: BTreeMap::new(),
+        symptoms: Vec::new(),
+        exercises,
+        override_phase: None,
+        override_note: None,
+        review: None,
+        notes: None,
+    }
+}
+
+/// A probe log in `shape`, pinned to `phase`, whose last session reports `symptoms`;
+/// `cleared`: what the intake says of a provider's clearance.
+fn probe_log(p: &Protocol, phase: usize, shape: Shape, symptoms: &[Symptom], cleared: bool) -> PatientLog {
+    // Different years for different shapes, so that no date condition holds for all of them.
+    let start = Date::parse(if shape == Shape::History { "2031-03-03" } else { "2026-01-05" }).unwrap_or(Date::MIN);
+    let earlier = match shape {
+        Shape::History => 11,
+        Shape::CheckIn => 1,
+        Shape::First | Shape::Painful | Shape::Unrated => 0,
+    };
+    let mut sessions: Vec<Session> = (0..=earlier).map(|i| settled_session(p, phase, start.plus_days(1 + 2 * i))).collect();
+    if let Some(first) = sessions.first_mut() {
+        first.override_phase = Some(phase);
+    }
+    if let Some(last) = sessions.last_mut() {
+        last.symptoms = symptoms.to_vec();
+        match shape {
+            Shape::First | Shape::History => {}
+            Shape::CheckIn => {
+                last.kind = SessionKind::CheckIn;
+                last.pain = Pain { before: Some(Rating(1)), ..Pain::default() };
+                last.fatigue = None;
+                last.exercises.clear();
             }
-            // A script error is the protocol's own problem, reported where it is run (test,
-            // next); the probe only asks what a working protocol answers.
-            if let Ok(answer) = evaluate(c, Arc::new(probe_log(phase, symptom)), &EvalOptions::default())
-                && answer.decision != Decision::Refer
-            {
-                missed.entry(symptom.as_str()).or_default().push((phase, answer.decision));
+            Shape::Painful => {
+                last.pain = Pain { before: Some(Rating(2)), during: Some(Rating(7)), after: Some(Rating(7)), next_day: None };
+                last.fatigue = Some(Rating(7));
+            }
+            Shape::Unrated => {
+                last.pain = Pain::default();
+                last.fatigue = None;
             }
         }
     }
-    for (symptom, answers) in missed {
-        let phases: Vec<String> = answers.iter().map(|(ph, d)| format!("`{}` ({d})", p.phase_id(*ph))).collect();
+    PatientLog {
+        patient: "P-2031-0042".into(),
+        start,
+        intake: Some(Intake { onset: None, cause: None, provider_cleared: Some(cleared), goals: None }),
+        sessions,
+    }
+}
+
+/// For each phase, the first shape of log (with `symptoms`, and the intake's clearance) whose
+/// answer is not `refer`, and that answer. A script error is the protocol's own problem,
+/// reported where it is run (test, next); the probe only asks what a working protocol answers.
+fn unreferred(c: &CompiledProtocol, symptoms: &[Symptom], cleared: bool, skip: impl Fn(usize) -> bool) -> Vec<(usize, Decision, Shape)> {
+    let p = &c.protocol;
+    (0..p.phases.len())
+        .filter(|&phase| !skip(phase))
+        .filter_map(|phase| {
+            Shape::ALL.into_iter().find_map(|shape| {
+                let answer = evaluate(c, Arc::new(probe_log(p, phase, shape, symptoms, cleared)), &EvalOptions::default()).ok()?;
+                (answer.decision != Decision::Refer).then_some((phase, answer.decision, shape))
+            })
+        })
+        .collect()
+}
+
+/// "`build` (hold, after 11 settled sessions), `late` (progress, at a first session)".
+fn phases_and_answers(p: &Protocol, missed: &[(usize, Decision, Shape)]) -> String {
+    missed.iter().map(|(ph, d, shape)| format!("`{}` ({d}, {})", p.phase_id(*ph), shape.describe())).collect::<Vec<_>>().join(", ")
+}
+
+/// Answers a probe log for every red flag in every phase and shape; each symptom answered
+/// otherwise than `refer` is one warning naming the phases, the answers and the shape of log.
+/// `already`: the symptoms and phases the static half of W0508 has flagged (not said twice).
+pub fn red_flags(c: &CompiledProtocol, already: &[(String, usize)], diags: &mut Diagnostics) {
+    let p = &c.protocol;
+    for symptom in crate::check::lint::red_flags::red_flags() {
+        let missed = unreferred(c, &[symptom], true, |phase| already.iter().any(|(s, ph)| s == symptom.as_str() && *ph == phase));
+        if missed.is_empty() {
+            continue;
+        }
         diags.push(
             Diagnostic::new(
                 Code::RedFlagNotReferred,
-                format!("a log whose last session reports red-flag symptom `{symptom}` is not referred in phase {}", phases.join(", ")),
+                format!(
+                    "a log whose last session reports red-flag symptom `{symptom}` is not referred in phase {}",
+                    phases_and_answers(p, &missed),
+                    symptom = symptom.as_str()
+                ),
             )
             .at(p.manifest.at.source, p.manifest.at.loc)
             .label("in this protocol")
             .help(format!(
-                "a rule with `decision: refer` names `{symptom}` but does not fire on it: its condition must hold whenever `last.has_symptom(\"{symptom}\")` does"
+                "a rule with `decision: refer` names `{symptom}` but does not fire on it: its condition must hold whenever `last.has_symptom(\"{symptom}\")` does, whatever else the log holds",
+                symptom = symptom.as_str()
             )),
         );
     }
+}
+
+/// Answers a log whose intake says `provider_cleared: false`, in every phase and shape: a
+/// patient no provider has cleared for exercise is referred, whatever the log holds (W0516).
+pub fn not_cleared(c: &CompiledProtocol, diags: &mut Diagnostics) {
+    let p = &c.protocol;
+    let missed = unreferred(c, &[], false, |_| false);
+    if missed.is_empty() {
+        return;
+    }
+    diags.push(
+        Diagnostic::new(
+            Code::UnclearedNotReferred,
+            format!("a log whose intake says `provider_cleared: false` is not referred in phase {}", phases_and_answers(p, &missed)),
+        )
+        .at(p.manifest.at.source, p.manifest.at.loc)
+        .label("in this protocol")
+        .help("add a rule with `decision: refer` and no `phases:` whose condition holds whenever `log.intake.provider_cleared` is not `true` and no later review has cleared the patient"),
+    );
 }
