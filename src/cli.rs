@@ -140,7 +140,7 @@ pub struct NextArgs {
     #[arg(long)]
     pub timeline: bool,
     /// Report at most N errors of a bad log [default: every one]
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub max_errors: Option<usize>,
 }
 
@@ -186,7 +186,7 @@ pub struct BatchArgs {
     #[arg(long)]
     pub source: bool,
     /// Report at most N errors of a bad log [default: every one]
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub max_errors: Option<usize>,
 }
 
@@ -222,7 +222,7 @@ pub struct CheckArgs {
     #[arg(long, value_name = "REV")]
     pub base: Option<String>,
     /// Report at most N errors of a bad log [default: every one]
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub max_errors: Option<usize>,
 }
 

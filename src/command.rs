@@ -50,9 +50,12 @@ pub fn dispatch(cli: Cli) -> Status {
         Command::List(args) => list::run(ctx, &args),
         Command::Explain { code } => Ok(explain::run(&code)),
         Command::Completions { shell } => {
+            // Generated into memory, then written as any output is: clap_complete panics when
+            // its writer fails (`stepwise completions bash | head -c1`).
             let mut cmd = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(shell, &mut cmd, "stepwise", &mut std::io::stdout());
-            Ok(Status::Ok)
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "stepwise", &mut script);
+            write_stdout(&script).map(|()| Status::Ok)
         }
     };
     result.unwrap_or_else(|e| {

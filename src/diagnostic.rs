@@ -45,12 +45,32 @@ pub fn shorten(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// Whether a character must not reach a terminal as it is: control characters (line breaks,
-/// escapes that recolour or move the cursor) and the bidirectional overrides that reorder
-/// what a reader sees.
+/// escapes that recolour or move the cursor), the bidirectional overrides that reorder what a
+/// reader sees, and the invisible ones that make two different ids look alike (zero-width
+/// spaces and joiners, a byte-order mark, tag characters, Hangul fillers).
 pub(crate) fn is_unsafe_char(c: char) -> bool {
     // U+2028 and U+2029 break a line in some terminals and viewers as `\n` does.
     c.is_control()
-        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{2028}' | '\u{2029}')
+        || matches!(
+            c,
+            '\u{202A}'..='\u{202E}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{061C}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{00AD}'
+                | '\u{034F}'
+                | '\u{115F}'
+                | '\u{1160}'
+                | '\u{180E}'
+                | '\u{3164}'
+                | '\u{FEFF}'
+                | '\u{FFA0}'
+                | '\u{FFF9}'..='\u{FFFB}'
+                | '\u{E0000}'..='\u{E007F}'
+        )
 }
 
 /// `text` with every control character written as an escape (`\n`, `\u{1b}`), so that a value

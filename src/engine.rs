@@ -47,8 +47,19 @@ pub(crate) fn check_and_compile(sources: &SourceMap, files: &LoadedFiles, lints:
     }
     if let (Some(c), check::Lints::Run) = (&compiled, lints) {
         let unnamed = check::lint::lint(sources, &c.protocol, &mut diags);
-        crate::eval::probe::red_flags(c, &unnamed, &mut diags);
-        crate::eval::probe::not_cleared(c, &mut diags);
+        let mut failed = None;
+        crate::eval::probe::red_flags(c, &unnamed, &mut diags, &mut failed);
+        crate::eval::probe::not_cleared(c, &mut diags, &mut failed);
+        if let Some(f) = failed {
+            let loc = crate::script::compile::map_position(sources, &f.error.script, f.error.position);
+            diags.push(
+                Diagnostic::new(Code::ScriptRuntime, f.error.to_string())
+                    .at(f.error.script.source, loc)
+                    .label("failed here")
+                    .note(format!("while answering {}: such a patient would get an error, not a referral", f.probe))
+                    .help("fix the script: it must answer every log, above all one with a red flag"),
+            );
+        }
     }
     (compiled, diags)
 }

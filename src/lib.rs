@@ -30,6 +30,26 @@ macro_rules! putln {
     };
 }
 
+/// `eprint!` that never panics: std's panics when standard error cannot be written
+/// (`2>/dev/full`, a closed pipe), which turned a finished batch into exit 101. A message that
+/// cannot be shown is lost; the run and its exit code are not. Shadows std's in this crate.
+macro_rules! eprint {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        std::io::stderr().write_fmt(format_args!($($arg)*)).ok();
+    }};
+}
+
+/// `eprintln!` that never panics (see `eprint!`).
+macro_rules! eprintln {
+    () => {
+        eprint!("\n")
+    };
+    ($($arg:tt)*) => {
+        eprint!("{}\n", format_args!($($arg)*))
+    };
+}
+
 /// What `put!` calls: see there why no `Result` comes back.
 pub(crate) trait PutFmt {
     fn put_fmt(&mut self, args: std::fmt::Arguments<'_>);

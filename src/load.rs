@@ -125,6 +125,22 @@ fn protocol_file_meta(path: &Path, inside: &Path) -> Result<std::fs::Metadata, E
     Ok(meta)
 }
 
+/// Why an entry of `plans/` or `rules/` that is not read looks like a file meant to be: a
+/// sub-folder holding protocol files, a name with a space around it, a JSON file. A rule left
+/// out without a word changes answers unseen (a flare rule moved into `rules/rest/`). Other
+/// entries (a README, an editor's backup) are not protocol files and are skipped.
+fn looks_like_protocol_file(sub: &str, name: &str, path: &Path) -> Option<&'static str> {
+    if path.is_dir() {
+        let inner = std::fs::read_dir(path).ok()?;
+        let holds = inner.flatten().any(|e| kind_of(&format!("{sub}/{}", e.file_name().to_string_lossy())).is_some());
+        return holds.then_some("a sub-folder holding protocol files, which are not read there: move them up into the folder");
+    }
+    if name.trim() != name && kind_of(&format!("{sub}/{}", name.trim())).is_some() {
+        return Some("its name starts or ends with a space, so it is not read as a protocol file: rename it");
+    }
+    crate::source::has_extension(name, "json").then_some("protocol files are YAML (.yaml, .yml) or Rhai (.rhai): a .json file is not read")
+}
+
 /// A protocol folder on disk.
 pub fn folder(sources: &mut SourceMap, root: &Path) -> Result<LoadedFiles, Error> {
     if !root.is_dir() {
@@ -146,6 +162,9 @@ pub fn folder(sources: &mut SourceMap, root: &Path) -> Result<LoadedFiles, Error
         for path in paths {
             let shown = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
             if kind_of(&format!("{sub}/{shown}")).is_none() {
+                if let Some(why) = looks_like_protocol_file(sub, &shown, &path) {
+                    return Err(refused(&path, why));
+                }
                 continue;
             }
             let Some(name) = path.file_name().and_then(|n| n.to_str()) else {

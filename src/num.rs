@@ -68,3 +68,13 @@ pub fn whole_u32(v: f64) -> u32 {
 pub fn u64_f64(n: u64) -> f64 {
     n as f64
 }
+
+/// A number as a message quotes it: `1e300`, not its 301 digits (a message quotes at most a
+/// few dozen characters of any value).
+pub struct Shown(pub f64);
+
+impl std::fmt::Display for Shown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.0.is_finite() && self.0.abs() >= 1e15 { write!(f, "{:e}", self.0) } else { write!(f, "{}", self.0) }
+    }
+}

@@ -7,7 +7,7 @@ use serde_json::Value;
 use crate::support::{Test, root};
 
 /// The one line `check` prints on the shipped protocol.
-const ALL_CLEAR: &str = "ok: protocol `hip-return` 1.4.0 (embedded): 3 phases, 11 exercises, 48 rules\n";
+const ALL_CLEAR: &str = "ok: protocol `hip-return` 1.5.0 (embedded): 3 phases, 11 exercises, 53 rules\n";
 
 /// The all-clear line for the shipped protocol loaded from folder `from`.
 fn all_clear_from(from: &str) -> String {
@@ -98,7 +98,7 @@ fn every_example_log_is_all_clear() {
         }
     }
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let expected = format!("ok: protocol `hip-return` 1.4.0 (embedded): 3 phases, 11 exercises, 48 rules, {n} log(s)\n");
+    let expected = format!("ok: protocol `hip-return` 1.5.0 (embedded): 3 phases, 11 exercises, 53 rules, {n} log(s)\n");
     Test::new().args(&args).expect(0, &expected, "");
 }
 
@@ -117,7 +117,7 @@ fn warnings_pass_unless_denied() {
     let t = || Test::new().shipped_protocol().file("protocol/rules/60-extra.yaml", UNSOURCED);
     t().args(&["check", "--protocol", "protocol", "--format", "plain"]).expect(
         0,
-        "ok: protocol `hip-return` 1.4.0 (protocol): 3 phases, 11 exercises, 49 rules, 1 warning(s)\n",
+        "ok: protocol `hip-return` 1.5.0 (protocol): 3 phases, 11 exercises, 54 rules, 1 warning(s)\n",
         UNSOURCED_WARNING,
     );
     t().args(&["check", "--protocol", "protocol", "--format", "plain", "--deny-warnings"]).expect(
@@ -302,8 +302,13 @@ fn max_errors_caps_the_list_and_json_lines_logs_are_checked_record_by_record() {
     Test::new().file("bad.yaml", BAD_LOG).args(&["check", "--log", "bad.yaml", "--format", "plain", "--max-errors", "1"]).expect(
         1,
         "",
-        &format!("{BAD_LOG_PAIN}\nerror: found 1 error(s) and 0 warning(s)\n"),
+        &format!(
+            "{BAD_LOG_PAIN}  = note: --max-errors 1: the log may hold more errors, not shown\n\nerror: found 1 error(s) and 0 warning(s)\n"
+        ),
     );
+    // `--max-errors 0` would show nothing: refused.
+    let out = Test::new().file("bad.yaml", BAD_LOG).args(&["check", "--log", "bad.yaml", "--max-errors", "0"]).run();
+    assert_eq!(out.status, 2, "{}", out.stderr);
     let jsonl = "{\"patient\":\"a\",\"start\":\"2026-01-01\",\"sessions\":[]}\n\n\
         {\"patient\":\"b\",\"start\":\"2026-01-01\",\"sessions\":[{\"date\":\"2026-01-02\",\"exercises\":[{\"id\":\"brige\"}]}]}\n";
     Test::new().file("cohort.jsonl", jsonl).args(&["check", "--log", "cohort.jsonl", "--format", "plain"]).expect(

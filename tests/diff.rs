@@ -39,8 +39,8 @@ fn two_folders() -> Test {
 }
 
 const CHANGED_TEXT: &str = "\
-old: protocol hip-return 1.4.0 (sha256:DIGEST), from protocol
-new: protocol hip-return 1.4.0 (sha256:DIGEST), from changed
+old: protocol hip-return 1.5.0 (sha256:DIGEST), from protocol
+new: protocol hip-return 1.5.0 (sha256:DIGEST), from changed
 
 P-1 (logs/a.yaml)
   decision: progress -> hold
@@ -68,7 +68,7 @@ fn fail_on_change_exits_1_when_an_answer_changed_and_0_when_none_did() {
     two_folders().args(&["diff", "protocol", "changed", "logs", "--fail-on-change"]).expect(1, CHANGED_TEXT, "");
     two_folders().args(&["diff", "protocol", "protocol", "logs/b.yaml", "logs/a.yaml", "--fail-on-change"]).expect(
         0,
-        "old: protocol hip-return 1.4.0 (sha256:DIGEST), from protocol\nnew: protocol hip-return 1.4.0 (sha256:DIGEST), from protocol\n\nNo changes: all 2 patients get the same answer.\n",
+        "old: protocol hip-return 1.5.0 (sha256:DIGEST), from protocol\nnew: protocol hip-return 1.5.0 (sha256:DIGEST), from protocol\n\nNo changes: all 2 patients get the same answer.\n",
         "",
     );
 }
@@ -78,7 +78,7 @@ fn markdown_and_json_carry_the_same_changes() {
     let out = two_folders().args(&["diff", "protocol", "changed", "logs", "--format", "markdown"]).run();
     assert_eq!(out.status, 0);
     let md = mask_digest(&out.stdout);
-    assert!(md.starts_with("## Protocol diff\n\n| | protocol | version | digest | from |\n|---|---|---|---|---|\n| old | hip-return | 1.4.0 | `sha256:DIGEST` | protocol |\n"), "{md}");
+    assert!(md.starts_with("## Protocol diff\n\n| | protocol | version | digest | from |\n|---|---|---|---|---|\n| old | hip-return | 1.5.0 | `sha256:DIGEST` | protocol |\n"), "{md}");
     assert!(
         md.contains("\n### Summary: 1 of 2 patients changed\n\n| change | patients |\n|---|---|\n| progress -> hold | 1 of 2 |\n"),
         "{md}"
@@ -98,12 +98,15 @@ fn markdown_and_json_carry_the_same_changes() {
 
 #[test]
 fn markdown_cells_show_a_hostile_patient_id_as_text() {
-    let hostile = TWO_CLEAN_WALKS.replace("patient: P-1", "patient: \"<img src=x onerror=alert(1)> [pay](javascript:x) `code` | y\"");
+    let hostile =
+        TWO_CLEAN_WALKS.replace("patient: P-1", "patient: \"<img src=x onerror=alert(1)> [pay](javascript:x) `code` | y @octocat #1\"");
     assert_ne!(hostile, TWO_CLEAN_WALKS, "the patient line is where the test expects it");
     let out = two_folders().file("logs/a.yaml", &hostile).args(&["diff", "protocol", "changed", "logs", "--format", "markdown"]).run();
     assert_eq!(out.status, 0, "{}", out.stderr);
     assert!(
-        out.stdout.contains("\n| &lt;img src=x onerror=alert(1)> \\[pay\\](javascript:x) \\`code\\` \\| y | logs/a.yaml | walking |"),
+        out.stdout.contains(
+            "\n| &lt;img src=x onerror=alert(1)> \\[pay\\](javascript:x) \\`code\\` \\| y &#64;octocat &#35;1 | logs/a.yaml | walking |"
+        ),
         "{}",
         out.stdout
     );
@@ -186,7 +189,20 @@ fn a_log_both_protocols_refuse_alike_is_no_change_and_markdown_says_so() {
         two_folders().file("bad/typo.yaml", "patient: P-3\nstart: 2026-03-02\nsessions:\n  - { date: 2026-03-02, pian: { before: 2 } }\n");
     t.args(&["diff", "protocol", "changed", "bad", "--format", "markdown", "--fail-on-change"]).expect(
         0,
-        "## Protocol diff\n\n| | protocol | version | digest | from |\n|---|---|---|---|---|\n| old | hip-return | 1.4.0 | `sha256:DIGEST` | protocol |\n| new | hip-return | 1.4.0 | `sha256:DIGEST` | changed |\n\nNo changes: the patient gets the same answer.\n",
+        "## Protocol diff\n\n| | protocol | version | digest | from |\n|---|---|---|---|---|\n| old | hip-return | 1.5.0 | `sha256:DIGEST` | protocol |\n| new | hip-return | 1.5.0 | `sha256:DIGEST` | changed |\n\nNo changes: the patient gets the same answer.\n",
         "",
     );
+}
+
+/// A revision holding a rules file over the 16 MiB limit is refused from its listed size,
+/// before the file is read (a 3 GB file in an old commit aborted the run).
+#[test]
+fn a_huge_file_at_a_revision_is_refused_before_it_is_read() {
+    let Some(t) = repository() else { return };
+    std::fs::write(t.path().join("protocol/rules/99-huge.yaml"), vec![b'#'; 17 * 1024 * 1024]).expect("write");
+    git(t.path(), &["add", "protocol"]);
+    git(t.path(), &["commit", "--quiet", "-m", "huge"]);
+    let out = t.args(&["diff", "HEAD", "HEAD~1", "logs", "--protocol", "protocol"]).run();
+    assert_eq!(out.status, 2, "{}", out.stderr);
+    assert_eq!(out.stderr, "error: `rules/99-huge.yaml` at HEAD is 17825792 bytes: larger than a protocol file may be (16 MiB)\n");
 }

@@ -241,7 +241,7 @@ fn a_helper_defined_in_two_files_names_both() {
     assert_eq!(out.status, 1, "{}", out.stderr);
     assert!(out.stderr.contains("error[E0106]: function `clean_streak` is defined in two helper files"), "{}", out.stderr);
     assert!(out.stderr.contains("protocol/rules/zz.rhai:2:4"), "{}", out.stderr);
-    assert!(out.stderr.contains("first defined at protocol/rules/helpers.rhai:112:4"), "{}", out.stderr);
+    assert!(out.stderr.contains("first defined at protocol/rules/helpers.rhai:113:4"), "{}", out.stderr);
 }
 
 /// `next` on a log, plain messages.
@@ -341,6 +341,22 @@ fn exercise_numbers_have_plausible_ranges() {
             "5000 is out of range: expected a number from 0 to 1000",
         ),
         ("minutes: 15 }\n  - date: 2026-09-04", "minutes: .nan }\n  - date: 2026-09-04", "`.nan` is not a finite number"),
+        // Out of range, and said so, whatever its decimals (it was refused for its form).
+        (
+            "minutes: 15 }\n  - date: 2026-09-04",
+            "minutes: 1e308 }\n  - date: 2026-09-04",
+            "error[E0601]: 1e308 is out of range: expected a number from 0 to 1440 with at most one decimal place",
+        ),
+        (
+            "minutes: 15 }\n  - date: 2026-09-04",
+            "minutes: -0.5 }\n  - date: 2026-09-04",
+            "error[E0601]: -0.5 is out of range: expected a number from 0 to 1440 with at most one decimal place",
+        ),
+        (
+            "minutes: 15 }\n  - date: 2026-09-04",
+            "minutes: 15.25 }\n  - date: 2026-09-04",
+            "error[E0601]: 15.25 is not allowed: expected a number from 0 to 1440 with at most one decimal place",
+        ),
     ] {
         let log = CLEAN.replacen(from, to, 1);
         let out = next_on(&log, "log.yaml");
@@ -1232,6 +1248,13 @@ fn a_device_named_as_input_is_an_error_record_not_an_endless_read() {
     let record: serde_json::Value = serde_json::from_str(out.stdout.trim()).expect("one record");
     assert_eq!(record["error"], "cannot read the log: not a regular file (a device): skipped");
     assert_eq!(record["source"]["file"], "/dev/zero");
+    // The same device on standard input (`batch - < /dev/zero`) was read for ever too.
+    let zero = std::fs::File::open("/dev/zero").expect("/dev/zero");
+    let out = std::process::Command::new(crate::support::bin()).args(["batch", "-q", "-"]).stdin(zero).output().expect("run");
+    assert_eq!(out.status.code(), Some(4), "{}", String::from_utf8_lossy(&out.stderr));
+    let record: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one record");
+    assert_eq!(record["error"], "cannot read the log: not a regular file (a device): skipped");
+    assert_eq!(record["source"]["file"], "<stdin>");
 }
 
 #[test]
@@ -1261,4 +1284,173 @@ fn a_yaml_budget_breached_through_aliases_is_worded_like_any_other() {
     assert!(out.stderr.contains("E0606"), "{}", out.stderr);
     assert!(out.stderr.contains("the YAML document is too large: more than 250,000 values (nodes)"), "{}", out.stderr);
     assert!(!out.stderr.contains("Nodes {") && !out.stderr.contains("in session"), "{}", out.stderr);
+}
+
+/// A blank patient id cannot be told from another blank one in a batch's results: refused at
+/// its line, as any other invalid value.
+#[test]
+fn an_empty_or_blank_patient_id_is_refused() {
+    for id in ["\"\"", "\"   \"", "\"\\t\""] {
+        let log = CLEAN.replacen("patient: P-1", &format!("patient: {id}"), 1);
+        assert_ne!(log, CLEAN);
+        let out = next_on(&log, "log.yaml");
+        assert_eq!(out.status, 4, "{id}: {}", out.stderr);
+        assert!(out.stderr.contains("error[E0601]: the patient id is empty\n  --> log.yaml:1:10"), "{id}: {}", out.stderr);
+    }
+}
+
+/// A parameter off its scale by hundreds of digits is quoted in exponent form, not in full.
+#[test]
+fn a_huge_parameter_is_quoted_short() {
+    let t = Test::new().shipped_protocol();
+    let plan = t.path().join("protocol/plans/protocol.yaml");
+    let text = std::fs::read_to_string(&plan).expect("protocol.yaml");
+    let changed = text.replacen("  - id: stop_zone_pain\n    value: 6\n", "  - id: stop_zone_pain\n    value: 1e308\n", 1);
+    assert_ne!(changed, text);
+    std::fs::write(&plan, changed).expect("write");
+    let out = t.run_with(&["check", "--protocol", "protocol", "--message-format", "plain"]);
+    assert!(out.stderr.contains("warning[W0514]: parameter `stop_zone_pain` is 1e308, off its scale `points (0-10)`"), "{}", out.stderr);
+    assert!(!out.stderr.contains("100000000000000000000"), "{}", out.stderr);
+}
+
+/// A red-flag rule that throws on its symptom leaves the patient with an error, not a referral:
+/// `check` answers its probe logs and reports the failure as an error (E0304), naming the probe.
+#[test]
+fn a_red_flag_rule_that_throws_is_an_error_in_check() {
+    let t = Test::new().shipped_protocol();
+    let rules = t.path().join("protocol/rules/10-refer.yaml");
+    let text = std::fs::read_to_string(&rules).expect("rules");
+    let thrown = text.replacen(
+        "      last.has_symptom(\"fever\")",
+        "      (if last.has_symptom(\"fever\") { throw \"no\" } else { false }) || last.has_symptom(\"fever\")",
+        1,
+    );
+    assert_ne!(thrown, text);
+    std::fs::write(&rules, thrown).expect("write");
+    let out = t.run_with(&["check", "--protocol", "protocol", "--message-format", "plain"]);
+    assert_eq!(out.status, 1, "{}", out.stderr);
+    assert!(out.stderr.contains("error[E0304]: error while evaluating rule `infection-signs`"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("= note: while answering check's probe log reporting red flag `fever`, at a first session, in phase `reintroduce`"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// A red-flag referral that is not sticky ends at the next session without a review.
+#[test]
+fn a_red_flag_rule_that_is_not_sticky_is_warned_about() {
+    let when = "|| measured_fever(last)\n    then:\n";
+    let stderr = check_weakened_refer_rules(when, &format!("{when}      sticky: false\n"));
+    assert!(
+        stderr.contains("warning[W0508]: rule `infection-signs` refers on red-flag symptom `fever` but is not sticky: the referral ends at the next session, without a review"),
+        "{stderr}"
+    );
+}
+
+/// A standard error or output that cannot be written loses the message, never the run: no
+/// panic (exit 101), the command's own exit code.
+#[test]
+fn unwritable_stderr_or_a_closed_pipe_does_not_panic() {
+    use std::process::{Command, Stdio};
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        eprintln!("note: no /dev/full on this machine: test skipped");
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bad = dir.path().join("bad.yaml");
+    std::fs::write(&bad, CLEAN.replacen("before: 2", "before: 12", 1)).expect("write");
+    let out = Command::new(crate::support::bin()).args(["next", bad.to_str().expect("utf-8")]).stderr(full).output().expect("run");
+    assert_eq!(out.status.code(), Some(4), "{}", String::from_utf8_lossy(&out.stdout));
+    // Completions into a pipe closed after one byte.
+    let mut child = Command::new(crate::support::bin())
+        .args(["completions", "bash"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut one = [0u8; 1];
+    std::io::Read::read_exact(&mut stdout, &mut one).expect("one byte");
+    drop(stdout);
+    let out = child.wait_with_output().expect("wait");
+    assert_ne!(out.status.code(), Some(101), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// Invisible characters (a zero-width space, a byte-order mark, a tag character, a Hangul
+/// filler) make two ids look alike: text and CSV output write them as escapes.
+#[test]
+fn invisible_characters_in_ids_are_escaped() {
+    let log = concat!(
+        r#"{"patient":"P\u200b-1\ufeff\u3164\udb40\udc41","start":"2026-09-01","intake":{"provider_cleared":true},"sessions":[]}"#,
+        "\n"
+    );
+    let out = Test::new().file("in.jsonl", log).args(&["batch", "-q", "--format", "csv", "in.jsonl"]).run();
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let row = out.stdout.lines().nth(1).expect("a row");
+    assert!(row.starts_with("P\\u{200b}-1\\u{feff}\\u{3164}\\u{e0041},"), "{row}");
+    let out = Test::new().file("in.json", log).args(&["next", "in.json", "--format", "text"]).run();
+    assert!(out.stdout.starts_with("Patient P\\u{200b}-1\\u{feff}\\u{3164}\\u{e0041}, as of"), "{}", out.stdout);
+}
+
+/// A call of 20,000 arguments sent Rhai's function search into a spin the time budget never
+/// saw: `check` refuses more than 32 arguments. A call nested 40,000 deep is a syntax error
+/// (found in linear time: each call no longer scans to its own closing bracket).
+#[test]
+fn calls_with_too_many_arguments_or_nested_too_deep_are_refused() {
+    let args = vec!["1"; 20_000].join(", ");
+    let rule = format!(
+        "rules:\n  - id: wide\n    description: d\n    when: |\n      max({args}) > 0\n    then: {{ decision: hold }}\n    source: s\n"
+    );
+    let [check, next, _] = every_verb("protocol/rules/60-wide.yaml", &rule);
+    assert_eq!(check.status, 1, "{}", check.stderr);
+    assert!(check.stderr.contains("a call of `max` with 20000 arguments: at most 32"), "{}", check.stderr);
+    assert!(check.stderr.contains("rules/60-wide.yaml:5:7"), "{}", check.stderr);
+    assert_eq!(next.status, 3);
+    let deep = format!("{}1{}", "abs(".repeat(40_000), ")".repeat(40_000));
+    let rule =
+        format!("rules:\n  - id: deep\n    description: d\n    when: |\n      {deep} > 0\n    then: {{ decision: hold }}\n    source: s\n");
+    let [check, ..] = every_verb("protocol/rules/60-deep.yaml", &rule);
+    assert_eq!(check.status, 1, "{}", check.stderr);
+    assert!(check.stderr.contains("error[E0301]"), "{}", check.stderr);
+}
+
+/// A rule file in a sub-folder of `rules/`, a JSON file or a name with a trailing space was
+/// skipped without a word, and its rules silently switched off: each is refused, named.
+#[test]
+fn a_protocol_file_that_would_not_be_read_is_refused() {
+    let flare = "rules:\n  - id: extra\n    description: d\n    when: |\n      false\n    then: { decision: hold }\n    source: s\n";
+    for (path, why) in [
+        ("protocol/rules/rest/21-extra.yaml", "a sub-folder holding protocol files, which are not read there"),
+        ("protocol/rules/60-extra.yaml ", "its name starts or ends with a space"),
+        ("protocol/rules/60-extra.json", "a .json file is not read"),
+    ] {
+        let out = Test::new().shipped_protocol().file(path, flare).args(&["check", "--protocol", "protocol"]).run();
+        no_panic(&out);
+        assert_eq!(out.status, 2, "{path}: {}", out.stderr);
+        assert!(out.stderr.contains(why), "{path}: {}", out.stderr);
+    }
+    // A README or an editor's backup is no protocol file: skipped.
+    for path in ["protocol/rules/README.md", "protocol/rules/10-refer.yaml.bak", "protocol/rules/.10-refer.yaml.swp"] {
+        let out = Test::new().shipped_protocol().file(path, flare).args(&["check", "--protocol", "protocol"]).run();
+        assert_eq!(out.status, 0, "{path}: {}", out.stderr);
+    }
+}
+
+/// A threshold in quotes without a `unit:` was text, and the referral it guards never fired:
+/// a number written as text is E0405 with or without a unit.
+#[test]
+fn a_quoted_number_parameter_without_a_unit_is_refused() {
+    let t = Test::new().shipped_protocol();
+    let plan = t.path().join("protocol/plans/protocol.yaml");
+    let text = std::fs::read_to_string(&plan).expect("protocol.yaml");
+    let changed =
+        text.replacen("  - id: stop_zone_pain\n    value: 6\n    unit: points (0-10)\n", "  - id: stop_zone_pain\n    value: \"6\"\n", 1);
+    assert_ne!(changed, text);
+    std::fs::write(&plan, changed).expect("write");
+    let out = t.run_with(&["check", "--protocol", "protocol", "--message-format", "plain"]);
+    assert_eq!(out.status, 1, "{}", out.stderr);
+    assert!(out.stderr.contains("error[E0405]: parameter `stop_zone_pain` is a number written as text"), "{}", out.stderr);
 }

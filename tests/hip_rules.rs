@@ -60,6 +60,11 @@ const COVERED: &[&str] = &[
     "stop-zone-pain-in-session",
     "fatigue-stays-very-high",
     "training-gap-4-weeks",
+    "severe-pain-persists",
+    "stop-zone-pain-off-exercise",
+    "trained-during-relative-rest",
+    "resume-after-4-weeks",
+    "token-doses-only",
 ];
 
 const CLEARED: &str = "{ onset: gradual, cause: overuse, provider_cleared: true }";
@@ -160,7 +165,7 @@ fn shipped_rule_ids() -> Vec<String> {
 #[test]
 fn every_shipped_rule_has_a_fire_and_a_near_miss_test() {
     let ids = shipped_rule_ids();
-    assert_eq!(ids.len(), 48, "rules in the shipped protocol: {ids:?}");
+    assert_eq!(ids.len(), 53, "rules in the shipped protocol: {ids:?}");
     let missing: Vec<&String> = ids.iter().filter(|id| !COVERED.contains(&id.as_str())).collect();
     assert!(missing.is_empty(), "rules without a fire/not-fire pair in tests/hip_rules.rs: {missing:?}");
     let stale: Vec<&&str> = COVERED.iter().filter(|c| !ids.iter().any(|id| id == *c)).collect();
@@ -316,6 +321,11 @@ fn runner_then(date: &str, symptoms: &str) -> String {
     )
 }
 
+/// A runner's walk-jog, then a check-in on `date` with the given pain ratings (`during: 7`).
+fn runner_then_pain(date: &str, pain: &str) -> String {
+    runner_then(date, "").replace("symptoms: [] }", &format!("pain: {{ {pain} }} }}"))
+}
+
 #[test]
 fn runner_bone_stress_signs_fires() {
     // Suspected femoral neck stress fracture: a runner whose pain now limits walking or wakes
@@ -332,7 +342,7 @@ fn runner_bone_stress_signs_does_not_fire() {
     // The last run was 31 days ago: routine referral for the symptom, no stress-fracture alert.
     let a = answer(&runner_then("2026-06-05", "night_pain"), &[]);
     assert_eq!((a["decision"].as_str(), a["urgency"].as_str()), (Some("refer"), Some("routine")));
-    assert_eq!(fired(&a), ["pain-limits-daily-life", "resume-after-long-break"], "a check-in a month after the last run");
+    assert_eq!(fired(&a), ["pain-limits-daily-life", "resume-after-4-weeks"], "a check-in a month after the last run");
     // A non-runner with night pain: routine.
     let l = log(CLEARED, &[&walk("2026-03-02"), &walk_and("2026-03-04", "symptoms: [night_pain]")]);
     assert_eq!(refer(&l), ("refer".into(), "routine".into(), vec!["pain-limits-daily-life".to_string()]));
@@ -390,15 +400,28 @@ fn high_pain_at_rest_fires() {
     let l = log(CLEARED, &[&walk("2026-03-02"), "{ date: 2026-03-04, kind: check_in, pain: { before: 6 } }"]);
     let a = answer(&l, &[]);
     assert_eq!((a["decision"].as_str(), a["urgency"].as_str()), (Some("refer"), Some("routine")));
-    assert_eq!(fired(&a), ["high-pain-at-rest", "pain-above-usual"]);
-    assert_eq!(outvoted(&a), ["pain-above-usual"]);
+    assert_eq!(fired(&a), ["high-pain-at-rest", "stop-zone-pain-off-exercise", "pain-above-usual"]);
+    assert_eq!(outvoted(&a), ["stop-zone-pain-off-exercise", "pain-above-usual"]);
     // Pain 6 at every rating of the day (two ratings, no pre-exercise one).
     let l = log(CLEARED, &[&walk("2026-03-02"), "{ date: 2026-03-04, kind: check_in, pain: { after: 6, next_day: 6 } }"]);
     let a = answer(&l, &[]);
     assert_eq!(a["decision"], "refer");
     // Pain after 6 on a check-in is a rise too (1.3.0: on any session kind).
-    assert_eq!(fired(&a), ["high-pain-at-rest", "flare", "pain-rose-during-or-after", "next-morning-not-settled", "pain-above-usual"]);
-    assert_eq!(outvoted(&a), ["flare", "pain-rose-during-or-after", "next-morning-not-settled", "pain-above-usual"]);
+    assert_eq!(
+        fired(&a),
+        [
+            "high-pain-at-rest",
+            "flare",
+            "stop-zone-pain-off-exercise",
+            "pain-rose-during-or-after",
+            "next-morning-not-settled",
+            "pain-above-usual"
+        ]
+    );
+    assert_eq!(
+        outvoted(&a),
+        ["flare", "stop-zone-pain-off-exercise", "pain-rose-during-or-after", "next-morning-not-settled", "pain-above-usual"]
+    );
 }
 
 #[test]
@@ -1542,9 +1565,9 @@ fn resume_after_break_fires() {
 
 #[test]
 fn resume_after_long_break_fires() {
-    // Seen and cleared 47 days after the last session: restart two levels down, as the first
+    // Seen and cleared 20 days after the last session: restart two levels down, as the first
     // session after the same gap would (`training-gap-10-days`).
-    let l = "patient: P\nstart: 2026-03-02\nintake: { onset: gradual, cause: overuse, provider_cleared: true }\nsessions:\n  - { date: 2026-03-02, pain: { before: 1, during: 1, after: 1, next_day: 1 }, fatigue: 3, exercises: [{ id: walking, minutes: 15 }, { id: bridge, level: 3, sets: 3, reps: 10, hold_s: 3 }] }\n  - { date: 2026-03-04, symptoms: [fall_or_impact], pain: { before: 3 } }\n  - { date: 2026-04-20, kind: review, review: { by: Dr B, note: X-ray clear, cleared: true } }\n";
+    let l = "patient: P\nstart: 2026-03-02\nintake: { onset: gradual, cause: overuse, provider_cleared: true }\nsessions:\n  - { date: 2026-03-02, pain: { before: 1, during: 1, after: 1, next_day: 1 }, fatigue: 3, exercises: [{ id: walking, minutes: 15 }, { id: bridge, level: 3, sets: 3, reps: 10, hold_s: 3 }] }\n  - { date: 2026-03-04, symptoms: [fall_or_impact], pain: { before: 3 } }\n  - { date: 2026-03-22, kind: review, review: { by: Dr B, note: X-ray clear, cleared: true } }\n";
     let a = answer(l, &[]);
     assert_eq!(a["decision"], "regress");
     assert_eq!(fired(&a), ["resume-after-long-break", "resume-after-review"]);
@@ -1814,4 +1837,229 @@ fn swimming_is_part_of_the_reintroduce_programme() {
     };
     let l = log(CLEARED, &[&swim("2026-03-02"), &swim("2026-03-04")]);
     assert_eq!(run(&l), ("progress".into(), "reintroduce".into(), vec!["clean-sessions-progress".to_string()]));
+}
+
+/// A check-in or rest day with the given pain ratings written as YAML (`during: 7`).
+fn day_off(date: &str, kind: &str, pain: &str) -> String {
+    format!("{{ date: {date}, kind: {kind}, pain: {{ {pain} }} }}")
+}
+
+fn has(rules: &[String], id: &str) -> bool {
+    rules.iter().any(|r| r == id)
+}
+
+#[test]
+fn severe_pain_persists_fires() {
+    // Pain of 7 or 8 on three days off within a week: rest has not settled it.
+    let l = log(
+        CLEARED,
+        &[
+            &walk("2026-03-02"),
+            &day_off("2026-03-04", "check_in", "before: 3, during: 7"),
+            &day_off("2026-03-05", "check_in", "during: 7"),
+            &day_off("2026-03-06", "rest", "after: 8"),
+        ],
+    );
+    let (decision, urgency, rules) = refer(&l);
+    assert_eq!((decision.as_str(), urgency.as_str()), ("refer", "routine"));
+    assert!(has(&rules, "severe-pain-persists"), "{rules:?}");
+    // Exercise sessions count too: stop-zone pain at two sessions and a check-in.
+    let l = log(
+        CLEARED,
+        &[
+            &walk("2026-03-02"),
+            &walk_with("2026-03-04", [2, 7, 7, 3], 3),
+            &walk_with("2026-03-07", [2, 7, 6, 3], 3),
+            &day_off("2026-03-08", "check_in", "during: 6"),
+        ],
+    );
+    assert!(has(&run(&l).2, "severe-pain-persists"), "{:?}", run(&l));
+}
+
+#[test]
+fn severe_pain_persists_does_not_fire() {
+    // Two such days eight days apart: rest each time, no referral.
+    let l = log(
+        CLEARED,
+        &[
+            &walk("2026-03-02"),
+            &day_off("2026-03-04", "check_in", "during: 7"),
+            &walk("2026-03-07"),
+            &day_off("2026-03-12", "check_in", "during: 7"),
+        ],
+    );
+    let (decision, _, rules) = run(&l);
+    assert_eq!(decision, "rest");
+    assert!(!has(&rules, "severe-pain-persists"), "{rules:?}");
+}
+
+#[test]
+fn stop_zone_pain_off_exercise_fires() {
+    // 9/10 walking round a supermarket on a check-in: two days of rest, not a walk the next day.
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk("2026-03-04"), &day_off("2026-03-05", "check_in", "during: 9")]);
+    let a = answer(&l, &[]);
+    assert_eq!(a["decision"], "rest");
+    assert!(has(&fired(&a), "stop-zone-pain-off-exercise"), "{:?}", fired(&a));
+    assert_eq!(a["next_session"]["date"], "2026-03-08");
+    // All day on a rest day, in the `after` field.
+    let l = log(CLEARED, &[&walk("2026-03-02"), &day_off("2026-03-03", "rest", "after: 8")]);
+    assert!(has(&run(&l).2, "stop-zone-pain-off-exercise"), "{:?}", run(&l));
+}
+
+#[test]
+fn stop_zone_pain_off_exercise_does_not_fire() {
+    // 5/10 on a check-in: scaled back, no rest.
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk("2026-03-04"), &day_off("2026-03-05", "check_in", "during: 5")]);
+    let (decision, _, rules) = run(&l);
+    assert_eq!(decision, "regress");
+    assert!(!has(&rules, "stop-zone-pain-off-exercise"), "{rules:?}");
+    // 7/10 during exercise is the exercise session's own rule.
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk_with("2026-03-04", [2, 7, 7, 3], 3)]);
+    let (_, _, rules) = run(&l);
+    assert!(has(&rules, "stop-zone-pain-in-session") && !has(&rules, "stop-zone-pain-off-exercise"), "{rules:?}");
+}
+
+#[test]
+fn trained_during_relative_rest_fires() {
+    // A flare (next morning 7 against 2), then training the next day while still sore.
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk_with("2026-03-04", [2, 3, 3, 7], 3), &walk_with("2026-03-05", [5, 5, 5, 4], 3)]);
+    let (decision, _, rules) = run(&l);
+    assert_eq!(decision, "rest");
+    assert!(has(&rules, "trained-during-relative-rest"), "{rules:?}");
+    // After stop-zone pain on a day off too.
+    let l =
+        log(CLEARED, &[&walk("2026-03-02"), &day_off("2026-03-03", "check_in", "during: 8"), &walk_with("2026-03-04", [4, 4, 4, 4], 3)]);
+    assert!(has(&run(&l).2, "trained-during-relative-rest"), "{:?}", run(&l));
+}
+
+#[test]
+fn trained_during_relative_rest_does_not_fire() {
+    // Back four days after the flare, the rest taken.
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk_with("2026-03-04", [2, 3, 3, 7], 3), &walk_with("2026-03-08", [3, 3, 3, 3], 3)]);
+    assert!(!has(&run(&l).2, "trained-during-relative-rest"), "{:?}", run(&l));
+    // A clean session the day after a small rise is no breach of any rest.
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk_with("2026-03-04", [2, 4, 4, 3], 3), &walk("2026-03-05")]);
+    assert!(!has(&run(&l).2, "trained-during-relative-rest"), "{:?}", run(&l));
+}
+
+/// A log at bridge level `level`, a fall two days later, then a review clearing it on `review_on`.
+fn cleared_after(level: u8, review_on: &str) -> String {
+    let bridge = match level {
+        5 => "{ id: bridge, level: 5, sets: 3, reps: 12, hold_s: 5 }",
+        _ => "{ id: bridge, level: 3, sets: 3, reps: 10, hold_s: 3 }",
+    };
+    log(
+        CLEARED,
+        &[
+            &format!(
+                "{{ date: 2026-03-02, pain: {{ before: 1, during: 1, after: 1, next_day: 1 }}, fatigue: 3, exercises: [{{ id: walking, minutes: 15 }}, {bridge}] }}"
+            ),
+            "{ date: 2026-03-04, symptoms: [fall_or_impact], pain: { before: 3 } }",
+            &review(review_on),
+        ],
+    )
+}
+
+#[test]
+fn resume_after_4_weeks_fires() {
+    // Cleared 47 days after the last session: the bottom of every ladder, as a session logged
+    // after the same gap would get.
+    let a = answer(&cleared_after(5, "2026-04-20"), &[]);
+    assert_eq!(a["decision"], "regress");
+    assert!(has(&fired(&a), "resume-after-4-weeks") && !has(&fired(&a), "resume-after-long-break"), "{:?}", fired(&a));
+    assert_eq!(next(&a, "bridge")["level"], 1);
+}
+
+#[test]
+fn resume_after_4_weeks_does_not_fire() {
+    // 27 days: two levels down.
+    let a = answer(&cleared_after(5, "2026-03-29"), &[]);
+    assert!(has(&fired(&a), "resume-after-long-break") && !has(&fired(&a), "resume-after-4-weeks"), "{:?}", fired(&a));
+    assert_eq!(next(&a, "bridge")["level"], 3);
+}
+
+/// A session of pain 2 throughout whose only exercise is `exercise` (YAML flow mapping).
+fn session_doing(date: &str, exercise: &str) -> String {
+    format!("{{ date: {date}, pain: {{ before: 2, during: 2, after: 2, next_day: 2 }}, fatigue: 3, exercises: [{exercise}] }}")
+}
+
+#[test]
+fn token_doses_only_fires() {
+    // Half-minute walks, pain-free: no progress and no phase change; the next walk is the
+    // first step's 15 minutes, not half a minute.
+    let half = |d: &str| session_doing(d, "{ id: walking, minutes: 0.5 }");
+    let l = log(CLEARED, &[&half("2026-03-02"), &half("2026-03-04"), &half("2026-03-06")]);
+    let a = answer(&l, &[]);
+    assert_eq!((a["decision"].as_str(), a["phase"].as_str()), (Some("hold"), Some("reintroduce")));
+    assert_eq!(fired(&a), vec!["token-doses-only".to_string()]);
+    assert_eq!(next(&a, "walking")["minutes"], 15.0);
+    // One rep of one set of a 2 x 8 bridge.
+    let rep = |d: &str| session_doing(d, "{ id: bridge, level: 1, sets: 1, reps: 1 }");
+    let l = log(CLEARED, &[&rep("2026-03-02"), &rep("2026-03-04"), &rep("2026-03-06")]);
+    assert_eq!(run(&l), ("hold".into(), "reintroduce".into(), vec!["token-doses-only".to_string()]));
+}
+
+#[test]
+fn token_doses_only_does_not_fire() {
+    // Half of the first step counts, and progresses.
+    let half = |d: &str| session_doing(d, "{ id: walking, minutes: 7.5 }");
+    let l = log(CLEARED, &[&half("2026-03-02"), &half("2026-03-04"), &half("2026-03-06")]);
+    let (decision, _, rules) = run(&l);
+    assert_eq!(decision, "progress");
+    assert!(!has(&rules, "token-doses-only"), "{rules:?}");
+}
+
+#[test]
+fn a_third_limp_within_three_weeks_refers() {
+    let limp = |d: &str| walk_reporting(d, "limp");
+    let l = log(
+        CLEARED,
+        &[
+            &limp("2026-03-02"),
+            &walk("2026-03-04"),
+            &walk("2026-03-06"),
+            &walk("2026-03-08"),
+            &limp("2026-03-10"),
+            &walk("2026-03-12"),
+            &walk("2026-03-14"),
+            &walk("2026-03-16"),
+            &limp("2026-03-18"),
+        ],
+    );
+    let (decision, _, rules) = refer(&l);
+    assert_eq!(decision, "refer");
+    assert!(has(&rules, "limp-persists"), "{rules:?}");
+}
+
+#[test]
+fn a_fever_or_weight_loss_in_the_measures_refers() {
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk("2026-03-04"), &walk_and("2026-03-06", "measures: { temperature_c: 38.4 }")]);
+    let (decision, urgency, rules) = refer(&l);
+    assert_eq!((decision.as_str(), urgency.as_str(), has(&rules, "infection-signs")), ("refer", "urgent", true), "{rules:?}");
+    let l = log(CLEARED, &[&walk("2026-03-02"), &walk_and("2026-03-04", "measures: { temp_f: 101.2 }")]);
+    assert!(has(&refer(&l).2, "infection-signs"), "{:?}", refer(&l));
+    let weight = |d: &str, kg: &str| walk_and(d, &format!("measures: {{ body_weight_kg: {kg} }}"));
+    let l = log(CLEARED, &[&weight("2026-03-02", "70"), &walk("2026-03-04"), &weight("2026-03-06", "66.3")]);
+    assert!(has(&refer(&l).2, "unexplained-weight-loss"), "{:?}", refer(&l));
+    // Near misses: 37.6 degrees, 99.5 Fahrenheit, 4% of body weight, a load named like a weight.
+    for extra in ["measures: { temperature_c: 37.6 }", "measures: { temp_f: 99.5 }", "measures: { squat_weight_kg: 20 }"] {
+        let l = log(
+            CLEARED,
+            &[&walk("2026-03-02"), &walk_and("2026-03-04", "measures: { squat_weight_kg: 40 }"), &walk_and("2026-03-06", extra)],
+        );
+        assert_eq!(run(&l).0, "progress", "{extra}: {:?}", run(&l));
+    }
+    let l = log(CLEARED, &[&weight("2026-03-02", "70"), &walk("2026-03-04"), &weight("2026-03-06", "67.2")]);
+    assert_eq!(run(&l).0, "progress", "{:?}", run(&l));
+}
+
+#[test]
+fn a_runner_rating_stop_zone_pain_on_a_day_off_is_referred_urgently() {
+    let l = runner_then_pain("2026-05-08", "before: 2, during: 7");
+    let (decision, urgency, rules) = refer(&l);
+    assert_eq!((decision.as_str(), urgency.as_str()), ("refer", "urgent"));
+    assert!(has(&rules, "runner-bone-stress-signs"), "{rules:?}");
+    // 5/10 is scaled back, not referred.
+    let (decision, _, rules) = refer(&runner_then_pain("2026-05-08", "before: 2, during: 5"));
+    assert_ne!(decision, "refer", "{rules:?}");
 }

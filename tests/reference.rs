@@ -40,8 +40,9 @@ fn reference_protocol_agrees_on_the_edge_cases() {
 }
 
 /// The reference protocol follows the benchmark's own specification (contract 1.0, where
-/// swelling is not a red flag), which its peers implement too: the only finding is the red-flag
-/// lint for the symptoms contract 1.1 added, which it must not refer on to stay comparable.
+/// swelling is not a red flag), which its peers implement too: the only findings are the
+/// red-flag lint for the symptoms contract 1.1 added, which it must not refer on to stay
+/// comparable, and its referral that is not sticky (the peers answer each session alone).
 #[test]
 fn reference_protocol_is_all_clear_but_for_the_contract_1_1_red_flags() {
     let protocol = root().join("benches/reference-protocol");
@@ -49,7 +50,8 @@ fn reference_protocol_is_all_clear_but_for_the_contract_1_1_red_flags() {
     assert_eq!(out.status, 0, "{}", out.stderr);
     assert_eq!(
         out.stdout,
-        format!("ok: protocol `hip-return` 1.0.0-bench ({}): 1 phase, 10 exercises, 8 rules, 1 warning(s)\n", protocol.display())
+        format!("ok: protocol `hip-return` 1.0.0-bench ({}): 1 phase, 10 exercises, 8 rules, 2 warning(s)\n", protocol.display())
     );
     assert!(out.stderr.contains("no rule refers on red-flag symptoms `swelling`, `fall_or_impact`, `warmth_redness`,"), "{}", out.stderr);
+    assert!(out.stderr.contains("rule `red-flag-symptom` refers on red-flag symptom `sharp_pain` but is not sticky"), "{}", out.stderr);
 }

@@ -160,7 +160,7 @@ sessions:
     assert_eq!(a["decision"], "refer");
     assert_eq!(a["urgency"], "routine");
     assert_eq!(a["phase"], "reintroduce");
-    assert_eq!(fired(&a), ["pain-limits-daily-life", "unexplained-weight-loss", "resume-after-long-break"]);
+    assert_eq!(fired(&a), ["pain-limits-daily-life", "unexplained-weight-loss", "resume-after-4-weeks"]);
     assert!(a["next_session"].is_null());
 }
 
@@ -187,7 +187,14 @@ sessions:
     assert_eq!(a["phase"], "reintroduce");
     assert_eq!(
         fired(&a),
-        ["suspected-structural-injury", "fall-or-impact", "pain-limits-daily-life", "high-pain-at-rest", "pain-above-usual"]
+        [
+            "suspected-structural-injury",
+            "fall-or-impact",
+            "pain-limits-daily-life",
+            "high-pain-at-rest",
+            "stop-zone-pain-off-exercise",
+            "pain-above-usual"
+        ]
     );
     assert!(a["next_session"].is_null());
 }
@@ -247,7 +254,7 @@ sessions:
     assert_eq!(a["decision"], "refer");
     assert_eq!(a["urgency"], "routine");
     assert_eq!(a["phase"], "strengthen");
-    assert_eq!(fired(&a), ["pain-limits-daily-life", "high-pain-at-rest", "pain-above-usual"]);
+    assert_eq!(fired(&a), ["pain-limits-daily-life", "high-pain-at-rest", "stop-zone-pain-off-exercise", "pain-above-usual"]);
     assert!(a["next_session"].is_null());
 }
 
@@ -281,7 +288,7 @@ sessions:
     assert_eq!(a["decision"], "refer");
     assert_eq!(a["urgency"], "urgent");
     assert_eq!(a["phase"], "strengthen");
-    assert_eq!(fired(&a), ["infection-signs", "swelling", "high-pain-at-rest", "pain-above-usual"]);
+    assert_eq!(fired(&a), ["infection-signs", "swelling", "high-pain-at-rest", "stop-zone-pain-off-exercise", "pain-above-usual"]);
     assert!(a["next_session"].is_null());
 }
 

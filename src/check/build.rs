@@ -358,12 +358,18 @@ struct PlanItems<'a> {
 }
 
 /// A parameter with a `unit:` holds a number: `value: "6"` would be text, and a rule comparing
-/// a rating with text is always false, so the rule it guards (a referral) would never fire.
+/// a rating with text is always false, so the rule it guards (a referral) would never fire. A
+/// number in quotes is the same mistake with or without a unit.
 fn not_a_number(src: SourceId, p: &RawParameter, diags: &mut Diagnostics) {
-    let (Some(unit), ParamValue::Text(_) | ParamValue::Bool(_)) = (&p.unit, &p.value.value) else { return };
-    let what = if matches!(p.value.value, ParamValue::Bool(_)) { "a yes/no value" } else { "text" };
+    let quoted_number = matches!(&p.value.value, ParamValue::Text(t) if t.trim().parse::<f64>().is_ok());
+    let message = match (&p.unit, &p.value.value) {
+        (Some(unit), ParamValue::Text(_)) => format!("parameter `{}` is measured in `{unit}` but its value is text", p.id.value),
+        (Some(unit), ParamValue::Bool(_)) => format!("parameter `{}` is measured in `{unit}` but its value is a yes/no value", p.id.value),
+        (None, ParamValue::Text(_)) if quoted_number => format!("parameter `{}` is a number written as text", p.id.value),
+        _ => return,
+    };
     diags.push(
-        Diagnostic::new(Code::ParameterNotANumber, format!("parameter `{}` is measured in `{unit}` but its value is {what}", p.id.value))
+        Diagnostic::new(Code::ParameterNotANumber, message)
             .at(src, p.value.loc)
             .label("not a number")
             .help("write the number without quotes: a rule comparing a rating with text is always false, so the rule would never fire"),

@@ -238,11 +238,24 @@ fn field_help(field: &str) -> Option<String> {
     help_for(field, "session fields", FIELDS.iter().copied())
 }
 
+/// Most arguments one call may pass: no function of the API or of Rhai takes more than a few,
+/// and Rhai's search for a function of 20,000 arguments never returned to the time budget.
+pub const MAX_CALL_ARGS: usize = 32;
+
 /// Checks every call in `script`.
 pub fn check(sources: &SourceMap, script: &Script, toks: &[Token<'_>], lib: &Library<'_>, diags: &mut Diagnostics) {
     let variables = variables(toks);
     for call in calls(toks) {
         let name = call.name.text;
+        if call.arity() > MAX_CALL_ARGS {
+            diags.push(
+                Diagnostic::new(Code::ScriptSyntax, format!("a call of `{name}` with {} arguments: at most {MAX_CALL_ARGS}", call.arity()))
+                    .at(script.source, script_offset_loc(sources, script, call.name.offset, name.len()))
+                    .label("too many arguments")
+                    .help("pass a list (`[a, b, c]`) instead of many arguments"),
+            );
+            continue;
+        }
         if matches!(name, "eval" | "and" | "or" | "not") || variables.contains(&name) {
             // `eval` is disabled in the engine, and Rhai's compiler reports it (E0301), as it
             // reports `a and (b)` (with a hint to write `&&`): neither is a second mistake. A

@@ -67,14 +67,14 @@ pub fn read_and_validate(
                 }
                 return match log {
                     Some(log) if errors.is_empty() => Ok(log),
-                    _ => Err(finish(errors, cap)),
+                    _ => Err(finish(errors, cap, false)),
                 };
             }
             Err(d) => {
                 let next = set_aside_value(&current, &d, format, line_offset, &set_aside);
                 let mut d = map_back(*d, &set_aside);
                 if at_set_aside(&d, &set_aside) {
-                    return Err(finish(errors, cap));
+                    return Err(finish(errors, cap, false));
                 }
                 // Underline the whole value (serde_json points at its last character).
                 if let Some((_, aside)) = &next {
@@ -93,16 +93,17 @@ pub fn read_and_validate(
                     .last()
                     .is_some_and(|e| e.code == d.code && e.message == d.message && (e.loc.line, e.loc.col) == (d.loc.line, d.loc.col))
                 {
-                    return Err(finish(errors, cap));
+                    return Err(finish(errors, cap, false));
                 }
                 errors.push(d);
                 budget = budget.saturating_sub(text.len());
+                let more = errors.len() >= cap && next.is_some();
                 match next {
                     Some((patched, aside)) if errors.len() < cap && budget > 0 && patched != *current => {
                         current = std::borrow::Cow::Owned(patched);
                         set_aside.push(aside);
                     }
-                    _ => return Err(finish(errors, cap)),
+                    _ => return Err(finish(errors, cap, more)),
                 }
             }
         }
@@ -169,9 +170,16 @@ fn session_at(text: &str, offset: usize) -> Option<String> {
     last.map(|date| format!("in session {count} ({date})"))
 }
 
-fn finish(mut errors: Vec<Diagnostic>, cap: usize) -> Vec<Diagnostic> {
+/// The errors in reading order, at most `cap` of them; `more`: the search stopped at the cap
+/// with more to look at. A list cut short says so on its last error, so that one error shown
+/// is not taken for the only one.
+fn finish(mut errors: Vec<Diagnostic>, cap: usize, more: bool) -> Vec<Diagnostic> {
     errors.sort_by_key(|d| (d.loc.line, d.loc.col));
+    let cut = errors.len() > cap || more;
     errors.truncate(cap);
+    if cut && let Some(last) = errors.pop() {
+        errors.push(last.note(format!("--max-errors {cap}: the log may hold more errors, not shown")));
+    }
     errors
 }
 

@@ -202,8 +202,12 @@ impl Call<'_> {
     }
 }
 
-/// Every function call in the tokens, function definitions (`fn name(`) excluded.
+/// Every function call in the tokens, function definitions (`fn name(`) excluded. Brackets are
+/// matched once for all calls, and each call's arguments are split by skipping the groups
+/// nested in them: linear in the tokens (a call nested 40,000 deep took 20 s when each call
+/// scanned to its own closing bracket).
 pub fn calls<'a>(tokens: &[Token<'a>]) -> Vec<Call<'a>> {
+    let close = closers(tokens);
     let mut out = Vec::new();
     for (i, t) in tokens.iter().enumerate() {
         if !t.is_ident() || KEYWORDS.contains(&t.text) || !tokens.get(i + 1).is_some_and(|n| n.is("(")) {
@@ -214,31 +218,55 @@ pub fn calls<'a>(tokens: &[Token<'a>]) -> Vec<Call<'a>> {
             continue;
         }
         let method = before.is_some_and(|b| b.is(".") || b.is("?."));
-        let close = closing(tokens, i + 1);
-        out.push(Call { name: *t, method, args: split_args(tokens, i + 2, close) });
+        let end = close.get(i + 1).copied().unwrap_or(tokens.len());
+        out.push(Call { name: *t, method, args: split_args(tokens, &close, i + 2, end) });
     }
     out
 }
 
-/// Splits the tokens `from..to` at top-level commas.
-fn split_args(tokens: &[Token<'_>], from: usize, to: usize) -> Vec<std::ops::Range<usize>> {
-    let mut args = Vec::new();
-    let mut start = from;
-    let mut depth = 0usize;
-    let end = to.min(tokens.len());
-    for (i, t) in tokens.iter().enumerate().take(end).skip(from) {
+/// For each token, the index of the token closing it when it opens a bracket (as [`closing`]
+/// finds it), else the number of tokens.
+fn closers(tokens: &[Token<'_>]) -> Vec<usize> {
+    let mut close = vec![tokens.len(); tokens.len()];
+    let mut open = Vec::new();
+    for (i, t) in tokens.iter().enumerate() {
         if t.kind != Kind::Punct {
             continue;
         }
         match t.text {
-            "(" | "[" | "{" | "#{" | "?[" => depth += 1,
-            ")" | "]" | "}" => depth = depth.saturating_sub(1),
-            "," if depth == 0 => {
-                args.push(start..i);
-                start = i + 1;
+            "(" | "[" | "{" | "#{" | "?[" => open.push(i),
+            ")" | "]" | "}" => {
+                if let Some(c) = open.pop().and_then(|o| close.get_mut(o)) {
+                    *c = i;
+                }
             }
             _ => {}
         }
+    }
+    close
+}
+
+/// Splits the tokens `from..to` at top-level commas, skipping each nested group whole.
+fn split_args(tokens: &[Token<'_>], close: &[usize], from: usize, to: usize) -> Vec<std::ops::Range<usize>> {
+    let mut args = Vec::new();
+    let mut start = from;
+    let end = to.min(tokens.len());
+    let mut i = from;
+    while let Some(t) = tokens.get(i).filter(|_| i < end) {
+        if t.kind == Kind::Punct {
+            match t.text {
+                "(" | "[" | "{" | "#{" | "?[" => {
+                    i = close.get(i).copied().unwrap_or(end).saturating_add(1);
+                    continue;
+                }
+                "," => {
+                    args.push(start..i);
+                    start = i + 1;
+                }
+                _ => {}
+            }
+        }
+        i += 1;
     }
     if start < end {
         args.push(start..end);

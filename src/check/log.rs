@@ -109,7 +109,15 @@ pub fn in_session(index: usize, date: crate::vocab::quantity::Date) -> String {
 /// Checks a raw log against the protocol and builds the model; every problem is reported.
 pub fn validate(source: SourceId, raw: RawLog, protocol: &Protocol, diags: &mut Diagnostics) -> Option<PatientLog> {
     let errors_before = diags.error_count();
-    check_id_length(source, "the patient id", &raw.patient, diags);
+    if check_id_length(source, "the patient id", &raw.patient, diags) && raw.patient.value.trim().is_empty() {
+        // A blank id cannot be told from another blank one in a batch's results.
+        diags.push(
+            Diagnostic::new(Code::LogInvalidValue, "the patient id is empty")
+                .at(source, raw.patient.loc)
+                .label("no id")
+                .help("write the clinic's opaque id for the patient, e.g. `patient: P-0042`"),
+        );
+    }
     let start = raw.start.value;
     let mut sessions = Vec::new();
     let mut previous: Option<Date> = None;
@@ -252,13 +260,10 @@ fn performed(source: SourceId, protocol: &Protocol, e: RawExercise, i: usize, da
         Some(l) => Some(l as usize - 1),
         None => None,
     };
-    Some(Performed {
-        id: e.id.value,
-        template,
-        dose: Dose { sets: e.sets, reps: e.reps, hold_s: e.hold_s, load_kg: e.load_kg, minutes: e.minutes, ..Dose::default() },
-        completed: e.completed.unwrap_or(true),
-        level,
-    })
+    let dose = Dose { sets: e.sets, reps: e.reps, hold_s: e.hold_s, load_kg: e.load_kg, minutes: e.minutes, ..Dose::default() };
+    let ladder = protocol.templates.get(template).map(|t| t.ladder.as_slice()).unwrap_or_default();
+    let token = ladder.get(level.unwrap_or(0)).is_some_and(|step| dose.is_token(&step.dose));
+    Some(Performed { id: e.id.value, template, dose, completed: e.completed.unwrap_or(true), level, token })
 }
 
 /// The phase a clinician's override pins, resolved against the protocol (`None`, with a

@@ -21,7 +21,7 @@ use crate::model::script_place::script_offset_loc;
 
 /// Keys of the maps the API returns (intake, an exercise, a review, a spike, a beyond-plan
 /// entry): readable as properties besides the API's own.
-const MAP_KEYS: [&str; 22] = [
+const MAP_KEYS: [&str; 23] = [
     "onset",
     "cause",
     "provider_cleared",
@@ -34,6 +34,7 @@ const MAP_KEYS: [&str; 22] = [
     "minutes",
     "completed",
     "level",
+    "token",
     "category",
     "impact",
     "by",

@@ -57,6 +57,9 @@ impl std::fmt::Display for EvalError {
     }
 }
 
+/// Longest text of a script's error a message quotes.
+const MAX_SCRIPT_MESSAGE_CHARS: usize = 200;
+
 fn clean_rhai_message(e: &EvalAltResult) -> String {
     let text = match e {
         EvalAltResult::ErrorTooManyOperations(_) => "the script ran too long (stopped after the operation limit)".to_string(),
@@ -69,6 +72,11 @@ fn clean_rhai_message(e: &EvalAltResult) -> String {
     };
     let text = match text.find(" (line ") {
         Some(i) => text[..i].to_string(),
+        None => text,
+    };
+    // A script can throw any text (`throw s` of 8 KB): a message quotes at most 200 characters.
+    let text = match text.char_indices().nth(MAX_SCRIPT_MESSAGE_CHARS) {
+        Some((i, _)) => format!("{}…", text.get(..i).unwrap_or_default()),
         None => text,
     };
     let mut chars = text.chars();

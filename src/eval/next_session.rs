@@ -210,9 +210,10 @@ fn last_performed(sessions: &[Session], template: usize) -> Option<(usize, &Perf
         .enumerate()
         .rev()
         .take_while(|(_, s)| newest.days_since(s.date) <= PACE_HORIZON_DAYS)
-        // An exercise listed with a dose of nothing (0 minutes, 0 sets) was not done: its
-        // prescription stands, rather than a dose of nothing held or stepped from.
-        .find_map(|(i, s)| s.exercises.iter().find(|e| e.template == template && !e.dose.is_nothing()).map(|e| (i, e)))
+        // An exercise listed with a dose of nothing (0 minutes, 0 sets) or a token of its level
+        // (half a minute of walking) was not done: its prescription stands, rather than a dose
+        // of nothing held or stepped from.
+        .find_map(|(i, s)| s.exercises.iter().find(|e| e.template == template && !e.token).map(|e| (i, e)))
 }
 
 /// The first date this exercise may be done again (its `min_days_between` after it was last

@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::evaluator::{EvalOptions, evaluate};
+use super::evaluator::{EvalError, EvalOptions, evaluate};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::log::{PatientLog, Performed, Session};
 use crate::model::protocol::Protocol;
@@ -61,7 +61,14 @@ fn settled_session(p: &Protocol, phase: usize, date: Date) -> Session {
         .filter_map(|&t| {
             let template = p.templates.get(t)?;
             let level = template.ladder.first()?;
-            Some(Performed { id: template.id.as_str().into(), template: t, dose: level.dose.clone(), completed: true, level: Some(0) })
+            Some(Performed {
+                id: template.id.as_str().into(),
+                template: t,
+                dose: level.dose.clone(),
+                completed: true,
+                level: Some(0),
+                token: false,
+            })
         })
         .collect();
     Session {
@@ -122,20 +129,45 @@ fn probe_log(p: &Protocol, phase: usize, shape: Shape, symptoms: &[Symptom], cle
     }
 }
 
+/// A probe log that failed: the error, and which probe it was in words.
+pub struct ProbeError {
+    pub error: EvalError,
+    pub probe: String,
+}
+
 /// For each phase, the first shape of log (with `symptoms`, and the intake's clearance) whose
-/// answer is not `refer`, and that answer. A script error is the protocol's own problem,
-/// reported where it is run (test, next); the probe only asks what a working protocol answers.
-fn unreferred(c: &CompiledProtocol, symptoms: &[Symptom], cleared: bool, skip: impl Fn(usize) -> bool) -> Vec<(usize, Decision, Shape)> {
+/// answer is not `refer`, and that answer. A script error is no referral either (`next` fails
+/// for that patient, `batch` makes an error record): the first one is kept in `failed`, for
+/// `check` to report as an error (a rule that throws on a red flag, `if last.has_symptom("fever")
+/// { throw "" }`, would otherwise pass).
+fn unreferred(
+    c: &CompiledProtocol,
+    symptoms: &[Symptom],
+    cleared: bool,
+    skip: impl Fn(usize) -> bool,
+    failed: &mut Option<ProbeError>,
+) -> Vec<(usize, Decision, Shape)> {
     let p = &c.protocol;
-    (0..p.phases.len())
-        .filter(|&phase| !skip(phase))
-        .filter_map(|phase| {
-            Shape::ALL.into_iter().find_map(|shape| {
-                let answer = evaluate(c, Arc::new(probe_log(p, phase, shape, symptoms, cleared)), &EvalOptions::default()).ok()?;
-                (answer.decision != Decision::Refer).then_some((phase, answer.decision, shape))
-            })
-        })
-        .collect()
+    let mut missed = Vec::new();
+    for phase in (0..p.phases.len()).filter(|&phase| !skip(phase)) {
+        for shape in Shape::ALL {
+            match evaluate(c, Arc::new(probe_log(p, phase, shape, symptoms, cleared)), &EvalOptions::default()) {
+                Ok(answer) if answer.decision == Decision::Refer => continue,
+                Ok(answer) => missed.push((phase, answer.decision, shape)),
+                Err(error) => {
+                    if failed.is_none() {
+                        let what = symptoms
+                            .first()
+                            .map_or_else(|| "whose intake is not cleared".to_string(), |s| format!("reporting red flag `{}`", s.as_str()));
+                        let probe = format!("check's probe log {what}, {}, in phase `{}`", shape.describe(), p.phase_id(phase));
+                        *failed = Some(ProbeError { error, probe });
+                    }
+                }
+            }
+            break;
+        }
+    }
+    missed
 }
 
 /// "`build` (hold, after 11 settled sessions), `late` (progress, at a first session)".
@@ -146,10 +178,10 @@ fn phases_and_answers(p: &Protocol, missed: &[(usize, Decision, Shape)]) -> Stri
 /// Answers a probe log for every red flag in every phase and shape; each symptom answered
 /// otherwise than `refer` is one warning naming the phases, the answers and the shape of log.
 /// `already`: the symptoms and phases the static half of W0508 has flagged (not said twice).
-pub fn red_flags(c: &CompiledProtocol, already: &[(String, usize)], diags: &mut Diagnostics) {
+pub fn red_flags(c: &CompiledProtocol, already: &[(String, usize)], diags: &mut Diagnostics, failed: &mut Option<ProbeError>) {
     let p = &c.protocol;
     for symptom in crate::check::lint::red_flags::red_flags() {
-        let missed = unreferred(c, &[symptom], true, |phase| already.iter().any(|(s, ph)| s == symptom.as_str() && *ph == phase));
+        let missed = unreferred(c, &[symptom], true, |phase| already.iter().any(|(s, ph)| s == symptom.as_str() && *ph == phase), failed);
         if missed.is_empty() {
             continue;
         }
@@ -174,9 +206,9 @@ pub fn red_flags(c: &CompiledProtocol, already: &[(String, usize)], diags: &mut 
 
 /// Answers a log whose intake says `provider_cleared: false`, in every phase and shape: a
 /// patient no provider has cleared for exercise is referred, whatever the log holds (W0516).
-pub fn not_cleared(c: &CompiledProtocol, diags: &mut Diagnostics) {
+pub fn not_cleared(c: &CompiledProtocol, diags: &mut Diagnostics, failed: &mut Option<ProbeError>) {
     let p = &c.protocol;
-    let missed = unreferred(c, &[], false, |_| false);
+    let missed = unreferred(c, &[], false, |_| false, failed);
     if missed.is_empty() {
         return;
     }

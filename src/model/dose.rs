@@ -33,6 +33,26 @@ impl Dose {
         self.sets == Some(0) || self.reps == Some(0) || self.minutes.is_some_and(|m| m.0 == 0)
     }
 
+    /// `true` for a performed dose of less than half of `step` (the dose of the ladder level
+    /// done, the first when the log records none) in a field both hold: the volume (sets times
+    /// reps), the minutes or the rounds. Half a minute of a 15-minute walk, one rep of a 2 x 8
+    /// bridge: a token, no evidence that a dose is tolerated and no dose to build on.
+    pub fn is_token(&self, step: &Dose) -> bool {
+        fn below(done: Option<u64>, want: Option<u64>) -> bool {
+            matches!((done, want), (Some(d), Some(w)) if d.saturating_mul(2) < w)
+        }
+        let volume = |d: &Dose| match (d.sets, d.reps) {
+            (Some(s), Some(r)) => Some(u64::from(s) * u64::from(r)),
+            (None, Some(r)) => Some(u64::from(r)),
+            (Some(_) | None, None) => None,
+        };
+        let tenths = |t: Option<Tenths>| t.map(|t| u64::from(t.0));
+        self.is_nothing()
+            || below(volume(self), volume(step))
+            || below(tenths(self.minutes), tenths(step.minutes))
+            || below(self.rounds.map(u64::from), step.rounds.map(u64::from))
+    }
+
     /// `true` when every field this dose prescribes is met by `done` (a performed dose).
     pub fn is_met_by(&self, done: &Dose) -> bool {
         fn ok<T: PartialOrd>(want: Option<T>, got: Option<T>) -> bool {
@@ -209,6 +229,21 @@ mod tests {
         reps.at_max = Some(Box::new(DoseChange::Steps(add_set)));
         let minutes = Step { delta: 0, multiply_milli: Some(1100), min: None, max: None, at_max: None };
         Steps { reps: Some(reps), minutes: Some(minutes), ..Steps::default() }
+    }
+
+    #[test]
+    fn a_token_dose_is_under_half_of_its_step() {
+        let bridge = sr(2, 8);
+        assert!(sr(1, 1).is_token(&bridge));
+        assert!(sr(1, 7).is_token(&bridge), "7 reps of 16");
+        assert!(!sr(1, 8).is_token(&bridge), "8 reps of 16 is half");
+        assert!(!sr(3, 12).is_token(&bridge));
+        let walk = Dose { minutes: Some(Tenths(150)), ..Dose::default() };
+        assert!(Dose { minutes: Some(Tenths(5)), ..Dose::default() }.is_token(&walk));
+        assert!(!Dose { minutes: Some(Tenths(75)), ..Dose::default() }.is_token(&walk));
+        // A field the step does not prescribe is no measure of it.
+        assert!(!Dose { minutes: Some(Tenths(1)), ..Dose::default() }.is_token(&bridge));
+        assert!(Dose { sets: Some(0), ..Dose::default() }.is_token(&walk), "a dose of nothing");
     }
 
     fn sr(sets: u32, reps: u32) -> Dose {

@@ -17,6 +17,9 @@ pub struct Performed {
     pub completed: bool,
     /// 0-based ladder level when the log records it.
     pub level: Option<usize>,
+    /// Less than half the dose of its ladder level (`Dose::is_token`): listed, but too little
+    /// to count as done.
+    pub token: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -531,6 +531,7 @@ fn exercise_map(ctx: &Context, e: &crate::model::log::Performed) -> Dynamic {
     m.insert("load_kg".into(), e.dose.load_kg.map_or(Dynamic::UNIT, |t| float(t.as_f64())));
     m.insert("minutes".into(), e.dose.minutes.map_or(Dynamic::UNIT, |t| float(t.as_f64())));
     m.insert("completed".into(), Dynamic::from_bool(e.completed));
+    m.insert("token".into(), Dynamic::from_bool(e.token));
     m.insert("level".into(), opt_int(e.level.map(|l| crate::num::count_i64(l).saturating_add(1))));
     Dynamic::from_map(m)
 }
@@ -789,6 +790,7 @@ mod tests {
                     dose: Dose { minutes: Some(Tenths(m * 10)), ..Dose::default() },
                     completed: m < 40,
                     level: None,
+                    token: false,
                 })
                 .into_iter()
                 .collect(),
@@ -938,7 +940,7 @@ mod tests {
                 for (template, id) in [(0, "walking"), (1, "cycling")] {
                     if template == 0 || next(3) == 0 {
                         let dose = Dose { minutes: Some(Tenths(100 + 10 * next(30) as u32)), ..Dose::default() };
-                        exercises.push(Performed { id: id.into(), template, dose, completed: next(8) != 0, level: None });
+                        exercises.push(Performed { id: id.into(), template, dose, completed: next(8) != 0, level: None, token: false });
                     }
                 }
             }

@@ -34,8 +34,9 @@ const CLOCK_EVERY_OPS: u64 = 4_096;
 pub const MAX_SCRIPT_BYTES: isize = 128 << 20;
 
 thread_local! {
-    /// When the scripts of the log being evaluated on this thread must stop.
-    static DEADLINE: std::cell::Cell<Option<std::time::Instant>> = const { std::cell::Cell::new(None) };
+    /// The CPU time of this thread ([`thread_cpu_time`]) at which the scripts of the log being
+    /// evaluated on it must stop.
+    static DEADLINE: std::cell::Cell<Option<std::time::Duration>> = const { std::cell::Cell::new(None) };
     /// The most this thread may hold while the log's scripts run (`None`: no evaluation).
     static MEMORY_CEILING: std::cell::Cell<Option<isize>> = const { std::cell::Cell::new(None) };
 }
@@ -60,10 +61,24 @@ pub fn script_budget() -> std::time::Duration {
 /// The largest budget `STEPWISE_SCRIPT_SECONDS` may set: a day.
 pub const MAX_SCRIPT_SECONDS: u64 = 86_400;
 
-/// Runs `f` (the evaluation of one log) with the scripts' wall-clock budget: a script still
+/// CPU time this thread has used. The budget counts a log's own work, not the time its thread
+/// waited for a core: measured on the wall clock, a log near the budget was answered with one
+/// job and failed with four on two cores, so the thread count changed the answers.
+fn thread_cpu_time() -> std::time::Duration {
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: `ts` is a live, writable timespec, and the clock id is one every Linux knows.
+    let read = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &raw mut ts) };
+    if read != 0 {
+        // Never on Linux; were it to fail, the operation limit still bounds every script.
+        return std::time::Duration::ZERO;
+    }
+    std::time::Duration::new(u64::try_from(ts.tv_sec).unwrap_or(0), u32::try_from(ts.tv_nsec).unwrap_or(0))
+}
+
+/// Runs `f` (the evaluation of one log) with the scripts' budget of CPU time: a script still
 /// running past it stops with an error, which fails this log only.
 pub fn with_time_budget<T>(budget: std::time::Duration, f: impl FnOnce() -> T) -> T {
-    let deadline = std::time::Instant::now().checked_add(budget);
+    let deadline = thread_cpu_time().checked_add(budget);
     let before = DEADLINE.with(|d| d.replace(deadline));
     let ceiling = crate::alloc::thread_held().saturating_add(MAX_SCRIPT_BYTES);
     let ceiling_before = MEMORY_CEILING.with(|c| c.replace(Some(ceiling)));
@@ -137,7 +152,7 @@ pub fn sandboxed() -> Engine {
         if ops % CLOCK_EVERY_OPS != 0 {
             return None;
         }
-        let late = DEADLINE.with(std::cell::Cell::get).is_some_and(|at| std::time::Instant::now() >= at);
+        let late = DEADLINE.with(std::cell::Cell::get).is_some_and(|at| thread_cpu_time() >= at);
         late.then(|| rhai::Dynamic::from(OUT_OF_TIME))
     });
     engine.on_print(|_| {});

@@ -156,6 +156,14 @@ fn plain_words(message: &str) -> (String, Option<String>) {
     for prefix in ["invalid type: ", "invalid value: "] {
         if let Some((found, expected)) = message.strip_prefix(prefix).and_then(|r| r.rsplit_once(", expected ")) {
             let expected = kind_name(expected).map_or_else(|| expected.to_string(), str::to_string);
+            // A number in quotes (`before: "5"`) is text to the reader: say so, or the message
+            // reads "expected a whole number, found `5`".
+            if let Some(text) = found.trim().strip_prefix("string ").map(|v| v.trim_matches(['"', '`']))
+                && text.trim().parse::<f64>().is_ok()
+            {
+                let help = format!("write the number without quotes: `{}`", text.trim());
+                return (format!("expected {expected}, found the text `\"{text}\"`"), Some(help));
+            }
             return (format!("expected {expected}, found {}", found_name(found)), None);
         }
     }
@@ -207,6 +215,13 @@ mod tests {
             "expected a whole number from 0 to 10, found `tired`"
         );
         assert_eq!(plain_words("invalid value: integer `-3`, expected u32").0, "expected a whole number (0 or more), found `-3`");
+        assert_eq!(
+            plain_words("invalid type: string \"5\", expected a whole number from 0 to 10"),
+            (
+                "expected a whole number from 0 to 10, found the text `\"5\"`".to_string(),
+                Some("write the number without quotes: `5`".to_string())
+            )
+        );
         assert_eq!(plain_words("invalid type: map, expected a string").0, "expected text, found a mapping");
         assert_eq!(
             plain_words("non-finite float `-.inf` rejected by the configured policy").0,

@@ -143,15 +143,7 @@ impl schemars::JsonSchema for Rating {
     }
 }
 
-/// A number as a message quotes it: `1e300`, not its 301 digits (a message quotes at most a
-/// few dozen characters of any value).
-struct Shown(f64);
-
-impl fmt::Display for Shown {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0.is_finite() && self.0.abs() >= 1e15 { write!(f, "{:e}", self.0) } else { write!(f, "{}", self.0) }
-    }
-}
+use crate::num::Shown;
 
 /// A non-negative decimal with at most one decimal place (minutes, kilograms), stored as a
 /// whole number of tenths so that `27.5 × 1.1` rounds the same on every machine.
@@ -491,14 +483,42 @@ pub fn hold_s<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> 
     Ok(Option::<Count<{ limits::MAX_HOLD_S }>>::deserialize(d)?.map(|c| c.0))
 }
 
-fn tenths_up_to<'de, D: Deserializer<'de>>(d: D, max: u32) -> Result<Option<Tenths>, D::Error> {
-    match Option::<Tenths>::deserialize(d)? {
-        Some(t) if t.0 > max => Err(de::Error::custom(format_args!(
-            "{t} is out of range: expected a number from 0 to {} with at most one decimal place",
-            Tenths(max)
-        ))),
-        other => Ok(other),
+/// Any number a log writes, read as f64 so that its range is checked before its form: `1e308`
+/// minutes is out of range, not a number with too many decimals.
+struct AnyNumber(f64);
+
+impl<'de> Deserialize<'de> for AnyNumber {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<AnyNumber, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = AnyNumber;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a number of at least 0 with at most one decimal place")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<AnyNumber, E> {
+                Ok(AnyNumber(crate::num::u64_f64(v)))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<AnyNumber, E> {
+                Ok(AnyNumber(crate::num::int_f64(v)))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<AnyNumber, E> {
+                Ok(AnyNumber(v))
+            }
+        }
+        d.deserialize_any(V)
     }
+}
+
+/// A decimal of at most one place from 0 to `max` tenths; a value outside the range says so
+/// with the range, one inside it with more decimals says that.
+fn tenths_up_to<'de, D: Deserializer<'de>>(d: D, max: u32) -> Result<Option<Tenths>, D::Error> {
+    let Some(AnyNumber(v)) = Option::<AnyNumber>::deserialize(d)? else { return Ok(None) };
+    let expected = format_args!("expected a number from 0 to {} with at most one decimal place", Tenths(max));
+    if !(0.0..=f64::from(max) / 10.0).contains(&v) {
+        let why = if v.is_finite() { "is out of range" } else { "is not allowed" };
+        return Err(de::Error::custom(format_args!("{} {why}: {expected}", Shown(v))));
+    }
+    Tenths::from_f64(v).map(Some).ok_or_else(|| de::Error::custom(format_args!("{} is not allowed: {expected}", Shown(v))))
 }
 
 pub fn minutes<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Tenths>, D::Error> {

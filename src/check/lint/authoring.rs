@@ -31,10 +31,13 @@ fn off_scale(p: &Protocol, diags: &mut Diagnostics) {
         if !(low..=high).contains(&value) {
             let unit = param.unit.as_deref().unwrap_or_default();
             diags.push(
-                Diagnostic::new(Code::ParameterOffScale, format!("parameter `{}` is {value}, off its scale `{unit}`", param.id))
-                    .at(param.at.source, param.at.loc)
-                    .label("off the scale")
-                    .help(format!("use a value from {low} to {high}: a threshold no rating can reach switches its rules off")),
+                Diagnostic::new(
+                    Code::ParameterOffScale,
+                    format!("parameter `{}` is {}, off its scale `{unit}`", param.id, crate::num::Shown(value)),
+                )
+                .at(param.at.source, param.at.loc)
+                .label("off the scale")
+                .help(format!("use a value from {low} to {high}: a threshold no rating can reach switches its rules off")),
             );
         }
     }

@@ -9,6 +9,7 @@
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::dose::{Dose, DoseChange, Step, Steps};
 use crate::model::protocol::{Protocol, Template};
+use crate::vocab::decision::Decision;
 
 /// The steps of a change with the dose field each applies to.
 fn fields(steps: &Steps) -> [(&'static str, Option<&Step>); 5] {
@@ -80,13 +81,72 @@ fn own_or_protocol<'a>(own: Option<&'a DoseChange>, protocol: &'a DoseChange) ->
     own.map_or((protocol, "the protocol's"), |c| (c, "its"))
 }
 
+/// A ladder move the wrong way: up in a regress, down in a progress.
+fn ladder_problem(levels: i32, down: bool) -> Option<String> {
+    let n = levels.unsigned_abs();
+    let plural = if n == 1 { "" } else { "s" };
+    if down && levels > 0 {
+        Some(format!("moves {n} level{plural} up the ladder"))
+    } else if !down && levels < 0 {
+        Some(format!("moves {n} level{plural} down the ladder"))
+    } else {
+        None
+    }
+}
+
+/// A rule's own `dose:` that goes against its decision: a regress or rest that raises the dose
+/// or moves up the ladder, a progress that lowers it, or a hold or refer that changes it at all
+/// in the direction that raises it ("repeat the current step" with a harder step).
+fn rule_doses(p: &Protocol, diags: &mut Diagnostics) {
+    for rule in &p.rules {
+        let Some(change) = &rule.dose else { continue };
+        let down = rule.decision != Decision::Progress;
+        let what = match change {
+            DoseChange::Ladder(n) => ladder_problem(*n, down),
+            DoseChange::Steps(steps) => fields(steps).into_iter().find_map(|(field, step)| {
+                let step = step?;
+                let raises = step.delta > 0 || step.multiply_milli.is_some_and(|m| m > 1000);
+                let lowers = step.delta < 0 || step.multiply_milli.is_some_and(|m| m < 1000);
+                ((down && raises) || (!down && lowers)).then(|| format!("would {} `{field}`", if down { "raise" } else { "lower" }))
+            }),
+        };
+        let Some(what) = what else { continue };
+        diags.push(
+            Diagnostic::new(Code::DoseChangeBackwards, format!("rule `{}` answers {} but its `dose` {what}", rule.id, rule.decision))
+                .at(rule.at.source, rule.at.loc)
+                .label("in this rule")
+                .help(if down {
+                    "a regress, rest, hold or refer never raises the dose: use a `ladder:` move below 0, or subtract or multiply by less than 1"
+                } else {
+                    "a progress should raise the dose: a `ladder:` move above 0, or add or multiply by more than 1"
+                }),
+        );
+    }
+}
+
 pub fn lint(p: &Protocol, diags: &mut Diagnostics) {
+    rule_doses(p, diags);
     for t in &p.templates {
         let changes = [
             (own_or_protocol(t.progress.as_ref(), &p.dosing.progress), false),
             (own_or_protocol(t.regress.as_ref(), &p.dosing.regress), true),
         ];
         for ((change, whose), down) in changes {
+            if let DoseChange::Ladder(n) = change
+                && let Some(what) = ladder_problem(*n, down)
+            {
+                let name = if down { "regress" } else { "progress" };
+                diags.push(
+                    Diagnostic::new(Code::DoseChangeBackwards, format!("exercise `{}`: {whose} `{name}` {what}", t.id))
+                        .at(t.at.source, t.at.loc)
+                        .label("in this exercise")
+                        .help(if down {
+                            "a regress moves down the ladder: `ladder: -1`"
+                        } else {
+                            "a progress moves up the ladder: `ladder: 1`"
+                        }),
+                );
+            }
             let DoseChange::Steps(steps) = change else { continue };
             for (field, step) in fields(steps) {
                 let Some(message) = step.and_then(|s| problem(t, whose, field, s, down)) else { continue };
@@ -122,6 +182,34 @@ mod tests {
     fn an_own_change_that_goes_the_wrong_way_is_flagged() {
         let plan = format!("{PLAN}    regress: {{ reps: {{ add: 2 }} }}\n");
         assert_eq!(w0515(&plan), ["W0515 16:9 exercise `bridge`: its `regress` would raise `reps`"]);
+    }
+
+    #[test]
+    fn a_ladder_move_the_wrong_way_is_flagged() {
+        let plan = format!("{PLAN}    regress: {{ ladder: 4 }}\n");
+        assert_eq!(w0515(&plan), ["W0515 16:9 exercise `bridge`: its `regress` moves 4 levels up the ladder"]);
+        let plan = format!("{PLAN}    progress: {{ ladder: -1 }}\n");
+        assert_eq!(w0515(&plan), ["W0515 16:9 exercise `bridge`: its `progress` moves 1 level down the ladder"]);
+        let plan = format!("{PLAN}    progress: {{ ladder: 1 }}\n    regress: {{ ladder: -2 }}\n");
+        assert_eq!(w0515(&plan), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_rule_dose_against_its_decision_is_flagged() {
+        let rule = |decision: &str, dose: &str| {
+            let rules = format!(
+                "rules:\n  - id: r\n    description: d\n    when: |\n      last.pain.after > 3\n    then: {{ decision: {decision}, dose: {dose} }}\n    source: s\n"
+            );
+            with_code(&diagnostics(&[("rules/r.yaml", &rules)]), Code::DoseChangeBackwards)
+        };
+        assert_eq!(rule("hold", "{ ladder: 2 }"), ["W0515 2:9 rule `r` answers hold but its `dose` moves 2 levels up the ladder"]);
+        assert_eq!(rule("regress", "{ sets: { add: 3 } }"), ["W0515 2:9 rule `r` answers regress but its `dose` would raise `sets`"]);
+        assert_eq!(
+            rule("progress", "{ ladder: -1 }"),
+            ["W0515 2:9 rule `r` answers progress but its `dose` moves 1 level down the ladder"]
+        );
+        assert_eq!(rule("regress", "{ ladder: -2 }"), Vec::<String>::new());
+        assert_eq!(rule("rest", "{ minutes: { multiply: 0.5 } }"), Vec::<String>::new());
     }
 
     #[test]

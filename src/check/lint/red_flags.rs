@@ -19,6 +19,39 @@ pub fn red_flags() -> impl Iterator<Item = Symptom> {
     Symptom::ALL.into_iter().filter(|s| s.is_red_flag())
 }
 
+/// Warns when a referring rule that names a red flag is not sticky: its referral would end at
+/// the next session, with no clinician's review, once the symptom is no longer ticked.
+fn not_sticky(rule: &crate::model::protocol::Rule, lexed: &Lexed<'_>, lib: &Library<'_>, diags: &mut Diagnostics) {
+    if rule.sticky {
+        return;
+    }
+    let named: Vec<String> = rule
+        .scripts()
+        .flat_map(|s| {
+            lib.reach(lexed.of(s))
+                .iter()
+                .filter(|t| t.kind == Kind::Str)
+                .filter_map(super::super::lex::Token::str_value)
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let Some(flag) = red_flags().find(|s| named.iter().any(|n| n == s.as_str())) else { return };
+    diags.push(
+        Diagnostic::new(
+            Code::RedFlagNotReferred,
+            format!(
+                "rule `{}` refers on red-flag symptom `{}` but is not sticky: the referral ends at the next session, without a review",
+                rule.id,
+                flag.as_str()
+            ),
+        )
+        .at(rule.at.source, rule.at.loc)
+        .label("in this rule")
+        .help("remove `sticky: false`: a red-flag referral stands until a clinician's review clears it"),
+    );
+}
+
 /// Warns for each red flag no referring rule names (by phase); returns them as (symptom,
 /// phase index).
 pub fn lint(p: &Protocol, lexed: &Lexed<'_>, lib: &Library<'_>, diags: &mut Diagnostics) -> Vec<(String, usize)> {
@@ -26,6 +59,7 @@ pub fn lint(p: &Protocol, lexed: &Lexed<'_>, lib: &Library<'_>, diags: &mut Diag
         .rules
         .iter()
         .filter(|r| r.decision == Decision::Refer)
+        .inspect(|r| not_sticky(r, lexed, lib, diags))
         .map(|r| {
             let named = r
                 .scripts()

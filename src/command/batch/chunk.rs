@@ -128,7 +128,9 @@ impl Lines {
         let content = bytes.strip_suffix(b"\n").unwrap_or(bytes).len() as u64;
         if self.skipping.is_some() || content > MAX_LOG_BYTES {
             let total = self.skipping.take().unwrap_or(0) + bytes.len() as u64;
-            chunk.push_problem(self.origin(), TextError::TooLarge(total).message(), total);
+            // The log's size is its line's, without the newline that ends it.
+            let size = total - u64::from(bytes.ends_with(b"\n"));
+            chunk.push_problem(self.origin(), TextError::TooLarge(size).message(), total);
         } else if !is_blank(bytes) {
             chunk.push_text(self.origin(), bytes, LogFormat::Json, bytes.len() as u64);
         }
@@ -224,7 +226,7 @@ mod tests {
         let mut text = vec![b'x'; over];
         text.extend_from_slice(b"\n{\"z\":1}\n");
         let got = read_all(&text);
-        let expected = format!("the log is {} bytes: at most {MAX_LOG_BYTES} bytes (64 MiB) are read", over + 1);
+        let expected = format!("the log is {over} bytes: at most {MAX_LOG_BYTES} bytes (64 MiB) are read");
         assert_eq!(got, vec![(Some(1), Err(expected), over as u64 + 1), (Some(2), Ok("{\"z\":1}\n".into()), 8)]);
         // Cut off at the end of the input, it is still a record.
         let got = read_all(&vec![b'y'; over]);

@@ -199,6 +199,14 @@ pub fn plan(args: &[PathBuf], outputs: &[&Path]) -> Result<Plan, Error> {
                     out.display()
                 )));
             }
+            // Standard input redirected from a device (`< /dev/zero`) never ends as a log does:
+            // an error record, as for a device named on the command line. A terminal is read.
+            if let Some(meta) = std::fs::metadata("/dev/stdin").ok().filter(is_device)
+                && !std::io::IsTerminal::is_terminal(&std::io::stdin())
+            {
+                inputs.push(Input::Unreadable { name: "<stdin>".into(), problem: skipped(kind_of(meta.file_type())) });
+                continue;
+            }
             inputs.push(Input::Lines { name: "<stdin>".into(), path: None });
             total = None;
             continue;

@@ -41,15 +41,25 @@ pub fn protocol_at(dir: &Path, rev: &str) -> Result<ProtocolSource, Error> {
     let commit = format!("{rev}^{{commit}}");
     git(dir, &["rev-parse", "--verify", "--quiet", &commit])
         .map_err(|_| Error::Usage(format!("`{rev}` is neither a protocol folder nor a git revision of `{}`", dir.display())))?;
-    let listing = git(dir, &["ls-tree", "-r", "--name-only", rev, "--", "plans", "rules"])?;
+    // `-l` lists each blob's size: a file too large is refused before it is read (a 3 GB
+    // rules file in an old commit aborted the run when read whole).
+    let listing = git(dir, &["ls-tree", "-r", "-l", "-z", rev, "--", "plans", "rules"])?;
     let listing = String::from_utf8_lossy(&listing).into_owned();
     let mut files = Vec::new();
-    for path in listing.lines().filter(|l| !l.is_empty()) {
-        let bytes = git(dir, &["cat-file", "blob", &format!("{rev}:./{path}")])?;
-        if bytes.len() as u64 > MAX_PROTOCOL_FILE_BYTES {
-            return Err(Error::Usage(format!("`{path}` at {rev} is larger than a protocol file may be (16 MiB)")));
+    for entry in listing.split('\0').filter(|l| !l.is_empty()) {
+        // `<mode> <type> <object> <size>\t<path>`
+        let Some((meta, path)) = entry.split_once('\t') else { continue };
+        let fields: Vec<&str> = meta.split_whitespace().collect();
+        let [_, "blob", object, size] = fields.as_slice() else { continue };
+        if size.parse::<u64>().map_or(true, |n| n > MAX_PROTOCOL_FILE_BYTES) {
+            return Err(Error::Usage(format!(
+                "`{}` at {rev} is {size} bytes: larger than a protocol file may be (16 MiB)",
+                crate::diagnostic::escape_controls(path)
+            )));
         }
-        let text = String::from_utf8(bytes).map_err(|_| Error::Usage(format!("`{path}` at {rev} is not UTF-8 text")))?;
+        let bytes = git(dir, &["cat-file", "blob", object])?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| Error::Usage(format!("`{}` at {rev} is not UTF-8 text", crate::diagnostic::escape_controls(path))))?;
         files.push((path.to_string(), text));
     }
     if files.is_empty() {

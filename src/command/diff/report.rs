@@ -150,7 +150,7 @@ pub fn json(old: &ProtocolRef, new: &ProtocolRef, diffs: &[PatientDiff], summary
 
 /// A Markdown table cell: one line, and nothing in it read as Markdown or HTML. A patient id
 /// such as `<img src=x> [link](javascript:...)` is shown as written, not rendered, where the
-/// table is posted (a pull-request comment).
+/// table is posted (a pull-request comment), and `@name` mentions no one.
 fn cell(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in escape_controls(s).chars() {
@@ -162,6 +162,10 @@ fn cell(s: &str) -> String {
                 out.push(c);
             }
             '<' => out.push_str("&lt;"),
+            // `@octocat` in a patient id would notify that user where the table is posted;
+            // `#12` would link an issue. As entities they read the same and do neither.
+            '@' => out.push_str("&#64;"),
+            '#' => out.push_str("&#35;"),
             c => out.push(c),
         }
     }
