@@ -565,7 +565,7 @@ fn a_files_shape_is_named_in_the_projects_words() {
     assert_eq!(
         errors,
         [
-            "expected a mapping of keys to values, found a list",
+            "the file holds a list: a patient log is one JSON object",
             "expected a mapping of keys to values, found nothing",
             "expected a mapping of keys to values, found `42`"
         ]
@@ -1453,4 +1453,31 @@ fn a_quoted_number_parameter_without_a_unit_is_refused() {
     let out = t.run_with(&["check", "--protocol", "protocol", "--message-format", "plain"]);
     assert_eq!(out.status, 1, "{}", out.stderr);
     assert!(out.stderr.contains("error[E0405]: parameter `stop_zone_pain` is a number written as text"), "{}", out.stderr);
+}
+
+/// An output in a folder that does not exist is refused before any log is answered, named as
+/// the user wrote it (not the temporary file it would be written to first).
+#[test]
+fn an_output_in_a_missing_folder_is_refused_up_front() {
+    for flag in ["-o", "--summary-json"] {
+        let out = Test::new().file("log.yaml", CLEAN).args(&["batch", "log.yaml", "-q", flag, "nowhere/out.json"]).run();
+        no_panic(&out);
+        assert_eq!(out.status, 2, "{flag}: {}", out.stderr);
+        assert_eq!(out.stderr, "error: cannot write `nowhere/out.json`: its folder does not exist\n", "{flag}");
+        assert_eq!(out.stdout, "", "{flag}: nothing answered");
+    }
+}
+
+/// A JSON file holding a list of logs is named as such, not as a problem inside its first log.
+#[test]
+fn a_json_list_of_logs_is_named_as_a_list() {
+    let json = r#"[{"patient":"P-1","start":"2026-09-01","sessions":[]},{"patient":"P-2","start":"2026-09-01","sessions":[]}]"#;
+    let out = next_on(json, "logs.json");
+    assert_eq!(out.status, 4, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("error[E0606]: the file holds a list: a patient log is one JSON object\n  --> logs.json:1:1"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("JSON Lines"), "{}", out.stderr);
 }

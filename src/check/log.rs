@@ -60,6 +60,17 @@ fn json_diagnostic(source: SourceId, text: &str, e: &serde_json::Error, line_off
         }
         Loc { line: loc.line + line_offset, ..loc }
     };
+    // A file holding a list of logs (`[{..}, {..}]`) fails inside its first element, with words
+    // about that element's first key: say what the file is instead.
+    let first = text.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    if first.starts_with('[') {
+        let start = text.len() - first.len();
+        let at = crate::source::SourceFile::new("", text).loc_of_offset(start, 1);
+        return Diagnostic::new(Code::LogSyntax, "the file holds a list: a patient log is one JSON object")
+            .at(source, Loc { line: at.line + line_offset, ..at })
+            .label("a list starts here")
+            .help("write one log per file, or many logs as JSON Lines (`.jsonl`, one log object per line) for `stepwise batch`");
+    }
     crate::syntax::serde_message::classify(msg, &LOG_CODES, is_syntax).at(source, loc)
 }
 

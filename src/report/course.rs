@@ -77,6 +77,15 @@ pub struct Course {
 }
 
 impl Course {
+    /// The weeks with training (and the first week, so an empty course still has one bar), as
+    /// (week index, minutes): a page grows with the sessions logged, not with the span of their
+    /// dates (two sessions 300 years apart made a 2 MB page, fifty such logs a 110 MB cohort).
+    pub fn trained_weeks(&self) -> impl Iterator<Item = (usize, &f64)> {
+        self.weekly_minutes.iter().enumerate().filter(|(w, m)| *w == 0 || **m > 0.0)
+    }
+}
+
+impl Course {
     /// Every range-of-motion measure recorded, sorted.
     pub fn rom_names(&self) -> Vec<String> {
         let mut names: Vec<String> = self.sessions.iter().flat_map(|s| s.rom.keys().cloned()).collect();

@@ -263,7 +263,7 @@ fn rom_figure(out: &mut String, c: &Course, a: &Answer, prefix: &str) {
 /// Training minutes per week of the programme.
 fn weekly_figure(out: &mut String, c: &Course, a: &Answer, prefix: &str) {
     let mut t = String::from("<table><thead><tr><th>week</th><th>days</th><th>training minutes</th></tr></thead><tbody>");
-    for (w, m) in c.weekly_minutes.iter().enumerate() {
+    for (w, m) in c.trained_weeks() {
         put!(t, "<tr><td>{}</td><td>{}-{}</td><td>{}</td></tr>", w + 1, w * 7, w * 7 + 6, num(*m));
     }
     t.push_str("</tbody></table>");
@@ -271,7 +271,7 @@ fn weekly_figure(out: &mut String, c: &Course, a: &Answer, prefix: &str) {
         out,
         "Weekly training minutes",
         &svg::weekly(&format!("{prefix}-weekly"), c, a),
-        "Training minutes per week of the programme (timed exercise except mobility).",
+        "Training minutes per week of the programme (timed exercise except mobility; weeks without training are not listed).",
         &t,
     );
 }

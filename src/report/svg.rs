@@ -414,14 +414,14 @@ pub fn weekly(id: &str, course: &Course, answer: &Answer) -> String {
     let desc = format!(
         "Training minutes (all timed exercise but mobility) in each of {} weeks: {}.",
         course.weekly_minutes.len(),
-        course.weekly_minutes.iter().enumerate().map(|(w, m)| format!("week {} {} min", w + 1, num(*m))).collect::<Vec<_>>().join(", ")
+        course.trained_weeks().map(|(w, m)| format!("week {} {} min", w + 1, num(*m))).collect::<Vec<_>>().join(", ")
     );
     f.open(&mut out, id, "Weekly training minutes", &desc, course, answer);
     for i in 0..=4 {
         let v = hi * f64::from(i) / 4.0;
         f.grid(&mut out, f.y(v, 0.0, hi), &num(v));
     }
-    for (w, m) in course.weekly_minutes.iter().enumerate() {
+    for (w, m) in course.trained_weeks() {
         let (a, b) = (crate::num::count_f64(w * 7), crate::num::count_f64((w + 1) * 7));
         let (xa, xb) = (f.x(a), f.x(b.min(f.end_day)));
         let y = f.y(*m, 0.0, hi);

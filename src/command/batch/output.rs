@@ -182,7 +182,15 @@ pub fn check_output(path: &Path) -> Result<(), Error> {
     }
     let meta = match std::fs::symlink_metadata(path) {
         Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            // A new file: its folder must be there, or the whole run would be answered before
+            // the write failed (`--summary-json /nonexistent/s.json`).
+            let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            if !folder.is_dir() {
+                return Err(Error::Write { path: path.to_path_buf(), source: std::io::Error::new(e.kind(), "its folder does not exist") });
+            }
+            return Ok(());
+        }
         Err(e) => return Err(Error::Write { path: path.to_path_buf(), source: e }),
     };
     let what = if meta.file_type().is_symlink() {
@@ -227,7 +235,8 @@ impl Sink {
                     .write(true)
                     .create_new(true)
                     .open(&tmp)
-                    .map_err(|e| Error::Write { path: tmp.clone(), source: e })?;
+                    // The user's name for the file, not the temporary one it is written to first.
+                    .map_err(|e| Error::Write { path: path.to_path_buf(), source: e })?;
                 set_partial(Some(tmp.clone()));
                 (Box::new(BufWriter::with_capacity(1 << 20, file)), Some((tmp, path.to_path_buf())))
             }
