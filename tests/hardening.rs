@@ -565,7 +565,7 @@ fn a_files_shape_is_named_in_the_projects_words() {
     assert_eq!(
         errors,
         [
-            "the file holds a list: a patient log is one JSON object",
+            "expected one patient log (a JSON object), found a list",
             "expected a mapping of keys to values, found nothing",
             "expected a mapping of keys to values, found `42`"
         ]
@@ -1475,7 +1475,7 @@ fn a_json_list_of_logs_is_named_as_a_list() {
     let out = next_on(json, "logs.json");
     assert_eq!(out.status, 4, "{}", out.stderr);
     assert!(
-        out.stderr.contains("error[E0606]: the file holds a list: a patient log is one JSON object\n  --> logs.json:1:1"),
+        out.stderr.contains("error[E0606]: expected one patient log (a JSON object), found a list\n  --> logs.json:1:1"),
         "{}",
         out.stderr
     );

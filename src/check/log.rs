@@ -66,7 +66,7 @@ fn json_diagnostic(source: SourceId, text: &str, e: &serde_json::Error, line_off
     if first.starts_with('[') {
         let start = text.len() - first.len();
         let at = crate::source::SourceFile::new("", text).loc_of_offset(start, 1);
-        return Diagnostic::new(Code::LogSyntax, "the file holds a list: a patient log is one JSON object")
+        return Diagnostic::new(Code::LogSyntax, "expected one patient log (a JSON object), found a list")
             .at(source, Loc { line: at.line + line_offset, ..at })
             .label("a list starts here")
             .help("write one log per file, or many logs as JSON Lines (`.jsonl`, one log object per line) for `stepwise batch`");

@@ -73,24 +73,37 @@ pub fn run(ctx: Ctx, args: &ReportArgs) -> Result<Status, Error> {
             }
         };
     }
-    // A page holds every patient, so every log is read first; they are then answered on all
-    // cores (the same call as batch), in input order.
+    // A page holds every patient: each chunk of logs is answered on all cores (the same call as
+    // batch), in input order, and dropped once its patients are drawn; only what the page shows
+    // is kept (the logs' text of a 10,000-patient cohort is hundreds of megabytes).
     let mut reader = plan.reader();
-    let mut chunks = Vec::new();
+    let mut entries: Vec<Entry> = Vec::new();
     while let Some(chunk) = reader.next_chunk(Chunk::for_workers(rayon::current_num_threads())) {
-        chunks.push(chunk);
+        entries.extend(answer_chunk(&protocol, &chunk));
     }
-    let items: Vec<(&Chunk, &Item)> = chunks.iter().flat_map(|c| c.items.iter().map(move |i| (c, i))).collect();
-    let entries: Vec<Entry> = items
+    for e in &entries {
+        if let Entry::Failed(f) = e {
+            eprint!("{}", protocol.render_log_error(&f.error, ctx.messages, ctx.color));
+        }
+    }
+    let failed = entries.iter().any(|e| matches!(e, Entry::Failed(_)));
+    write_page(output, &cohort::page(&entries, &protocol))?;
+    Ok(if failed { Status::LogFailed } else { Status::Ok })
+}
+
+/// The cohort page's entries of one chunk of logs, in input order.
+fn answer_chunk(protocol: &Protocol, chunk: &Chunk) -> Vec<Entry> {
+    let items: Vec<&Item> = chunk.items.iter().collect();
+    items
         .par_iter()
-        .map(|&(chunk, item)| {
+        .map(|&item| {
             let source = match item.origin.line {
                 Some(l) => format!("{}:{l}", item.origin.file),
                 None => item.origin.file.clone(),
             };
-            match super::batch::evaluate_item(&protocol, chunk, item, &OPTIONS) {
+            match super::batch::evaluate_item(protocol, chunk, item, &OPTIONS) {
                 super::batch::Outcome::Answer { answer: a, .. } => {
-                    Entry::Answered(Box::new(answered(*a, chunk.text(item).unwrap_or_default(), item.format, source, &protocol)))
+                    Entry::Answered(Box::new(answered(*a, chunk.text(item).unwrap_or_default(), item.format, source, protocol)))
                 }
                 super::batch::Outcome::Error { patient, error, .. } => Entry::Failed(Failed {
                     patient,
@@ -101,15 +114,7 @@ pub fn run(ctx: Ctx, args: &ReportArgs) -> Result<Status, Error> {
                 }),
             }
         })
-        .collect();
-    for e in &entries {
-        if let Entry::Failed(f) = e {
-            eprint!("{}", protocol.render_log_error(&f.error, ctx.messages, ctx.color));
-        }
-    }
-    let failed = entries.iter().any(|e| matches!(e, Entry::Failed(_)));
-    write_page(output, &cohort::page(&entries, &protocol))?;
-    Ok(if failed { Status::LogFailed } else { Status::Ok })
+        .collect()
 }
 
 /// The answer with the course drawn from the log's values.
