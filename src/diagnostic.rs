@@ -47,7 +47,8 @@ pub fn shorten(text: &str) -> std::borrow::Cow<'_, str> {
 /// Whether a character must not reach a terminal as it is: control characters (line breaks,
 /// escapes that recolour or move the cursor), the bidirectional overrides that reorder what a
 /// reader sees, and the invisible ones that make two different ids look alike (zero-width
-/// spaces and joiners, a byte-order mark, tag characters, Hangul fillers).
+/// spaces and joiners, a byte-order mark, tag characters, variation selectors, Hangul fillers,
+/// the blank Braille pattern, private-use characters).
 pub(crate) fn is_unsafe_char(c: char) -> bool {
     // U+2028 and U+2029 break a line in some terminals and viewers as `\n` does.
     c.is_control()
@@ -69,7 +70,16 @@ pub(crate) fn is_unsafe_char(c: char) -> bool {
                 | '\u{FEFF}'
                 | '\u{FFA0}'
                 | '\u{FFF9}'..='\u{FFFB}'
-                | '\u{E0000}'..='\u{E007F}'
+                | '\u{FFFE}'
+                | '\u{FFFF}'
+                | '\u{FE00}'..='\u{FE0F}'
+                | '\u{17B4}'
+                | '\u{17B5}'
+                | '\u{2800}'
+                | '\u{1D173}'..='\u{1D17A}'
+                | '\u{E000}'..='\u{F8FF}'
+                | '\u{E0000}'..='\u{E0FFF}'
+                | '\u{F0000}'..='\u{10FFFF}'
         )
 }
 

@@ -75,6 +75,7 @@ pub struct Shown(pub f64);
 
 impl std::fmt::Display for Shown {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.0.is_finite() && self.0.abs() >= 1e15 { write!(f, "{:e}", self.0) } else { write!(f, "{}", self.0) }
+        let a = self.0.abs();
+        if self.0.is_finite() && (a >= 1e15 || (a > 0.0 && a < 1e-6)) { write!(f, "{:e}", self.0) } else { write!(f, "{}", self.0) }
     }
 }

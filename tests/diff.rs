@@ -98,14 +98,14 @@ fn markdown_and_json_carry_the_same_changes() {
 
 #[test]
 fn markdown_cells_show_a_hostile_patient_id_as_text() {
-    let hostile =
-        TWO_CLEAN_WALKS.replace("patient: P-1", "patient: \"<img src=x onerror=alert(1)> [pay](javascript:x) `code` | y @octocat #1\"");
+    let hostile = TWO_CLEAN_WALKS
+        .replace("patient: P-1", "patient: \"<img src=x onerror=alert(1)> [pay](javascript:x) `code` | y @octocat #1 &amp;\"");
     assert_ne!(hostile, TWO_CLEAN_WALKS, "the patient line is where the test expects it");
     let out = two_folders().file("logs/a.yaml", &hostile).args(&["diff", "protocol", "changed", "logs", "--format", "markdown"]).run();
     assert_eq!(out.status, 0, "{}", out.stderr);
     assert!(
         out.stdout.contains(
-            "\n| &lt;img src=x onerror=alert(1)> \\[pay\\](javascript:x) \\`code\\` \\| y &#64;octocat &#35;1 | logs/a.yaml | walking |"
+            "\n| &lt;img src=x onerror=alert(1)> \\[pay\\](javascript:x) \\`code\\` \\| y &#64;octocat &#35;1 &amp;amp; | logs/a.yaml | walking |"
         ),
         "{}",
         out.stdout

@@ -152,7 +152,7 @@ fn a_red_flag_rule_that_fires_only_on_some_logs_is_found_by_check() {
             "      last.has_symptom(\"fever\")",
             "      log.session_count < 3 && last.has_symptom(\"fever\")",
             "fever",
-            "hold, after 11 settled sessions",
+            "hold, after 49 settled sessions over 442 days",
         ),
         (
             "      last.has_symptom(\"numbness\")",
@@ -171,6 +171,32 @@ fn a_red_flag_rule_that_fires_only_on_some_logs_is_found_by_check() {
             "      last.pain.before != () && last.has_symptom(\"fall_or_impact\")",
             "fall_or_impact",
             "hold, with no ratings",
+        ),
+        // Conditions a fifth review tried: on the range of motion, the fatigue, the number of
+        // sessions and the day.
+        (
+            "      last.has_symptom(\"fever\")",
+            "      last.rom.is_empty() && last.has_symptom(\"fever\")",
+            "fever",
+            "hold, after 49 settled sessions over 442 days",
+        ),
+        (
+            "      last.has_symptom(\"fever\")",
+            "      (last.fatigue ?? 0) != 9 && last.has_symptom(\"fever\")",
+            "fever",
+            "rest, with pain 7 during exercise",
+        ),
+        (
+            "      last.has_symptom(\"fever\")",
+            "      log.sessions.len() < 40 && last.has_symptom(\"fever\")",
+            "fever",
+            "hold, after 49 settled sessions over 442 days",
+        ),
+        (
+            "      last.has_symptom(\"fever\")",
+            "      last.day < 400 && last.has_symptom(\"fever\")",
+            "fever",
+            "hold, after 49 settled sessions over 442 days",
         ),
     ] {
         let stderr = check_weakened_refer_rules(from, to);
@@ -1290,7 +1316,8 @@ fn a_yaml_budget_breached_through_aliases_is_worded_like_any_other() {
 /// its line, as any other invalid value.
 #[test]
 fn an_empty_or_blank_patient_id_is_refused() {
-    for id in ["\"\"", "\"   \"", "\"\\t\""] {
+    // Blank, or only invisible characters (a variation selector, the blank Braille pattern).
+    for id in ["\"\"", "\"   \"", "\"\\t\"", "\"\\uFE0F\"", "\"\\u2800 \\u200B\""] {
         let log = CLEAN.replacen("patient: P-1", &format!("patient: {id}"), 1);
         assert_ne!(log, CLEAN);
         let out = next_on(&log, "log.yaml");

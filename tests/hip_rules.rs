@@ -433,9 +433,8 @@ fn high_pain_at_rest_does_not_fire() {
         (
             "rest".into(),
             "reintroduce".into(),
-            ["flare", "stop-zone-pain-in-session", "pain-rose-during-or-after", "next-morning-not-settled", "pain-above-usual"]
-                .map(String::from)
-                .to_vec()
+            // A flare's rest covers the stop zone's (`stop-zone-pain-in-session` leaves it to the flare).
+            ["flare", "pain-rose-during-or-after", "next-morning-not-settled", "pain-above-usual"].map(String::from).to_vec()
         )
     );
     // A single rating of 6 is not "all day".
@@ -503,11 +502,16 @@ fn flare_does_not_fire() {
         run(&l),
         ("regress".into(), "reintroduce".into(), ["next-morning-not-settled", "pain-above-usual"].map(String::from).to_vec())
     );
-    // Next morning 6, but only two over a usual pain of 4.
+    // Next morning 6, but only two over a usual pain of 4: no flare, though the stop zone
+    // rests two days (1.5.0).
     let l = log(CLEARED, &[&walk_with("2026-03-02", [4, 4, 4, 4], 3), &walk_with("2026-03-04", [4, 4, 4, 6], 3)]);
     assert_eq!(
         run(&l),
-        ("regress".into(), "reintroduce".into(), ["next-morning-not-settled", "pain-above-usual"].map(String::from).to_vec())
+        (
+            "rest".into(),
+            "reintroduce".into(),
+            ["stop-zone-pain-in-session", "next-morning-not-settled", "pain-above-usual"].map(String::from).to_vec()
+        )
     );
 }
 
@@ -2001,8 +2005,9 @@ fn token_doses_only_fires() {
 
 #[test]
 fn token_doses_only_does_not_fire() {
-    // Half of the first step counts, and progresses.
-    let half = |d: &str| session_doing(d, "{ id: walking, minutes: 7.5 }");
+    // Four minutes of a 15-minute first step (over a quarter: a frail patient's real walk)
+    // counts, and progresses.
+    let half = |d: &str| session_doing(d, "{ id: walking, minutes: 4 }");
     let l = log(CLEARED, &[&half("2026-03-02"), &half("2026-03-04"), &half("2026-03-06")]);
     let (decision, _, rules) = run(&l);
     assert_eq!(decision, "progress");
@@ -2062,4 +2067,79 @@ fn a_runner_rating_stop_zone_pain_on_a_day_off_is_referred_urgently() {
     // 5/10 is scaled back, not referred.
     let (decision, _, rules) = refer(&runner_then_pain("2026-05-08", "before: 2, during: 5"));
     assert_ne!(decision, "refer", "{rules:?}");
+}
+
+#[test]
+fn stop_zone_pain_the_next_morning_rests() {
+    // Usual pain 5, the session 5/5/5, the next morning 7: the same stop as a 7 on a check-in.
+    let l = log(CLEARED, &[&walk_with("2026-03-02", [5, 5, 5, 5], 3), &walk_with("2026-03-04", [5, 5, 5, 7], 3)]);
+    let a = answer(&l, &[]);
+    assert_eq!(a["decision"], "rest");
+    assert!(has(&fired(&a), "stop-zone-pain-in-session"), "{:?}", fired(&a));
+    assert_eq!(a["next_session"]["date"], "2026-03-07");
+}
+
+#[test]
+fn counts_start_again_after_a_clearing_review() {
+    // Stop-zone pain on two days, a review that clears the patient, then one bad day: rest,
+    // not a referral for pain the review has seen.
+    let l = log(
+        CLEARED,
+        &[
+            &walk("2026-03-02"),
+            &day_off("2026-03-04", "check_in", "during: 7"),
+            &day_off("2026-03-05", "check_in", "during: 7"),
+            &review("2026-03-06"),
+            &day_off("2026-03-07", "check_in", "during: 7"),
+        ],
+    );
+    let (decision, _, rules) = run(&l);
+    assert_eq!(decision, "rest", "{rules:?}");
+    assert!(!has(&rules, "severe-pain-persists"), "{rules:?}");
+}
+
+#[test]
+fn measures_read_as_temperature_or_weight_by_their_names() {
+    for extra in ["measures: { oral_temp_c: 38.5 }", "measures: { tympanic_temperature: 38.3 }", "measures: { core_temp: 38.9 }"] {
+        let l = log(CLEARED, &[&walk("2026-03-02"), &walk_and("2026-03-04", extra)]);
+        assert!(has(&refer(&l).2, "infection-signs"), "{extra}: {:?}", refer(&l));
+    }
+    let weighed = |d: &str, name: &str, v: &str| walk_and(d, &format!("measures: {{ {name}: {v} }}"));
+    for name in ["mass_kg", "bw_kg", "weight_lb"] {
+        let l = log(CLEARED, &[&weighed("2026-03-02", name, "80"), &walk("2026-03-04"), &weighed("2026-03-06", name, "75")]);
+        assert!(has(&refer(&l).2, "unexplained-weight-loss"), "{name}: {:?}", refer(&l));
+    }
+    // Not a temperature or a weight, an implausible weight, a loss more than a year old, and a
+    // loss a review has cleared: no referral.
+    let near = [
+        log(CLEARED, &[&walk("2026-03-02"), &walk("2026-03-04"), &walk_and("2026-03-06", "measures: { tempo_min: 40 }")]),
+        log(
+            CLEARED,
+            &[&weighed("2026-03-02", "weight_bearing_pct", "100"), &walk("2026-03-04"), &weighed("2026-03-06", "weight_bearing_pct", "92")],
+        ),
+        log(CLEARED, &[&weighed("2026-03-02", "weight_kg", "802"), &walk("2026-03-04"), &weighed("2026-03-06", "weight_kg", "79.8")]),
+        log(
+            CLEARED,
+            &[
+                &weighed("2025-01-02", "weight_kg", "90"),
+                &walk("2026-03-04"),
+                &walk("2026-03-06"),
+                &weighed("2026-03-08", "weight_kg", "80"),
+            ],
+        )
+        .replace("start: 2026-03-02", "start: 2025-01-01"),
+        log(
+            CLEARED,
+            &[
+                &weighed("2026-03-02", "weight_kg", "90"),
+                &review("2026-03-03"),
+                &walk("2026-03-04"),
+                &weighed("2026-03-06", "weight_kg", "85"),
+            ],
+        ),
+    ];
+    for l in near {
+        let (decision, _, rules) = run(&l);
+        assert!(decision != "refer" && !has(&rules, "unexplained-weight-loss") && !has(&rules, "infection-signs"), "{l}: {rules:?}");
+    }
 }

@@ -120,7 +120,9 @@ pub fn in_session(index: usize, date: crate::vocab::quantity::Date) -> String {
 /// Checks a raw log against the protocol and builds the model; every problem is reported.
 pub fn validate(source: SourceId, raw: RawLog, protocol: &Protocol, diags: &mut Diagnostics) -> Option<PatientLog> {
     let errors_before = diags.error_count();
-    if check_id_length(source, "the patient id", &raw.patient, diags) && raw.patient.value.trim().is_empty() {
+    if check_id_length(source, "the patient id", &raw.patient, diags)
+        && raw.patient.value.chars().all(|c| c.is_whitespace() || crate::diagnostic::is_unsafe_char(c))
+    {
         // A blank id cannot be told from another blank one in a batch's results.
         diags.push(
             Diagnostic::new(Code::LogInvalidValue, "the patient id is empty")

@@ -25,11 +25,14 @@ use crate::vocab::quantity::{Date, Rating};
 enum Shape {
     /// One exercise session, the patient's first.
     First,
-    /// The last of a dozen settled sessions two days apart, the phase's exercises done.
+    /// The last of fifty settled sessions nine days apart (over a year: no condition on the
+    /// day or the session count holds for every shape), the phase's exercises done, the range of
+    /// motion measured.
     History,
     /// A check-in after a settled session: no exercise, only a rating before.
     CheckIn,
-    /// A session whose pain reached 7 during and after exercise.
+    /// A session whose pain reached 7 during and after exercise, fatigue 9, range of motion
+    /// measured.
     Painful,
     /// An exercise session with no pain or fatigue ratings at all.
     Unrated,
@@ -42,7 +45,7 @@ impl Shape {
     fn describe(self) -> &'static str {
         match self {
             Shape::First => "at a first session",
-            Shape::History => "after 11 settled sessions",
+            Shape::History => "after 49 settled sessions over 442 days",
             Shape::CheckIn => "at a check-in",
             Shape::Painful => "with pain 7 during exercise",
             Shape::Unrated => "with no ratings",
@@ -92,12 +95,17 @@ fn settled_session(p: &Protocol, phase: usize, date: Date) -> Session {
 fn probe_log(p: &Protocol, phase: usize, shape: Shape, symptoms: &[Symptom], cleared: bool) -> PatientLog {
     // Different years for different shapes, so that no date condition holds for all of them.
     let start = Date::parse(if shape == Shape::History { "2031-03-03" } else { "2026-01-05" }).unwrap_or(Date::MIN);
-    let earlier = match shape {
-        Shape::History => 11,
-        Shape::CheckIn => 1,
-        Shape::First | Shape::Painful | Shape::Unrated => 0,
+    let (earlier, apart) = match shape {
+        Shape::History => (49, 9),
+        Shape::CheckIn => (1, 2),
+        Shape::First | Shape::Painful | Shape::Unrated => (0, 2),
     };
-    let mut sessions: Vec<Session> = (0..=earlier).map(|i| settled_session(p, phase, start.plus_days(1 + 2 * i))).collect();
+    let mut sessions: Vec<Session> = (0..=earlier).map(|i| settled_session(p, phase, start.plus_days(1 + apart * i))).collect();
+    if matches!(shape, Shape::History | Shape::Painful) {
+        for s in &mut sessions {
+            s.rom.insert("hip_flexion".into(), 100.0);
+        }
+    }
     if let Some(first) = sessions.first_mut() {
         first.override_phase = Some(phase);
     }
@@ -113,7 +121,7 @@ fn probe_log(p: &Protocol, phase: usize, shape: Shape, symptoms: &[Symptom], cle
             }
             Shape::Painful => {
                 last.pain = Pain { before: Some(Rating(2)), during: Some(Rating(7)), after: Some(Rating(7)), next_day: None };
-                last.fatigue = Some(Rating(7));
+                last.fatigue = Some(Rating(9));
             }
             Shape::Unrated => {
                 last.pain = Pain::default();
@@ -121,8 +129,10 @@ fn probe_log(p: &Protocol, phase: usize, shape: Shape, symptoms: &[Symptom], cle
             }
         }
     }
+    // Ids differ by shape, so that no condition on the id holds for every probe.
+    let patient = if shape == Shape::History { "P-2031-0042" } else { "P-0001" };
     PatientLog {
-        patient: "P-2031-0042".into(),
+        patient: patient.into(),
         start,
         intake: Some(Intake { onset: None, cause: None, provider_cleared: Some(cleared), goals: None }),
         sessions,
@@ -170,7 +180,7 @@ fn unreferred(
     missed
 }
 
-/// "`build` (hold, after 11 settled sessions), `late` (progress, at a first session)".
+/// "`build` (hold, after 49 settled sessions over 442 days), `late` (progress, at a first session)".
 fn phases_and_answers(p: &Protocol, missed: &[(usize, Decision, Shape)]) -> String {
     missed.iter().map(|(ph, d, shape)| format!("`{}` ({d}, {})", p.phase_id(*ph), shape.describe())).collect::<Vec<_>>().join(", ")
 }

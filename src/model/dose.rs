@@ -33,13 +33,14 @@ impl Dose {
         self.sets == Some(0) || self.reps == Some(0) || self.minutes.is_some_and(|m| m.0 == 0)
     }
 
-    /// `true` for a performed dose of less than half of `step` (the dose of the ladder level
-    /// done, the first when the log records none) in a field both hold: the volume (sets times
-    /// reps), the minutes or the rounds. Half a minute of a 15-minute walk, one rep of a 2 x 8
-    /// bridge: a token, no evidence that a dose is tolerated and no dose to build on.
+    /// `true` for a performed dose of less than a quarter of `step` (the dose of the ladder
+    /// level done, the first when the log records none) in a field both hold: the volume (sets
+    /// times reps), the minutes or the rounds. Half a minute of a 15-minute walk, one rep of a
+    /// 2 x 8 bridge: a token, no evidence that a dose is tolerated and no dose to build on. A
+    /// quarter, not a half: 7 minutes of a 15-minute walk is a frail patient's real dose.
     pub fn is_token(&self, step: &Dose) -> bool {
         fn below(done: Option<u64>, want: Option<u64>) -> bool {
-            matches!((done, want), (Some(d), Some(w)) if d.saturating_mul(2) < w)
+            matches!((done, want), (Some(d), Some(w)) if d.saturating_mul(4) < w)
         }
         let volume = |d: &Dose| match (d.sets, d.reps) {
             (Some(s), Some(r)) => Some(u64::from(s) * u64::from(r)),
@@ -232,15 +233,16 @@ mod tests {
     }
 
     #[test]
-    fn a_token_dose_is_under_half_of_its_step() {
+    fn a_token_dose_is_under_a_quarter_of_its_step() {
         let bridge = sr(2, 8);
         assert!(sr(1, 1).is_token(&bridge));
-        assert!(sr(1, 7).is_token(&bridge), "7 reps of 16");
-        assert!(!sr(1, 8).is_token(&bridge), "8 reps of 16 is half");
+        assert!(sr(1, 3).is_token(&bridge), "3 reps of 16");
+        assert!(!sr(1, 4).is_token(&bridge), "4 reps of 16 is a quarter");
         assert!(!sr(3, 12).is_token(&bridge));
         let walk = Dose { minutes: Some(Tenths(150)), ..Dose::default() };
         assert!(Dose { minutes: Some(Tenths(5)), ..Dose::default() }.is_token(&walk));
-        assert!(!Dose { minutes: Some(Tenths(75)), ..Dose::default() }.is_token(&walk));
+        assert!(Dose { minutes: Some(Tenths(35)), ..Dose::default() }.is_token(&walk), "3.5 of 15 minutes");
+        assert!(!Dose { minutes: Some(Tenths(40)), ..Dose::default() }.is_token(&walk), "4 of 15 minutes");
         // A field the step does not prescribe is no measure of it.
         assert!(!Dose { minutes: Some(Tenths(1)), ..Dose::default() }.is_token(&bridge));
         assert!(Dose { sets: Some(0), ..Dose::default() }.is_token(&walk), "a dose of nothing");

@@ -101,7 +101,16 @@ fn rule_doses(p: &Protocol, diags: &mut Diagnostics) {
     for rule in &p.rules {
         let Some(change) = &rule.dose else { continue };
         let down = rule.decision != Decision::Progress;
+        let regress = rule.decision == Decision::Regress;
         let what = match change {
+            // A regress whose dose changes nothing says "scaled back" over the same dose.
+            DoseChange::Ladder(0) if regress => Some("does not move along the ladder: the dose stays".to_string()),
+            DoseChange::Steps(steps)
+                if regress
+                    && fields(steps).iter().all(|(_, s)| s.is_none_or(|s| s.delta == 0 && s.multiply_milli.is_none_or(|m| m == 1000))) =>
+            {
+                Some("changes no dose: the dose stays".to_string())
+            }
             DoseChange::Ladder(n) => ladder_problem(*n, down),
             DoseChange::Steps(steps) => fields(steps).into_iter().find_map(|(field, step)| {
                 let step = step?;
@@ -209,6 +218,14 @@ mod tests {
             ["W0515 2:9 rule `r` answers progress but its `dose` moves 1 level down the ladder"]
         );
         assert_eq!(rule("regress", "{ ladder: -2 }"), Vec::<String>::new());
+        assert_eq!(
+            rule("regress", "{ ladder: 0 }"),
+            ["W0515 2:9 rule `r` answers regress but its `dose` does not move along the ladder: the dose stays"]
+        );
+        assert_eq!(
+            rule("regress", "{ minutes: { multiply: 1 } }"),
+            ["W0515 2:9 rule `r` answers regress but its `dose` changes no dose: the dose stays"]
+        );
         assert_eq!(rule("rest", "{ minutes: { multiply: 0.5 } }"), Vec::<String>::new());
     }
 

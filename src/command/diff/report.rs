@@ -162,6 +162,8 @@ fn cell(s: &str) -> String {
                 out.push(c);
             }
             '<' => out.push_str("&lt;"),
+            // `&lt;b&gt;` in an id would render as a tag's text, not as written.
+            '&' => out.push_str("&amp;"),
             // `@octocat` in a patient id would notify that user where the table is posted;
             // `#12` would link an issue. As entities they read the same and do neither.
             '@' => out.push_str("&#64;"),
