@@ -139,6 +139,9 @@ fn probe_log(p: &Protocol, phase: usize, shape: Shape, symptoms: &[Symptom], cle
     }
 }
 
+/// A phase whose probe log was not referred: the phase, the answer, the shape of log.
+type Missed = (usize, Decision, Shape);
+
 /// A probe log that failed: the error, and which probe it was in words.
 pub struct ProbeError {
     pub error: EvalError,
@@ -189,9 +192,24 @@ fn phases_and_answers(p: &Protocol, missed: &[(usize, Decision, Shape)]) -> Stri
 /// otherwise than `refer` is one warning naming the phases, the answers and the shape of log.
 /// `already`: the symptoms and phases the static half of W0508 has flagged (not said twice).
 pub fn red_flags(c: &CompiledProtocol, already: &[(String, usize)], diags: &mut Diagnostics, failed: &mut Option<ProbeError>) {
+    use rayon::prelude::*;
     let p = &c.protocol;
-    for symptom in crate::check::lint::red_flags::red_flags() {
-        let missed = unreferred(c, &[symptom], true, |phase| already.iter().any(|(s, ph)| s == symptom.as_str() && *ph == phase), failed);
+    // Symptoms are probed on every core (a long history per symptom and phase is most of what
+    // `check` costs), then reported in the contract's order, as one at a time would.
+    let symptoms: Vec<Symptom> = crate::check::lint::red_flags::red_flags().collect();
+    let results: Vec<(Symptom, Vec<Missed>, Option<ProbeError>)> = symptoms
+        .par_iter()
+        .map(|&symptom| {
+            let mut error = None;
+            let missed =
+                unreferred(c, &[symptom], true, |phase| already.iter().any(|(s, ph)| s == symptom.as_str() && *ph == phase), &mut error);
+            (symptom, missed, error)
+        })
+        .collect();
+    for (symptom, missed, error) in results {
+        if failed.is_none() {
+            *failed = error;
+        }
         if missed.is_empty() {
             continue;
         }
