@@ -19,14 +19,9 @@ pub fn red_flags() -> impl Iterator<Item = Symptom> {
     Symptom::ALL.into_iter().filter(|s| s.is_red_flag())
 }
 
-/// Warns when a referring rule that names a red flag is not sticky: its referral would end at
-/// the next session, with no clinician's review, once the symptom is no longer ticked.
-fn not_sticky(rule: &crate::model::protocol::Rule, lexed: &Lexed<'_>, lib: &Library<'_>, diags: &mut Diagnostics) {
-    if rule.sticky {
-        return;
-    }
-    let named: Vec<String> = rule
-        .scripts()
+/// The strings a rule's scripts name, and those of the helpers they call (`"fever"`).
+fn named_strings(rule: &crate::model::protocol::Rule, lexed: &Lexed<'_>, lib: &Library<'_>) -> Vec<String> {
+    rule.scripts()
         .flat_map(|s| {
             lib.reach(lexed.of(s))
                 .iter()
@@ -35,7 +30,16 @@ fn not_sticky(rule: &crate::model::protocol::Rule, lexed: &Lexed<'_>, lib: &Libr
                 .map(str::to_string)
                 .collect::<Vec<_>>()
         })
-        .collect();
+        .collect()
+}
+
+/// Warns when a referring rule that names a red flag is not sticky: its referral would end at
+/// the next session, with no clinician's review, once the symptom is no longer ticked.
+fn not_sticky(rule: &crate::model::protocol::Rule, lexed: &Lexed<'_>, lib: &Library<'_>, diags: &mut Diagnostics) {
+    if rule.sticky {
+        return;
+    }
+    let named = named_strings(rule, lexed, lib);
     let Some(flag) = red_flags().find(|s| named.iter().any(|n| n == s.as_str())) else { return };
     diags.push(
         Diagnostic::new(
@@ -60,20 +64,7 @@ pub fn lint(p: &Protocol, lexed: &Lexed<'_>, lib: &Library<'_>, diags: &mut Diag
         .iter()
         .filter(|r| r.decision == Decision::Refer)
         .inspect(|r| not_sticky(r, lexed, lib, diags))
-        .map(|r| {
-            let named = r
-                .scripts()
-                .flat_map(|s| {
-                    lib.reach(lexed.of(s))
-                        .iter()
-                        .filter(|t| t.kind == Kind::Str)
-                        .filter_map(super::super::lex::Token::str_value)
-                        .map(str::to_string)
-                        .collect::<Vec<_>>()
-                })
-                .collect();
-            (r.phases.as_ref(), named)
-        })
+        .map(|r| (r.phases.as_ref(), named_strings(r, lexed, lib)))
         .collect();
     // Symptoms missing in the same phases share one warning, so that a protocol with no
     // referring rule at all gets one line, not seven.
