@@ -69,6 +69,7 @@ codes! {
     ParameterOffScale = "W0514", "parameter-off-scale", Warning;
     DoseChangeBackwards = "W0515", "dose-change-backwards", Warning;
     UnclearedNotReferred = "W0516", "uncleared-not-referred", Warning;
+    ParameterWithoutUnit = "W0517", "parameter-without-unit", Warning;
     LogInvalidValue = "E0601", "log-invalid-value", Error;
     DatesOutOfOrder = "E0602", "dates-out-of-order", Error;
     LogUnknownExercise = "E0603", "log-unknown-exercise", Error;

@@ -1,6 +1,7 @@
 //! Authoring habits that keep a protocol checkable: every rule cites its source (`W0511`),
 //! every script is a `|` block, where error positions map exactly onto the file (`W0512`), and
-//! a parameter lies on the scale its unit names (`W0514`).
+//! a parameter lies on the scale its unit names (`W0514`), and a numeric parameter has a unit
+//! (`W0517`).
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::protocol::{Protocol, Script};
@@ -19,17 +20,26 @@ fn scale(unit: &str) -> Option<(f64, f64)> {
 }
 
 /// A parameter off the scale its unit names (`stop_zone_pain: 1e300` on `points (0-10)`): a
-/// threshold no rating can reach switches its rule off without a word.
+/// threshold no rating can reach switches its rules off without a word. A number without a
+/// unit cannot be checked at all, so that is warned about itself (`W0517`).
 fn off_scale(p: &Protocol, diags: &mut Diagnostics) {
     for param in &p.parameters {
-        let Some((low, high)) = param.unit.as_deref().and_then(scale) else { continue };
         let value = match param.value {
             ParamValue::Int(i) => crate::num::int_f64(i),
             ParamValue::Float(f) => f,
             ParamValue::Bool(_) | ParamValue::Text(_) => continue,
         };
+        let Some(unit) = param.unit.as_deref() else {
+            diags.push(
+                Diagnostic::new(Code::ParameterWithoutUnit, format!("parameter `{}` is a number without a `unit:`", param.id))
+                    .at(param.at.source, param.at.loc)
+                    .label("no unit")
+                    .help("add `unit:` with the scale it lies on (`unit: points (0-10)`, `unit: days`), so that `check` can tell a threshold no rating can reach"),
+            );
+            continue;
+        };
+        let Some((low, high)) = scale(unit) else { continue };
         if !(low..=high).contains(&value) {
-            let unit = param.unit.as_deref().unwrap_or_default();
             diags.push(
                 Diagnostic::new(
                     Code::ParameterOffScale,

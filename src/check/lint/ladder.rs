@@ -20,6 +20,15 @@ fn effort(d: &Dose) -> [(&'static str, Option<u32>, bool); 6] {
     ]
 }
 
+/// A level without `load_kg` is done with the body's weight alone: after a loaded level that
+/// is a drop to 0 (a 40 kg level between two bodyweight levels), not a field left out.
+fn lowered_by_default(name: &str, before: Option<u32>, after: Option<u32>) -> Option<u32> {
+    match (before, after) {
+        (Some(b), None) if name == "load_kg" && b > 0 => Some(0),
+        _ => after,
+    }
+}
+
 fn show(v: u32, tenths: bool) -> String {
     if tenths { crate::vocab::quantity::Tenths(v).to_string() } else { v.to_string() }
 }
@@ -32,8 +41,8 @@ pub fn lint(p: &Protocol, diags: &mut Diagnostics) {
             let lowered: Vec<String> = before
                 .iter()
                 .zip(&after)
-                .filter_map(|((name, b, tenths), (_, a, _))| match (b, a) {
-                    (Some(b), Some(a)) if a < b => Some(format!("`{name}` from {} to {}", show(*b, *tenths), show(*a, *tenths))),
+                .filter_map(|((name, b, tenths), (_, a, _))| match (b, lowered_by_default(name, *b, *a)) {
+                    (Some(b), Some(a)) if a < *b => Some(format!("`{name}` from {} to {}", show(*b, *tenths), show(a, *tenths))),
                     _ => None,
                 })
                 .collect();
@@ -64,6 +73,15 @@ mod tests {
             with_code(&d, Code::DecreasingLadder),
             ["W0503 22:31 level 2 of exercise `bridge` lowers `sets` from 2 to 1 and `reps` from 8 to 6"]
         );
+    }
+
+    #[test]
+    fn a_loaded_level_between_bodyweight_levels() {
+        let plan = PLAN.replace("dose: { sets: 2, reps: 8 }", "dose: { sets: 2, reps: 8, load_kg: 40 }");
+        let d = diagnostics(&[("plans/plan.yaml", &plan)]);
+        assert_eq!(with_code(&d, Code::DecreasingLadder), ["W0503 22:31 level 2 of exercise `bridge` lowers `load_kg` from 40 to 0"]);
+        let rising = PLAN.replace("dose: { sets: 3, reps: 10 }", "dose: { sets: 3, reps: 10, load_kg: 2 }");
+        assert!(with_code(&diagnostics(&[("plans/plan.yaml", &rising)]), Code::DecreasingLadder).is_empty());
     }
 
     #[test]
