@@ -201,7 +201,7 @@ fn output_file_is_written_whole_and_csv_is_flat() {
     assert_eq!(rows[0], "patient,as_of,decision,urgency,phase,rules_fired,next_date,next_exercises,flags,source,error,protocol");
     assert!(
         rows[1].starts_with(
-            "P-1,2026-09-04,progress,,reintroduce,clean-sessions-progress,2026-09-05,\"walking 16.5 min; hip_mobility 10 min; bridge 2 x 8, hold 3 s; clamshell 2 x 10; side_lying_leg_lift 2 x 5, hold 5 s; band_walk 2 x 10\",,in.jsonl:1,,hip-return 1.5.0 sha256:"
+            "P-1,2026-09-04,progress,,reintroduce,clean-sessions-progress,2026-09-05,\"walking 16.5 min; hip_mobility 10 min; bridge 2 x 8, hold 3 s; clamshell 2 x 10; side_lying_leg_lift 2 x 5, hold 5 s; band_walk 2 x 10\",,in.jsonl:1,,hip-return 1.6.0 sha256:"
         ),
         "{}",
         rows[1]

@@ -39,8 +39,8 @@ fn two_folders() -> Test {
 }
 
 const CHANGED_TEXT: &str = "\
-old: protocol hip-return 1.5.0 (sha256:DIGEST), from protocol
-new: protocol hip-return 1.5.0 (sha256:DIGEST), from changed
+old: protocol hip-return 1.6.0 (sha256:DIGEST), from protocol
+new: protocol hip-return 1.6.0 (sha256:DIGEST), from changed
 
 P-1 (logs/a.yaml)
   decision: progress -> hold
@@ -68,7 +68,7 @@ fn fail_on_change_exits_1_when_an_answer_changed_and_0_when_none_did() {
     two_folders().args(&["diff", "protocol", "changed", "logs", "--fail-on-change"]).expect(1, CHANGED_TEXT, "");
     two_folders().args(&["diff", "protocol", "protocol", "logs/b.yaml", "logs/a.yaml", "--fail-on-change"]).expect(
         0,
-        "old: protocol hip-return 1.5.0 (sha256:DIGEST), from protocol\nnew: protocol hip-return 1.5.0 (sha256:DIGEST), from protocol\n\nNo changes: all 2 patients get the same answer.\n",
+        "old: protocol hip-return 1.6.0 (sha256:DIGEST), from protocol\nnew: protocol hip-return 1.6.0 (sha256:DIGEST), from protocol\n\nNo changes: all 2 patients get the same answer.\n",
         "",
     );
 }
@@ -78,7 +78,7 @@ fn markdown_and_json_carry_the_same_changes() {
     let out = two_folders().args(&["diff", "protocol", "changed", "logs", "--format", "markdown"]).run();
     assert_eq!(out.status, 0);
     let md = mask_digest(&out.stdout);
-    assert!(md.starts_with("## Protocol diff\n\n| | protocol | version | digest | from |\n|---|---|---|---|---|\n| old | hip-return | 1.5.0 | `sha256:DIGEST` | protocol |\n"), "{md}");
+    assert!(md.starts_with("## Protocol diff\n\n| | protocol | version | digest | from |\n|---|---|---|---|---|\n| old | hip-return | 1.6.0 | `sha256:DIGEST` | protocol |\n"), "{md}");
     assert!(
         md.contains("\n### Summary: 1 of 2 patients changed\n\n| change | patients |\n|---|---|\n| progress -> hold | 1 of 2 |\n"),
         "{md}"
@@ -189,7 +189,7 @@ fn a_log_both_protocols_refuse_alike_is_no_change_and_markdown_says_so() {
         two_folders().file("bad/typo.yaml", "patient: P-3\nstart: 2026-03-02\nsessions:\n  - { date: 2026-03-02, pian: { before: 2 } }\n");
     t.args(&["diff", "protocol", "changed", "bad", "--format", "markdown", "--fail-on-change"]).expect(
         0,
-        "## Protocol diff\n\n| | protocol | version | digest | from |\n|---|---|---|---|---|\n| old | hip-return | 1.5.0 | `sha256:DIGEST` | protocol |\n| new | hip-return | 1.5.0 | `sha256:DIGEST` | changed |\n\nNo changes: the patient gets the same answer.\n",
+        "## Protocol diff\n\n| | protocol | version | digest | from |\n|---|---|---|---|---|\n| old | hip-return | 1.6.0 | `sha256:DIGEST` | protocol |\n| new | hip-return | 1.6.0 | `sha256:DIGEST` | changed |\n\nNo changes: the patient gets the same answer.\n",
         "",
     );
 }

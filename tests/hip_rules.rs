@@ -65,6 +65,7 @@ const COVERED: &[&str] = &[
     "trained-during-relative-rest",
     "resume-after-4-weeks",
     "token-doses-only",
+    "pain-off-exercise-recurs",
 ];
 
 const CLEARED: &str = "{ onset: gradual, cause: overuse, provider_cleared: true }";
@@ -165,7 +166,7 @@ fn shipped_rule_ids() -> Vec<String> {
 #[test]
 fn every_shipped_rule_has_a_fire_and_a_near_miss_test() {
     let ids = shipped_rule_ids();
-    assert_eq!(ids.len(), 53, "rules in the shipped protocol: {ids:?}");
+    assert_eq!(ids.len(), 54, "rules in the shipped protocol: {ids:?}");
     let missing: Vec<&String> = ids.iter().filter(|id| !COVERED.contains(&id.as_str())).collect();
     assert!(missing.is_empty(), "rules without a fire/not-fire pair in tests/hip_rules.rs: {missing:?}");
     let stale: Vec<&&str> = COVERED.iter().filter(|c| !ids.iter().any(|id| id == *c)).collect();
@@ -1563,8 +1564,10 @@ fn resume_after_break_fires() {
     let a = answer(l, &[]);
     assert_eq!(a["decision"], "regress");
     assert_eq!(fired(&a), ["resume-after-break", "resume-after-review"]);
-    assert_eq!(next(&a, "bridge")["level"], 2);
-    assert_eq!(next(&a, "walking")["minutes"], 11.0);
+    // The rule steps back one level; the bridge, not done for 10 days, two (one per 5 days off,
+    // `dosing.detraining_after_days`).
+    assert_eq!(next(&a, "bridge")["level"], 1);
+    assert_eq!(next(&a, "walking")["minutes"], 10.0);
 }
 
 #[test]
@@ -1580,11 +1583,12 @@ fn resume_after_long_break_fires() {
 
 #[test]
 fn resume_after_long_break_does_not_fire() {
-    // Nine days off: one level down only.
+    // Nine days off after the fall: one level down by the rule (the bridge, not done for 11
+    // days, two by detraining).
     let l = "patient: P\nstart: 2026-03-02\nintake: { onset: gradual, cause: overuse, provider_cleared: true }\nsessions:\n  - { date: 2026-03-02, pain: { before: 1, during: 1, after: 1, next_day: 1 }, fatigue: 3, exercises: [{ id: walking, minutes: 15 }, { id: bridge, level: 3, sets: 3, reps: 10, hold_s: 3 }] }\n  - { date: 2026-03-04, symptoms: [fall_or_impact], pain: { before: 3 } }\n  - { date: 2026-03-13, kind: review, review: { by: Dr B, note: X-ray clear, cleared: true } }\n";
     let a = answer(l, &[]);
     assert_eq!(fired(&a), ["resume-after-break", "resume-after-review"]);
-    assert_eq!(next(&a, "bridge")["level"], 2);
+    assert_eq!(next(&a, "bridge")["level"], 1);
 }
 
 #[test]
@@ -1976,10 +1980,11 @@ fn resume_after_4_weeks_fires() {
 
 #[test]
 fn resume_after_4_weeks_does_not_fire() {
-    // 27 days: two levels down.
+    // 27 days: two levels down by the rule; the bridge, not done for 27 days, five (one per 5
+    // days off), which is level 1.
     let a = answer(&cleared_after(5, "2026-03-29"), &[]);
     assert!(has(&fired(&a), "resume-after-long-break") && !has(&fired(&a), "resume-after-4-weeks"), "{:?}", fired(&a));
-    assert_eq!(next(&a, "bridge")["level"], 3);
+    assert_eq!(next(&a, "bridge")["level"], 1);
 }
 
 /// A session of pain 2 throughout whose only exercise is `exercise` (YAML flow mapping).
@@ -2064,8 +2069,8 @@ fn a_runner_rating_stop_zone_pain_on_a_day_off_is_referred_urgently() {
     let (decision, urgency, rules) = refer(&l);
     assert_eq!((decision.as_str(), urgency.as_str()), ("refer", "urgent"));
     assert!(has(&rules, "runner-bone-stress-signs"), "{rules:?}");
-    // 5/10 is scaled back, not referred.
-    let (decision, _, rules) = refer(&runner_then_pain("2026-05-08", "before: 2, during: 5"));
+    // 4/10 is scaled back, not referred (5/10 refers since 1.6.0).
+    let (decision, _, rules) = refer(&runner_then_pain("2026-05-08", "before: 2, during: 4"));
     assert_ne!(decision, "refer", "{rules:?}");
 }
 
@@ -2142,4 +2147,101 @@ fn measures_read_as_temperature_or_weight_by_their_names() {
         let (decision, _, rules) = run(&l);
         assert!(decision != "refer" && !has(&rules, "unexplained-weight-loss") && !has(&rules, "infection-signs"), "{l}: {rules:?}");
     }
+}
+
+#[test]
+fn pain_off_exercise_recurs_fires() {
+    // Pain 5/10 at rest on three check-ins within a week while the walks stay clean at 1:
+    // non-mechanical until shown otherwise.
+    let l = log(
+        CLEARED,
+        &[
+            &walk_with("2026-03-02", [1, 1, 1, 1], 3),
+            &day_off("2026-03-03", "check_in", "before: 5"),
+            &walk_with("2026-03-04", [1, 1, 1, 1], 3),
+            &day_off("2026-03-06", "check_in", "before: 5"),
+            &walk_with("2026-03-07", [1, 1, 1, 1], 3),
+            &day_off("2026-03-09", "rest", "after: 6"),
+        ],
+    );
+    let (decision, urgency, rules) = refer(&l);
+    assert_eq!((decision.as_str(), urgency.as_str()), ("refer", "routine"));
+    assert!(has(&rules, "pain-off-exercise-recurs"), "{rules:?}");
+}
+
+#[test]
+fn pain_off_exercise_recurs_does_not_fire() {
+    // Two such check-ins, or three more than two weeks apart, or at the patient's usual level.
+    let two = log(
+        CLEARED,
+        &[
+            &walk_with("2026-03-02", [1, 1, 1, 1], 3),
+            &day_off("2026-03-03", "check_in", "before: 5"),
+            &walk_with("2026-03-04", [1, 1, 1, 1], 3),
+            &day_off("2026-03-06", "check_in", "before: 5"),
+        ],
+    );
+    let spread = log(
+        CLEARED,
+        &[
+            &walk_with("2026-03-02", [1, 1, 1, 1], 3),
+            &day_off("2026-03-03", "check_in", "before: 5"),
+            &walk_with("2026-03-10", [1, 1, 1, 1], 3),
+            &day_off("2026-03-11", "check_in", "before: 5"),
+            &walk_with("2026-03-17", [1, 1, 1, 1], 3),
+            &day_off("2026-03-18", "check_in", "before: 5"),
+        ],
+    );
+    let usual = log(
+        CLEARED,
+        &[
+            &walk_with("2026-03-02", [4, 4, 4, 4], 3),
+            &day_off("2026-03-03", "check_in", "before: 5"),
+            &walk_with("2026-03-04", [4, 4, 4, 4], 3),
+            &day_off("2026-03-06", "check_in", "before: 5"),
+            &walk_with("2026-03-07", [4, 4, 4, 4], 3),
+            &day_off("2026-03-09", "check_in", "before: 5"),
+        ],
+    );
+    for l in [two, spread, usual] {
+        let (_, _, rules) = run(&l);
+        assert!(!has(&rules, "pain-off-exercise-recurs"), "{rules:?}\n{l}");
+    }
+}
+
+#[test]
+fn runner_walking_pain_refers_only_on_walking_or_a_day_off() {
+    let ran = "{ date: 2026-03-02, override: { phase: return }, pain: { before: 1, during: 1, after: 1, next_day: 1 }, fatigue: 4, exercises: [{ id: walk_jog_intervals, level: 3, minutes: 25 }] }";
+    // A walk the day after a run, 1 -> 5: the bone-stress warning, urgent.
+    let l = log(RUNNER, &[ran, &walk_with("2026-03-03", [1, 5, 4, 2], 4)]);
+    let (decision, urgency, rules) = refer(&l);
+    assert_eq!((decision.as_str(), urgency.as_str()), ("refer", "urgent"), "{rules:?}");
+    assert!(has(&rules, "runner-bone-stress-signs"), "{rules:?}");
+    // 4/10 on the walk: scaled back.
+    let l = log(RUNNER, &[ran, &walk_with("2026-03-03", [1, 4, 4, 2], 4)]);
+    let (_, _, rules) = run(&l);
+    assert!(!has(&rules, "runner-bone-stress-signs"), "{rules:?}");
+    // The same walk by a patient who does not run: scaled back.
+    let l = log(CLEARED, &[&walk_with("2026-03-02", [1, 1, 1, 1], 3), &walk_with("2026-03-03", [1, 5, 4, 2], 4)]);
+    let (_, _, rules) = run(&l);
+    assert!(!has(&rules, "runner-bone-stress-signs"), "{rules:?}");
+}
+
+#[test]
+fn fatigue_near_maximal_twice_scales_back_but_very_high_twice_holds() {
+    let nine = log(
+        CLEARED,
+        &[&walk_with("2026-03-02", [1, 1, 1, 1], 4), &walk_with("2026-03-04", [1, 1, 1, 1], 9), &walk_with("2026-03-06", [1, 1, 1, 1], 9)],
+    );
+    let (decision, _, rules) = run(&nine);
+    assert_eq!(decision, "regress", "{rules:?}");
+    assert!(has(&rules, "fatigue-stays-very-high"), "{rules:?}");
+    // Scenario 3: an 8 after two walks holds (no pain rise, so no scaling back).
+    let eight = log(
+        CLEARED,
+        &[&walk_with("2026-03-02", [1, 1, 1, 1], 4), &walk_with("2026-03-04", [1, 1, 1, 1], 8), &walk_with("2026-03-06", [1, 1, 1, 1], 8)],
+    );
+    let (decision, _, rules) = run(&eight);
+    assert_eq!(decision, "hold", "{rules:?}");
+    assert!(!has(&rules, "fatigue-stays-very-high"), "{rules:?}");
 }

@@ -5,7 +5,7 @@
 
 use crate::support::{Test, root};
 
-const CREATED: &str = "Created protocol hip-return 1.5.0 in clinic: 46 files (plans/, rules/, cases/, examples/, docs/schema/, README.md, .gitignore, .github/workflows/protocol.yml)
+const CREATED: &str = "Created protocol hip-return 1.6.0 in clinic: 46 files (plans/, rules/, cases/, examples/, docs/schema/, README.md, .gitignore, .github/workflows/protocol.yml)
 Next:
   cd clinic
   git init && git add . && git commit -m \"Start from the default protocol\"
@@ -67,7 +67,7 @@ fn init_writes_a_protocol_repository_that_checks_and_passes_its_cases() {
     assert_eq!(check.status, 0, "{}{}", check.stdout, check.stderr);
     let test = Test::new().args(&["test", "--coverage", "--min-coverage", "100", "--protocol", dir.to_str().unwrap()]).run();
     assert_eq!(test.status, 0, "{}{}", test.stdout, test.stderr);
-    assert!(test.stdout.ends_with("test result: ok. 276 passed, 0 failed, 0 filtered out\n"), "{}", test.stdout);
+    assert!(test.stdout.ends_with("test result: ok. 290 passed, 0 failed, 0 filtered out\n"), "{}", test.stdout);
 }
 
 #[test]

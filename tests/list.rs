@@ -7,7 +7,7 @@ use crate::support::Test;
 fn list_phases_prints_the_protocol_in_order() {
     Test::new().args(&["list", "phases"]).expect(
         0,
-        "protocol `hip-return` 1.5.0 (embedded)
+        "protocol `hip-return` 1.6.0 (embedded)
   1. reintroduce  Reintroduce movement with caution (at least 14 days; walking, hip_mobility, bridge, clamshell, side_lying_leg_lift, band_walk)
   2. strengthen   Strengthen the muscles that support the hip (at least 21 days; walking, hip_mobility, bridge, clamshell, side_lying_leg_lift, bird_dog, dead_bug)
   3. return       Return to structured exercise (at least 0 days; hip_mobility, bridge, side_lying_leg_lift, bird_dog, dead_bug)
@@ -20,7 +20,7 @@ fn list_phases_prints_the_protocol_in_order() {
 fn list_rules_params_and_exercises_name_every_item() {
     let rules = Test::new().args(&["list", "rules"]).run();
     assert_eq!(rules.status, 0);
-    assert_eq!(rules.stdout.lines().count(), 1 + 53, "{}", rules.stdout);
+    assert_eq!(rules.stdout.lines().count(), 1 + 54, "{}", rules.stdout);
     assert!(
         rules.stdout.contains("\n  infection-signs               refer    (urgent)  Fever, or a hot or red hip (suspected infection).\n"),
         "{}",

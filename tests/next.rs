@@ -25,7 +25,7 @@ fn json_answer_follows_the_contract() {
     assert_eq!(a["patient"], "P-0001");
     assert_eq!(a["as_of"], "2026-09-04");
     assert_eq!(a["protocol"]["id"], "hip-return");
-    assert_eq!(a["protocol"]["version"], "1.5.0");
+    assert_eq!(a["protocol"]["version"], "1.6.0");
     assert!(a["protocol"]["digest"].as_str().unwrap().starts_with("sha256:"));
     assert_eq!(a["stepwise"], env!("CARGO_PKG_VERSION"));
     assert_eq!(a["phase"], "reintroduce");
@@ -56,7 +56,7 @@ fn text_answer_in_plain_words() {
     let out = Test::new().file("log.yaml", CLEAN_WALKS).args(&["next", "log.yaml"]).run();
     assert_eq!(out.status, 0);
     let text = mask_digest(&out.stdout);
-    assert!(text.starts_with("Patient P-0001, as of 2026-09-04\nProtocol hip-return 1.5.0 (sha256:DIGEST), from embedded\n\nDecision: PROGRESS: advance\nPhase:    reintroduce (Reintroduce movement with caution)\n"), "{text}");
+    assert!(text.starts_with("Patient P-0001, as of 2026-09-04\nProtocol hip-return 1.6.0 (sha256:DIGEST), from embedded\n\nDecision: PROGRESS: advance\nPhase:    reintroduce (Reintroduce movement with caution)\n"), "{text}");
     assert!(text.contains("Next session: 2026-09-05 (exercise)\n  - Walking (walking): 16.5 min\n"), "{text}");
     assert!(text.contains("  - Glute bridge (bridge, level 1: double-leg bridge, short hold): 2 x 8, hold 3 s\n"), "{text}");
     assert!(text.ends_with("This is a suggestion for a clinician to review, not a prescription.\n"));
@@ -310,7 +310,7 @@ fn a_log_on_stdin_is_answered_and_checked() {
     assert!(out.stdout.contains("\"decision\":\"refer\""), "{}", out.stdout);
     Test::new().stdin(CLEAN_WALKS).args(&["check", "--log", "-"]).expect(
         0,
-        "ok: protocol `hip-return` 1.5.0 (embedded): 3 phases, 11 exercises, 53 rules, 1 log(s)\n",
+        "ok: protocol `hip-return` 1.6.0 (embedded): 3 phases, 11 exercises, 54 rules, 1 log(s)\n",
         "",
     );
     let bad = CLEAN_WALKS.replace("during: 2, after: 2, next_day: 1", "during: 12, after: 2, next_day: 1");

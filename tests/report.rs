@@ -42,7 +42,7 @@ fn patient_page_has_the_decision_header_and_provenance() {
     assert!(html.contains("<div class=\"decision d-regress\" data-decision=\"regress\" role=\"status\">"));
     assert!(html.contains("<p class=\"decision-word\">REGRESS</p><p class=\"decision-words\">scale back</p>"));
     assert!(html.contains("<dd data-as-of=\"2026-03-12\">2026-03-12</dd>"), "the date evaluated is the answer's as_of");
-    assert!(html.contains("<dd>hip-return 1.5.0</dd>"));
+    assert!(html.contains("<dd>hip-return 1.6.0</dd>"));
     let digest = a["protocol"]["digest"].as_str().expect("digest");
     assert!(html.contains(&format!("<dd class=\"digest\">{digest}</dd>")));
     // Every reason that decided, with its source; the outvoted ones only in the clinician table.
@@ -227,7 +227,7 @@ fn cohort_page_orders_the_most_urgent_first_and_keeps_failed_logs() {
     }
     assert!(html.contains("<p class=\"summary\" data-logs=\"5\" data-failed=\"1\">5 logs: 2 refer, 1 rest, 0 regress, 0 hold, 1 progress; 1 could not be answered.</p>"), "{}", &html[..2000]);
     assert!(html.contains("<h1>Could not answer P-bad</h1>"));
-    assert!(html.contains("<h1>Cohort</h1>\n<p class=\"provenance\">Protocol hip-return 1.5.0 <span class=\"digest\">sha256:"));
+    assert!(html.contains("<h1>Cohort</h1>\n<p class=\"provenance\">Protocol hip-return 1.6.0 <span class=\"digest\">sha256:"));
     assert!(html.contains("data-decision=\"refer\" data-urgency=\"urgent\""));
     assert!(html.contains("<svg class=\"spark\""));
     assert_self_contained(&html);

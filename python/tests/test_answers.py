@@ -100,11 +100,11 @@ def test_answer_many_skips_blank_lines_as_batch_does(protocol, cli):
 
 
 def test_embedded_protocol(protocol, cli):
-    assert (protocol.id, protocol.version, protocol.origin) == ("hip-return", "1.5.0", "embedded")
+    assert (protocol.id, protocol.version, protocol.origin) == ("hip-return", "1.6.0", "embedded")
     answer = protocol.answer(EXAMPLES[0])
-    assert answer["protocol"] == {"id": "hip-return", "version": "1.5.0", "digest": protocol.digest, "from": "embedded"}
+    assert answer["protocol"] == {"id": "hip-return", "version": "1.6.0", "digest": protocol.digest, "from": "embedded"}
     assert protocol.digest.startswith("sha256:") and len(protocol.digest) == 71
-    assert repr(protocol) == f"<Protocol hip-return 1.5.0 ({protocol.digest}) from embedded>"
+    assert repr(protocol) == f"<Protocol hip-return 1.6.0 ({protocol.digest}) from embedded>"
     # check() reports what `stepwise check --format json` reports (the embedded protocol is clean).
     out = cli(["check", "--format", "json"])
     assert out.returncode == 0, out.stderr

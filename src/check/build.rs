@@ -24,6 +24,8 @@ use super::dose::convert_change;
 const DEFAULT_DAYS_BETWEEN_SESSIONS: u32 = 1;
 /// Rest days after a `rest` decision when neither the protocol nor the rule says: one day.
 const DEFAULT_REST_DAYS: u32 = 1;
+/// "Drop back one step per 5 days off" (sportsinjury.online return-to-running protocol).
+const DEFAULT_DETRAINING_DAYS_PER_LEVEL: u32 = 5;
 
 /// Longest id of an exercise, phase, rule or parameter.
 const MAX_ID_CHARS: usize = 64;
@@ -454,6 +456,8 @@ fn dosing(raw: Option<(SourceId, &Spanned<RawDosing>)>, diags: &mut Diagnostics)
             scale_back: ScaleBack::All,
             component_gap_days: 0,
             round_minutes: None,
+            detraining_after_days: 0,
+            detraining_days_per_level: DEFAULT_DETRAINING_DAYS_PER_LEVEL,
         },
         Some((src, d)) => Dosing {
             next_exercises: d.value.next_exercises.unwrap_or_default(),
@@ -474,6 +478,8 @@ fn dosing(raw: Option<(SourceId, &Spanned<RawDosing>)>, diags: &mut Diagnostics)
             scale_back: d.value.scale_back.unwrap_or_default(),
             component_gap_days: d.value.component_gap_days.unwrap_or(0),
             round_minutes: d.value.round_minutes.filter(|t| t.0 > 0),
+            detraining_after_days: d.value.detraining_after_days.unwrap_or(0),
+            detraining_days_per_level: d.value.detraining_days_per_level.unwrap_or(DEFAULT_DETRAINING_DAYS_PER_LEVEL).max(1),
         },
     }
 }

@@ -25,6 +25,8 @@ const RECENT_DAYS: i64 = 28;
 const EXONERATE_DAYS: i64 = 14;
 /// How far back the planner looks for an exercise's last step up.
 const PACE_HORIZON_DAYS: i64 = 90;
+/// The start of the cue that says an exercise restarts lower after time off it.
+const DETRAINED_CUE: &str = "not done for ";
 
 /// Where a dose change comes from: a rule that fired with the winning decision replaces
 /// everything; otherwise an exercise's own change (if it has one) replaces the protocol's.
@@ -149,10 +151,21 @@ fn dose_next(t: &Template, base: Option<Base<'_>>, change_in: &Change, round: Op
         let level = pre.level.map(|l| l.saturating_sub(1));
         let mut x = pre.clone();
         match (&change, level) {
-            (Some(DoseChange::Ladder(n)), Some(l)) if *n < 0 => {
+            (Some(DoseChange::Ladder(n)), Some(l)) if *n < 0 && !(t.ladder.len() <= 1 && own_steps(t, *n).is_some()) => {
                 let l =
                     crate::num::int_count((crate::num::count_i64(l) + i64::from(*n)).clamp(0, crate::num::count_i64(t.ladder.len()) - 1));
                 x = exercise(t, Some(l), ladder_dose(t, l));
+            }
+            // "N levels" down on timed cardio without a ladder of its own: its own step N
+            // times, from the prescription (a 45-minute walk after a gap, against a prescribed
+            // 33, steps down from 33 as a 33-minute walk would).
+            (Some(DoseChange::Ladder(n)), _) if *n < 0 => {
+                if let Some(steps) = own_steps(t, *n) {
+                    for _ in 0..n.unsigned_abs() {
+                        x.dose = apply_steps(steps, &x.dose);
+                    }
+                    x.dose = round_minutes(x.dose, round);
+                }
             }
             (Some(DoseChange::Steps(s)), _) if s.is_down() => x.dose = round_minutes(apply_steps(s, &pre.dose), round),
             _ => {}
@@ -427,10 +440,72 @@ pub fn plan(input: &PlanInput<'_>) -> Option<NextSession> {
             let date =
                 ids.iter().filter_map(|&t| due(p.templates.get(t)?, sessions, last_performed(sessions, t))).fold(earliest, Date::max);
             let per_exercise = pace(input, &ids, &change);
-            (date, ids.iter().zip(per_exercise).filter_map(|(&t, c)| Some(dose_next(p.templates.get(t)?, base(t), &c, round))).collect())
+            let exercises = ids
+                .iter()
+                .zip(per_exercise)
+                .filter_map(|(&t, c)| {
+                    let template = p.templates.get(t)?;
+                    Some(detrained(p, sessions, t, template, dose_next(template, base(t), &c, round)))
+                })
+                .collect();
+            (date, exercises)
         }
     };
     Some(NextSession { date, kind: "exercise", exercises })
+}
+
+/// The days an exercise has gone undone by the last entry, when that is time off it: at least
+/// the protocol's `detraining_after_days`, and more than twice the patient's usual interval
+/// for it (a swim every week in a rotation is a routine, not time off). `done_at` is the index
+/// of its last performance.
+fn days_off(p: &Protocol, sessions: &[Session], template: usize, done_at: usize) -> Option<i64> {
+    let after = i64::from(p.dosing.detraining_after_days);
+    let (last, done) = (sessions.last()?, sessions.get(done_at)?);
+    let off = last.date.days_since(done.date);
+    if after == 0 || off < after {
+        return None;
+    }
+    // The usual interval: the median gap between its performances before, within the horizon.
+    let mut dates = sessions
+        .iter()
+        .take(done_at + 1)
+        .rev()
+        .take_while(|s| done.date.days_since(s.date) <= PACE_HORIZON_DAYS)
+        .filter(|s| s.exercises.iter().any(|e| e.template == template && !e.token))
+        .map(|s| s.date);
+    let mut gaps: Vec<i64> = Vec::new();
+    if let Some(mut later) = dates.next() {
+        for earlier in dates {
+            gaps.push(later.days_since(earlier));
+            later = earlier;
+        }
+    }
+    gaps.sort_unstable();
+    let usual = gaps.get(gaps.len() / 2).copied().unwrap_or(0);
+    (off > 2 * usual).then_some(off)
+}
+
+/// The planned exercise, or a lower one after time off it (`dosing.detraining_after_days`):
+/// one level (or one of its own regress steps) down per `detraining_days_per_level` days off,
+/// counted from what was last done, whatever the decision. A carried prescription otherwise
+/// stands however long it goes undone: a run planned at stage 6 would be the next session
+/// after five weeks of cycling. The lower of the two stands; the time off is said in a cue.
+fn detrained(p: &Protocol, sessions: &[Session], template: usize, t: &Template, mut planned: NextExercise) -> NextExercise {
+    // A carried prescription brings the cue of an earlier answer: it is said afresh or not at all.
+    planned.cues.retain(|c| !c.starts_with(DETRAINED_CUE));
+    let Some((i, done)) = last_performed(sessions, template) else { return planned };
+    let Some(off) = days_off(p, sessions, template, i) else { return planned };
+    let per_level = i64::from(p.dosing.detraining_days_per_level.max(1));
+    // At most 90 days off (older doses are no base at all): at most 90 levels.
+    let levels = i32::try_from((off / per_level).clamp(1, PACE_HORIZON_DAYS)).unwrap_or(1);
+    let change = Change::Rule(Decision::Regress, DoseChange::Ladder(-levels));
+    let mut back = dose_next(t, Some(Base { done, prescribed: None, carried: false }), &change, p.dosing.round_minutes);
+    let key = |x: &NextExercise| (x.level.unwrap_or(0), x.dose.volume());
+    if key(&back) > key(&planned) {
+        return planned;
+    }
+    back.cues.push(format!("{DETRAINED_CUE}{off} days: restarts lower (one step back per {per_level} days off)"));
+    back
 }
 
 /// Whether a progress could raise the exercise: below the top of its ladder, or dosed by its

@@ -44,6 +44,10 @@ pub struct Dosing {
     pub scale_back: ScaleBack,
     pub component_gap_days: u32,
     pub round_minutes: Option<crate::vocab::quantity::Tenths>,
+    /// Days off an exercise after which it restarts lower; 0: never.
+    pub detraining_after_days: u32,
+    /// Days off per level stepped down (at least 1).
+    pub detraining_days_per_level: u32,
 }
 
 /// Script text with the place it was written, so compile and run errors point into the file.

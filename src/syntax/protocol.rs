@@ -95,8 +95,20 @@ pub struct RawDosing {
     pub scale_back: Option<crate::vocab::protocol::ScaleBack>,
     /// Days after one component (cardio, or strength and core) stepped up before the other
     /// may (e.g. 7: running and strength never progress in the same week). 0: no limit.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::vocab::quantity::days")]
+    #[schemars(range(max = 365))]
     pub component_gap_days: Option<u32>,
+    /// Days without an exercise after which it restarts lower, when the patient has not done it
+    /// since (and for longer than twice their usual interval for it): e.g. 7, "after more than a
+    /// week off". Absent or 0: a prescription is carried however long it goes undone.
+    #[serde(default, deserialize_with = "crate::vocab::quantity::days")]
+    #[schemars(range(max = 365))]
+    pub detraining_after_days: Option<u32>,
+    /// With `detraining_after_days`: one level (or one of the exercise's own regress steps) down
+    /// per this many days off (e.g. 5, "drop back one step per 5 days off"; default 5).
+    #[serde(default, deserialize_with = "crate::vocab::quantity::days")]
+    #[schemars(range(min = 1, max = 365))]
+    pub detraining_days_per_level: Option<u32>,
     /// Round planned minutes to this step (e.g. 0.5 for whole or half minutes).
     #[serde(default)]
     pub round_minutes: Option<crate::vocab::quantity::Tenths>,
