@@ -95,6 +95,19 @@ pub use eval::Answer;
 use std::ffi::OsString;
 use std::process::ExitCode;
 
+/// The status after printing help, a version or a usage error: a full disk or a device that
+/// refuses the text (`--help > /dev/full`) is an error (exit 2), as for every other output; a
+/// closed pipe (`stepwise --help | head -1`) is not, as with every command.
+fn help_written(written: std::io::Result<()>, status: exit::Status) -> exit::Status {
+    match written {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("error: cannot write `<stdout>`: {e}");
+            exit::Status::Usage
+        }
+        _ => status,
+    }
+}
+
 /// Parses the command line and runs the command.
 pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     use clap::Parser;
@@ -105,16 +118,14 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         && (flag == "--version" || flag == "-V")
     {
         use std::io::Write;
-        // Only a closed stream can fail this write: the exit code stays ok, as with clap.
-        drop(writeln!(std::io::stdout().lock(), "stepwise {}", cli::VERSION));
-        return exit::Status::Ok.into();
+        let written = writeln!(std::io::stdout().lock(), "stepwise {}", cli::VERSION);
+        return help_written(written, exit::Status::Ok).into();
     }
     let cli = match cli::Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
-            // Printing clap's message can only fail on a closed stream: the exit code remains.
-            drop(e.print());
-            return if e.use_stderr() { exit::Status::Usage.into() } else { exit::Status::Ok.into() };
+            let status = if e.use_stderr() { exit::Status::Usage } else { exit::Status::Ok };
+            return help_written(e.print(), status).into();
         }
     };
     command::dispatch(cli).into()

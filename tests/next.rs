@@ -383,3 +383,21 @@ fn a_full_disk_is_an_error_not_silence() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("cannot write `<stdout>`"), "{stderr}");
 }
+
+/// Help and the version are output too: to a full disk they are an error (exit 2), not an ok.
+#[test]
+fn help_and_version_to_a_full_disk_are_an_error() {
+    if !std::path::Path::new("/dev/full").exists() {
+        return;
+    }
+    for args in [&["--help"][..], &["--version"], &["next", "--help"]] {
+        let out = std::process::Command::new(crate::support::bin())
+            .args(args)
+            .stdout(std::fs::File::create("/dev/full").expect("/dev/full"))
+            .output()
+            .expect("run");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr, "error: cannot write `<stdout>`: No space left on device (os error 28)\n", "{args:?}");
+    }
+}
