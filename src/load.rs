@@ -133,12 +133,40 @@ fn looks_like_protocol_file(sub: &str, name: &str, path: &Path) -> Option<&'stat
     if path.is_dir() {
         let inner = std::fs::read_dir(path).ok()?;
         let holds = inner.flatten().any(|e| kind_of(&format!("{sub}/{}", e.file_name().to_string_lossy())).is_some());
-        return holds.then_some("a sub-folder holding protocol files, which are not read there: move them up into the folder");
+        return holds.then_some(IN_SUB_FOLDER);
     }
+    misnamed(sub, name)
+}
+
+const IN_SUB_FOLDER: &str = "a sub-folder holding protocol files, which are not read there: move them up into the folder";
+
+/// A name that is nearly a protocol file's: a space around it, or `.json`.
+fn misnamed(sub: &str, name: &str) -> Option<&'static str> {
     if name.trim() != name && kind_of(&format!("{sub}/{}", name.trim())).is_some() {
         return Some("its name starts or ends with a space, so it is not read as a protocol file: rename it");
     }
     crate::source::has_extension(name, "json").then_some("protocol files are YAML (.yaml, .yml) or Rhai (.rhai): a .json file is not read")
+}
+
+/// Why an entry of `plans/` or `rules/` at a git revision (`path` relative to the protocol,
+/// `mode` as `git ls-tree` gives it) would not be read as the same file in a folder is, when
+/// it is meant to be: the refusals of [`folder`], and a link or a submodule named like a
+/// protocol file (at a revision a link's target is not read: its text would be the target's
+/// path).
+pub fn revision_entry_refusal(path: &str, mode: &str) -> Option<&'static str> {
+    let (sub, rest) = path.split_once('/')?;
+    let name = rest.rsplit('/').next()?;
+    if rest.contains('/') {
+        return kind_of(&format!("{sub}/{name}")).is_some().then_some(IN_SUB_FOLDER);
+    }
+    if kind_of(path).is_some() {
+        return match mode {
+            "120000" => Some("it is a symbolic link: at a revision only regular files are read; commit the file itself"),
+            "160000" => Some("it is a submodule, not a file"),
+            _ => None,
+        };
+    }
+    misnamed(sub, name)
 }
 
 /// A protocol folder on disk.

@@ -206,3 +206,39 @@ fn a_huge_file_at_a_revision_is_refused_before_it_is_read() {
     assert_eq!(out.status, 2, "{}", out.stderr);
     assert_eq!(out.stderr, "error: `rules/99-huge.yaml` at HEAD is 17825792 bytes: larger than a protocol file may be (16 MiB)\n");
 }
+
+/// At a revision, what a folder would refuse is refused too (a rule file moved into a
+/// sub-folder, a `.json` file), and so is a link named like a protocol file: its blob is the
+/// target's path, not the rules.
+#[test]
+fn odd_entries_at_a_revision_are_refused_as_in_a_folder() {
+    let cases: [(&str, &str); 3] = [
+        (
+            "rules/rest/21-flare.yaml",
+            "`rules/rest/21-flare.yaml` at HEAD cannot be read: a sub-folder holding protocol files, which are not read there: move them up into the folder",
+        ),
+        (
+            "rules/extra.json",
+            "`rules/extra.json` at HEAD cannot be read: protocol files are YAML (.yaml, .yml) or Rhai (.rhai): a .json file is not read",
+        ),
+        (
+            "rules/99-link.yaml",
+            "`rules/99-link.yaml` at HEAD cannot be read: it is a symbolic link: at a revision only regular files are read; commit the file itself",
+        ),
+    ];
+    for (path, message) in cases {
+        let Some(t) = repository() else { return };
+        let file = t.path().join("protocol").join(path);
+        std::fs::create_dir_all(file.parent().expect("parent")).expect("mkdir");
+        if path.ends_with("link.yaml") {
+            std::os::unix::fs::symlink("10-refer.yaml", &file).expect("symlink");
+        } else {
+            std::fs::write(&file, "rules: []\n").expect("write");
+        }
+        git(t.path(), &["add", "protocol"]);
+        git(t.path(), &["commit", "--quiet", "-m", "odd entry"]);
+        let out = t.args(&["diff", "HEAD", "HEAD~1", "logs", "--protocol", "protocol"]).run();
+        assert_eq!(out.status, 2, "{path}: {}", out.stderr);
+        assert_eq!(out.stderr, format!("error: {message}\n"), "{path}");
+    }
+}

@@ -60,8 +60,11 @@ pub fn protocol_at(dir: &Path, rev: &str) -> Result<ProtocolSource, Error> {
         // `<mode> <type> <object> <size>\t<path>`
         let Some((meta, path)) = entry.split_once('\t') else { continue };
         let fields: Vec<&str> = meta.split_whitespace().collect();
-        let [_, "blob", object, size] = fields.as_slice() else { continue };
         let shown = crate::diagnostic::escape_controls(path);
+        if let Some(why) = fields.first().and_then(|mode| crate::load::revision_entry_refusal(path, mode)) {
+            return Err(Error::Usage(format!("`{shown}` at {rev} cannot be read: {why}")));
+        }
+        let [_, "blob", object, size] = fields.as_slice() else { continue };
         let Some(size) = size.parse::<u64>().ok().filter(|n| *n <= MAX_PROTOCOL_FILE_BYTES) else {
             return Err(Error::Usage(format!("`{shown}` at {rev} is {size} bytes: larger than a protocol file may be (16 MiB)")));
         };
