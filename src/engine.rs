@@ -48,8 +48,25 @@ pub(crate) fn check_and_compile(sources: &SourceMap, files: &LoadedFiles, lints:
     if let (Some(c), check::Lints::Run) = (&compiled, lints) {
         let unnamed = check::lint::lint(sources, &c.protocol, &mut diags);
         let mut failed = None;
-        crate::eval::probe::red_flags(c, &unnamed, &mut diags, &mut failed);
-        crate::eval::probe::not_cleared(c, &mut diags, &mut failed);
+        let probing = crate::eval::probe::Probing::new(crate::eval::probe::budget());
+        crate::eval::probe::red_flags(c, &unnamed, &mut diags, &mut failed, &probing);
+        crate::eval::probe::not_cleared(c, &mut diags, &mut failed, &probing);
+        if probing.ran_out() && failed.is_none() {
+            let p = &c.protocol;
+            diags.push(
+                Diagnostic::new(
+                    Code::ScriptRuntime,
+                    format!(
+                        "the red-flag probes ran past check's budget of {} s: the protocol's referrals were not all checked",
+                        crate::eval::probe::budget().as_secs()
+                    ),
+                )
+                .at(p.manifest.at.source, p.manifest.at.loc)
+                .label("in this protocol")
+                .note("check answers a few hundred small logs (each red flag in each phase, in five shapes); here answering them took longer than six logs' script budget")
+                .help("find the costly rule with `stepwise next LOG --explain` on a long log, and make it read less of the history (`log.recent(n)`, `log.window_days(d)`)"),
+            );
+        }
         if let Some(f) = failed {
             let loc = crate::script::compile::map_position(sources, &f.error.script, f.error.position);
             diags.push(

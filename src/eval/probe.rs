@@ -142,6 +142,56 @@ fn probe_log(p: &Protocol, phase: usize, shape: Shape, symptoms: &[Symptom], cle
 /// A phase whose probe log was not referred: the phase, the answer, the shape of log.
 type Missed = (usize, Decision, Shape);
 
+/// What the probes of one `check` share. A probe that failed stops the others: only the first
+/// failure is reported, and each could cost a log's whole script budget (a rule that times out
+/// on every log made `check` run for minutes). All probes together stop at a wall-clock budget:
+/// a protocol whose every log costs nearly the per-log budget cannot be checked in useful time,
+/// which `check` reports as an error ([`Probing::ran_out`]) rather than pass unprobed.
+pub struct Probing {
+    deadline: Option<std::time::Instant>,
+    stop: std::sync::atomic::AtomicBool,
+    ran_out: std::sync::atomic::AtomicBool,
+}
+
+impl Probing {
+    pub fn new(budget: std::time::Duration) -> Probing {
+        Probing {
+            deadline: std::time::Instant::now().checked_add(budget),
+            stop: std::sync::atomic::AtomicBool::new(false),
+            ran_out: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+
+    /// Whether another probe may run.
+    fn go_on(&self) -> bool {
+        use std::sync::atomic::Ordering::Relaxed;
+        if self.stop.load(Relaxed) {
+            return false;
+        }
+        if self.deadline.is_some_and(|d| std::time::Instant::now() >= d) {
+            self.ran_out.store(true, Relaxed);
+            self.stop.store(true, Relaxed);
+            return false;
+        }
+        true
+    }
+
+    fn failed(&self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// The probes stopped at the budget, some of them not answered.
+    pub fn ran_out(&self) -> bool {
+        self.ran_out.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+/// The wall-clock budget of all of `check`'s probes: six times a log's script budget (a minute
+/// by default; the hip protocol's take under a second).
+pub fn budget() -> std::time::Duration {
+    crate::script::engine::script_budget().saturating_mul(6)
+}
+
 /// A probe log that failed: the error, and which probe it was in words.
 pub struct ProbeError {
     pub error: EvalError,
@@ -159,15 +209,20 @@ fn unreferred(
     cleared: bool,
     skip: impl Fn(usize) -> bool,
     failed: &mut Option<ProbeError>,
+    probing: &Probing,
 ) -> Vec<(usize, Decision, Shape)> {
     let p = &c.protocol;
     let mut missed = Vec::new();
     for phase in (0..p.phases.len()).filter(|&phase| !skip(phase)) {
         for shape in Shape::ALL {
+            if !probing.go_on() {
+                return missed;
+            }
             match evaluate(c, Arc::new(probe_log(p, phase, shape, symptoms, cleared)), &EvalOptions::default()) {
                 Ok(answer) if answer.decision == Decision::Refer => continue,
                 Ok(answer) => missed.push((phase, answer.decision, shape)),
                 Err(error) => {
+                    probing.failed();
                     if failed.is_none() {
                         let what = symptoms
                             .first()
@@ -191,7 +246,13 @@ fn phases_and_answers(p: &Protocol, missed: &[(usize, Decision, Shape)]) -> Stri
 /// Answers a probe log for every red flag in every phase and shape; each symptom answered
 /// otherwise than `refer` is one warning naming the phases, the answers and the shape of log.
 /// `already`: the symptoms and phases the static half of W0508 has flagged (not said twice).
-pub fn red_flags(c: &CompiledProtocol, already: &[(String, usize)], diags: &mut Diagnostics, failed: &mut Option<ProbeError>) {
+pub fn red_flags(
+    c: &CompiledProtocol,
+    already: &[(String, usize)],
+    diags: &mut Diagnostics,
+    failed: &mut Option<ProbeError>,
+    probing: &Probing,
+) {
     use rayon::prelude::*;
     let p = &c.protocol;
     // Symptoms are probed on every core (a long history per symptom and phase is most of what
@@ -201,8 +262,14 @@ pub fn red_flags(c: &CompiledProtocol, already: &[(String, usize)], diags: &mut 
         .par_iter()
         .map(|&symptom| {
             let mut error = None;
-            let missed =
-                unreferred(c, &[symptom], true, |phase| already.iter().any(|(s, ph)| s == symptom.as_str() && *ph == phase), &mut error);
+            let missed = unreferred(
+                c,
+                &[symptom],
+                true,
+                |phase| already.iter().any(|(s, ph)| s == symptom.as_str() && *ph == phase),
+                &mut error,
+                probing,
+            );
             (symptom, missed, error)
         })
         .collect();
@@ -234,9 +301,9 @@ pub fn red_flags(c: &CompiledProtocol, already: &[(String, usize)], diags: &mut 
 
 /// Answers a log whose intake says `provider_cleared: false`, in every phase and shape: a
 /// patient no provider has cleared for exercise is referred, whatever the log holds (W0516).
-pub fn not_cleared(c: &CompiledProtocol, diags: &mut Diagnostics, failed: &mut Option<ProbeError>) {
+pub fn not_cleared(c: &CompiledProtocol, diags: &mut Diagnostics, failed: &mut Option<ProbeError>, probing: &Probing) {
     let p = &c.protocol;
-    let missed = unreferred(c, &[], false, |_| false, failed);
+    let missed = unreferred(c, &[], false, |_| false, failed, probing);
     if missed.is_empty() {
         return;
     }
@@ -249,4 +316,39 @@ pub fn not_cleared(c: &CompiledProtocol, diags: &mut Diagnostics, failed: &mut O
         .label("in this protocol")
         .help("add a rule with `decision: refer` and no `phases:` whose condition holds whenever `log.intake.provider_cleared` is not `true` and no later review has cleared the patient"),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hip() -> CompiledProtocol {
+        let mut sources = crate::source::SourceMap::default();
+        let files = crate::load::embedded(&mut sources);
+        crate::engine::check_and_compile(&sources, &files, crate::check::Lints::Skip).0.expect("the embedded protocol compiles")
+    }
+
+    #[test]
+    fn probes_past_the_budget_stop_and_say_so() {
+        let c = hip();
+        let (mut diags, mut failed) = (Diagnostics::default(), None);
+        let spent = Probing::new(std::time::Duration::ZERO);
+        red_flags(&c, &[], &mut diags, &mut failed, &spent);
+        not_cleared(&c, &mut diags, &mut failed, &spent);
+        assert!(spent.ran_out() && failed.is_none());
+        // Nothing was answered, so nothing is reported as missed: the caller reports the budget.
+        assert_eq!(diags.error_count() + diags.into_sorted().len(), 0);
+        let ample = Probing::new(std::time::Duration::from_secs(3600));
+        let (mut diags, mut failed) = (Diagnostics::default(), None);
+        red_flags(&c, &[], &mut diags, &mut failed, &ample);
+        assert!(!ample.ran_out() && failed.is_none() && diags.into_sorted().is_empty());
+    }
+
+    #[test]
+    fn a_failed_probe_stops_the_others() {
+        let probing = Probing::new(std::time::Duration::from_secs(3600));
+        assert!(probing.go_on());
+        probing.failed();
+        assert!(!probing.go_on() && !probing.ran_out());
+    }
 }
