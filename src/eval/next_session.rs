@@ -325,6 +325,18 @@ pub fn exceeds(t: &Template, done: &Performed, pre: &NextExercise) -> bool {
     }
 }
 
+/// The prescription asks for more than the patient last did: a step up not yet taken (a higher
+/// level, or more minutes at the same level, or more volume without a level).
+fn raises(t: &Template, done: &Performed, pre: &NextExercise) -> bool {
+    match pre.level {
+        Some(want) => {
+            let got = level_reached(t, done) + 1;
+            want > got || (want == got && pre.dose.minutes.zip(done.dose.minutes).is_some_and(|(w, d)| w > d))
+        }
+        None => pre.dose.volume() > done.dose.volume(),
+    }
+}
+
 /// What the planner needs to know about the patient and the decision.
 pub struct PlanInput<'a> {
     pub protocol: &'a Protocol,
@@ -417,7 +429,14 @@ pub fn plan(input: &PlanInput<'_>) -> Option<NextSession> {
         // Done in the last session: that performance is the base, or the prescription it went
         // beyond or fell short of. Not done in it: the prescription it was due at still stands,
         // so a scale-back is not undone by a session of other exercises, nor a level skipped.
-        let prescribed = if i + 1 == sessions.len() { beyond(template, done).or_else(|| short(template, done)) } else { planned(template) };
+        let prescribed = if i + 1 == sessions.len() {
+            beyond(template, done).or_else(|| short(template, done))
+        } else {
+            // A step up planned and not yet taken is taken only with a progress: a regress, rest
+            // or hold (pain after a strength session the day after a run) repeats what was done,
+            // not the longer run planned before it.
+            planned(template).filter(|pre| progressing || p.templates.get(template).is_none_or(|t| !raises(t, done, pre)))
+        };
         Some(Base { done, prescribed, carried: i + 1 != sessions.len() })
     };
     let (date, exercises) = match p.dosing.next_exercises {
@@ -454,15 +473,36 @@ pub fn plan(input: &PlanInput<'_>) -> Option<NextSession> {
     Some(NextSession { date, kind: "exercise", exercises })
 }
 
-/// The days an exercise has gone undone by the last entry, when that is time off it: at least
-/// the protocol's `detraining_after_days`, and more than twice the patient's usual interval
-/// for it (a swim every week in a rotation is a routine, not time off). `done_at` is the index
-/// of its last performance.
+/// Whether two exercises keep up the same capacity: the same category and impact (a walk keeps
+/// up a swimmer's endurance, a bridge a clamshell's glutes; cycling does not keep up a runner's
+/// impact tolerance).
+fn same_kind(a: &Template, b: &Template) -> bool {
+    let strength = |t: &Template| matches!(t.category, Category::Strength | Category::Core);
+    a.impact == b.impact && (a.category == b.category || (strength(a) && strength(b)))
+}
+
+/// The days an exercise has gone without its kind of work, beyond the patient's usual rhythm for
+/// it, when that is time off it: at least the protocol's `detraining_after_days` since it or an
+/// exercise of the same kind ([`same_kind`]) was last done, and at least
+/// `detraining_days_per_level` more than the usual interval between its performances (a weekly
+/// swim is a routine; a cardio rotation whose members come round every ten days is not time off
+/// cardio). `done_at` is the index of its last performance. The days that count, or `None`
+/// when it is not time off.
 fn days_off(p: &Protocol, sessions: &[Session], template: usize, done_at: usize) -> Option<i64> {
     let after = i64::from(p.dosing.detraining_after_days);
-    let (last, done) = (sessions.last()?, sessions.get(done_at)?);
-    let off = last.date.days_since(done.date);
-    if after == 0 || off < after {
+    let per_level = i64::from(p.dosing.detraining_days_per_level.max(1));
+    let (last, done, t) = (sessions.last()?, sessions.get(done_at)?, p.templates.get(template)?);
+    if after == 0 {
+        return None;
+    }
+    // The last session with this kind of work, back to the exercise's own last performance.
+    let kind_done = sessions
+        .get(done_at..)?
+        .iter()
+        .rev()
+        .find(|s| s.exercises.iter().any(|e| !e.token && p.templates.get(e.template).is_some_and(|o| same_kind(o, t))))?;
+    let off = last.date.days_since(kind_done.date);
+    if off < after {
         return None;
     }
     // The usual interval: the median gap between its performances before, within the horizon.
@@ -482,12 +522,15 @@ fn days_off(p: &Protocol, sessions: &[Session], template: usize, done_at: usize)
     }
     gaps.sort_unstable();
     let usual = gaps.get(gaps.len() / 2).copied().unwrap_or(0);
-    (off > 2 * usual).then_some(off)
+    let beyond = last.date.days_since(done.date) - usual;
+    // Done every few days, the days off count whole ("one step per 5 days off"); done weekly,
+    // only the days beyond the week (one missed weekly run is one step, not two).
+    (beyond >= per_level).then_some(if usual < per_level { off } else { off.min(beyond) })
 }
 
 /// The planned exercise, or a lower one after time off it (`dosing.detraining_after_days`):
-/// one level (or one of its own regress steps) down per `detraining_days_per_level` days off,
-/// counted from what was last done, whatever the decision. A carried prescription otherwise
+/// one level (or one of its own regress steps) down per `detraining_days_per_level` days off
+/// ([`days_off`]), counted from what was last done, whatever the decision. A carried prescription otherwise
 /// stands however long it goes undone: a run planned at stage 6 would be the next session
 /// after five weeks of cycling. The lower of the two stands; the time off is said in a cue.
 fn detrained(p: &Protocol, sessions: &[Session], template: usize, t: &Template, mut planned: NextExercise) -> NextExercise {
@@ -495,6 +538,7 @@ fn detrained(p: &Protocol, sessions: &[Session], template: usize, t: &Template, 
     planned.cues.retain(|c| !c.starts_with(DETRAINED_CUE));
     let Some((i, done)) = last_performed(sessions, template) else { return planned };
     let Some(off) = days_off(p, sessions, template, i) else { return planned };
+    let since = sessions.last().zip(sessions.get(i)).map_or(off, |(last, done)| last.date.days_since(done.date));
     let per_level = i64::from(p.dosing.detraining_days_per_level.max(1));
     // At most 90 days off (older doses are no base at all): at most 90 levels.
     let levels = i32::try_from((off / per_level).clamp(1, PACE_HORIZON_DAYS)).unwrap_or(1);
@@ -504,7 +548,7 @@ fn detrained(p: &Protocol, sessions: &[Session], template: usize, t: &Template, 
     if key(&back) > key(&planned) {
         return planned;
     }
-    back.cues.push(format!("{DETRAINED_CUE}{off} days: restarts lower (one step back per {per_level} days off)"));
+    back.cues.push(format!("{DETRAINED_CUE}{since} days: restarts lower (one step back per {per_level} days off)"));
     back
 }
 
