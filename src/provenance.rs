@@ -34,19 +34,26 @@ impl GitRef {
 /// plumbing that reads objects is run (`rev-parse`, `ls-tree`), never a command that refreshes
 /// the index, with the file-system monitor switched off on top.
 fn git(dir: &Path, args: &[&str]) -> Option<Vec<u8>> {
-    let out = Command::new("git")
-        .arg("-C")
+    let out = read_only_git(dir).args(args).stderr(Stdio::null()).output().ok()?;
+    out.status.success().then_some(out.stdout)
+}
+
+/// `git -C dir` set up to only read the objects already there, in a repository that may come
+/// from anyone: the file-system monitor off; no fetch of a missing object (a repository set up
+/// as a partial clone fetches one from its "promisor" remote, running the transport its config
+/// names, `core.sshCommand` included), with every transport forbidden as well; no index lock
+/// taken in the clinic's repository; no prompt; nothing read from standard input.
+pub(crate) fn read_only_git(dir: &Path) -> Command {
+    let mut git = Command::new("git");
+    git.arg("-C")
         .arg(dir)
-        .args(["-c", "core.fsmonitor=false"])
-        .args(args)
-        // Read only: no index lock taken in the clinic's repository, no prompt.
+        .args(["-c", "core.fsmonitor=false", "-c", "protocol.allow=never", "-c", "core.sshCommand=false"])
+        .env("GIT_NO_LAZY_FETCH", "1")
+        .env("GIT_PROTOCOL_FROM_USER", "0")
         .env("GIT_OPTIONAL_LOCKS", "0")
         .env("GIT_TERMINAL_PROMPT", "0")
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output()
-        .ok()?;
-    out.status.success().then_some(out.stdout)
+        .stdin(Stdio::null());
+    git
 }
 
 /// The provenance of the protocol folder `dir`, when it is inside a git working tree and git

@@ -242,3 +242,29 @@ fn odd_entries_at_a_revision_are_refused_as_in_a_folder() {
         assert_eq!(out.stderr, format!("error: {message}\n"), "{path}");
     }
 }
+
+/// A repository set up as a partial clone fetches a missing object from its "promisor" remote,
+/// running the transport its config names: reading the protocol's git history must fetch
+/// nothing and run nothing (`check` reads the commit for provenance, `diff` reads revisions).
+#[test]
+fn a_partial_clone_missing_an_object_runs_nothing() {
+    let Some(t) = repository() else { return };
+    let marker = t.path().join("ran");
+    let out = Command::new("git").args(["rev-parse", "HEAD:protocol/rules"]).current_dir(t.path()).output().expect("git");
+    let tree = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    std::fs::remove_file(t.path().join(".git/objects").join(&tree[..2]).join(&tree[2..])).expect("remove the tree object");
+    for (key, value) in [
+        ("core.repositoryformatversion", "1".to_string()),
+        ("extensions.partialClone", "origin".to_string()),
+        ("remote.origin.url", "ssh://example.invalid/x".to_string()),
+        ("remote.origin.promisor", "true".to_string()),
+        ("core.sshCommand", format!("sh -c 'touch {}; exit 1' --", marker.display())),
+    ] {
+        git(t.path(), &["config", key, &value]);
+    }
+    let check = t.run_with(&["check", "--protocol", "protocol"]);
+    assert!(!marker.exists(), "check ran the repository's ssh command: {}", check.stderr);
+    let diff = t.run_with(&["diff", "HEAD~1", "HEAD", "logs", "--protocol", "protocol"]);
+    assert!(!marker.exists(), "diff ran the repository's ssh command: {}", diff.stderr);
+    assert_eq!(diff.status, 2, "{}", diff.stderr);
+}

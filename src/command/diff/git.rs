@@ -2,7 +2,6 @@
 //! without touching the working tree, and held in memory as [`ProtocolSource::Files`].
 
 use std::path::Path;
-use std::process::Command;
 
 use crate::engine::ProtocolSource;
 use crate::error::Error;
@@ -12,15 +11,10 @@ use crate::load::MAX_PROTOCOL_FILE_BYTES;
 fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, Error> {
     // A repository may come from anyone: its config could name programs git runs (the
     // file-system monitor; textconv and filter drivers). Only plumbing that reads objects runs
-    // here (`rev-parse`, `ls-tree`, `cat-file blob`, which applies no filter), monitor off.
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["-c", "core.fsmonitor=false"])
+    // here (`rev-parse`, `ls-tree`, `cat-file blob`, which applies no filter), set up by
+    // `read_only_git` to run nothing the repository names and fetch nothing.
+    let out = crate::provenance::read_only_git(dir)
         .args(args)
-        .env("GIT_OPTIONAL_LOCKS", "0")
-        .env("GIT_TERMINAL_PROMPT", "0")
-        .stdin(std::process::Stdio::null())
         .output()
         .map_err(|e| Error::Usage(format!("cannot run `git` to read a revision: {e} (is git installed?)")))?;
     if !out.status.success() {
