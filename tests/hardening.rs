@@ -152,7 +152,7 @@ fn a_red_flag_rule_that_fires_only_on_some_logs_is_found_by_check() {
             "      last.has_symptom(\"fever\")",
             "      log.session_count < 3 && last.has_symptom(\"fever\")",
             "fever",
-            "hold, after 49 settled sessions over 442 days",
+            "hold, after 59 settled sessions over 649 days",
         ),
         (
             "      last.has_symptom(\"numbness\")",
@@ -178,7 +178,7 @@ fn a_red_flag_rule_that_fires_only_on_some_logs_is_found_by_check() {
             "      last.has_symptom(\"fever\")",
             "      last.rom.is_empty() && last.has_symptom(\"fever\")",
             "fever",
-            "hold, after 49 settled sessions over 442 days",
+            "hold, after 59 settled sessions over 649 days",
         ),
         (
             "      last.has_symptom(\"fever\")",
@@ -190,13 +190,57 @@ fn a_red_flag_rule_that_fires_only_on_some_logs_is_found_by_check() {
             "      last.has_symptom(\"fever\")",
             "      log.sessions.len() < 40 && last.has_symptom(\"fever\")",
             "fever",
-            "hold, after 49 settled sessions over 442 days",
+            "hold, after 59 settled sessions over 649 days",
         ),
         (
             "      last.has_symptom(\"fever\")",
             "      last.day < 400 && last.has_symptom(\"fever\")",
             "fever",
-            "hold, after 49 settled sessions over 442 days",
+            "hold, after 59 settled sessions over 649 days",
+        ),
+        // Conditions a sixth review tried: on what a first visit leaves out (a filled-in intake,
+        // measures, a pain-free rating, a second symptom), on the id, the count and the span.
+        (
+            "      last.has_symptom(\"fever\")",
+            "      last.pain.before != 0 && last.has_symptom(\"fever\")",
+            "fever",
+            "hold, after 59 settled sessions over 649 days",
+        ),
+        (
+            "      last.has_symptom(\"fever\")",
+            "      log.intake.onset == () && last.has_symptom(\"fever\")",
+            "fever",
+            "hold, after 59 settled sessions over 649 days",
+        ),
+        (
+            "      last.has_symptom(\"fever\")",
+            "      last.symptoms.len() == 1 && last.has_symptom(\"fever\")",
+            "fever",
+            "hold, after 59 settled sessions over 649 days",
+        ),
+        (
+            "      last.has_symptom(\"fever\")",
+            "      last.measures.is_empty() && last.has_symptom(\"fever\")",
+            "fever",
+            "hold, after 59 settled sessions over 649 days",
+        ),
+        (
+            "      last.has_symptom(\"fever\")",
+            "      log.patient.starts_with(\"P-\") && last.has_symptom(\"fever\")",
+            "fever",
+            "hold, after 59 settled sessions over 649 days",
+        ),
+        (
+            "      last.has_symptom(\"fever\")",
+            "      log.session_count <= 50 && last.has_symptom(\"fever\")",
+            "fever",
+            "hold, after 59 settled sessions over 649 days",
+        ),
+        (
+            "      last.has_symptom(\"fever\")",
+            "      log.days_since_start < 500 && last.has_symptom(\"fever\")",
+            "fever",
+            "hold, after 59 settled sessions over 649 days",
         ),
     ] {
         let stderr = check_weakened_refer_rules(from, to);
@@ -216,6 +260,16 @@ fn a_missing_not_cleared_referral_is_found_by_check() {
         stderr.contains(
             "warning[W0516]: a log whose intake says `provider_cleared: false` is not referred in phase `reintroduce` (hold, at a first session), `strengthen` (hold, at a first session)\n"
         ),
+        "{stderr}"
+    );
+    // A condition on what a first visit leaves out (the intake's onset) is found by the long
+    // history, whose intake is filled in.
+    let stderr = check_weakened_refer_rules(
+        "|| (!cleared_by_review && (intake == () || intake.provider_cleared != true))",
+        "|| (!cleared_by_review && (intake == () || intake.provider_cleared != true) && intake.onset == ())",
+    );
+    assert!(
+        stderr.contains("warning[W0516]: a log whose intake says `provider_cleared: false` is not referred in phase `reintroduce` (hold, after 59 settled sessions over 649 days)"),
         "{stderr}"
     );
 }

@@ -17,7 +17,7 @@ use crate::model::log::{PatientLog, Performed, Session};
 use crate::model::protocol::Protocol;
 use crate::script::CompiledProtocol;
 use crate::vocab::decision::Decision;
-use crate::vocab::log::{Intake, Pain, SessionKind, Symptom};
+use crate::vocab::log::{Cause, Intake, Onset, Pain, SessionKind, Symptom};
 use crate::vocab::quantity::{Date, Rating};
 
 /// The shapes of log every probe is answered in.
@@ -25,9 +25,11 @@ use crate::vocab::quantity::{Date, Rating};
 enum Shape {
     /// One exercise session, the patient's first.
     First,
-    /// The last of fifty settled sessions nine days apart (over a year: no condition on the
-    /// day or the session count holds for every shape), the phase's exercises done, the range of
-    /// motion measured.
+    /// The last of sixty settled sessions eleven days apart (649 days: no condition on the day
+    /// or the session count holds for every shape), the phase's exercises done, the range of
+    /// motion and a clinic's measure recorded, the intake filled in (onset, cause, goals), and
+    /// the last session pain-free with a second symptom: whatever a real log holds that a first
+    /// visit does not.
     History,
     /// A check-in after a settled session: no exercise, only a rating before.
     CheckIn,
@@ -45,7 +47,7 @@ impl Shape {
     fn describe(self) -> &'static str {
         match self {
             Shape::First => "at a first session",
-            Shape::History => "after 49 settled sessions over 442 days",
+            Shape::History => "after 59 settled sessions over 649 days",
             Shape::CheckIn => "at a check-in",
             Shape::Painful => "with pain 7 during exercise",
             Shape::Unrated => "with no ratings",
@@ -96,7 +98,7 @@ fn probe_log(p: &Protocol, phase: usize, shape: Shape, symptoms: &[Symptom], cle
     // Different years for different shapes, so that no date condition holds for all of them.
     let start = Date::parse(if shape == Shape::History { "2031-03-03" } else { "2026-01-05" }).unwrap_or(Date::MIN);
     let (earlier, apart) = match shape {
-        Shape::History => (49, 9),
+        Shape::History => (59, 11),
         Shape::CheckIn => (1, 2),
         Shape::First | Shape::Painful | Shape::Unrated => (0, 2),
     };
@@ -106,13 +108,26 @@ fn probe_log(p: &Protocol, phase: usize, shape: Shape, symptoms: &[Symptom], cle
             s.rom.insert("hip_flexion".into(), 100.0);
         }
     }
+    if shape == Shape::History {
+        for s in &mut sessions {
+            s.measures.insert("single_leg_stance_s".into(), 30.0);
+        }
+    }
     if let Some(first) = sessions.first_mut() {
         first.override_phase = Some(phase);
     }
     if let Some(last) = sessions.last_mut() {
         last.symptoms = symptoms.to_vec();
         match shape {
-            Shape::First | Shape::History => {}
+            Shape::First => {}
+            Shape::History => {
+                // Pain-free, and a second symptom: `last.pain.before != 0` or
+                // `last.symptoms.len() == 1` holds for every other shape.
+                last.pain = Pain { before: Some(Rating(0)), during: Some(Rating(0)), after: Some(Rating(0)), next_day: Some(Rating(0)) };
+                if !symptoms.is_empty() {
+                    last.symptoms.push(Symptom::Stiffness);
+                }
+            }
             Shape::CheckIn => {
                 last.kind = SessionKind::CheckIn;
                 last.pain = Pain { before: Some(Rating(1)), ..Pain::default() };
@@ -129,14 +144,20 @@ fn probe_log(p: &Protocol, phase: usize, shape: Shape, symptoms: &[Symptom], cle
             }
         }
     }
-    // Ids differ by shape, so that no condition on the id holds for every probe.
-    let patient = if shape == Shape::History { "P-2031-0042" } else { "P-0001" };
-    PatientLog {
-        patient: patient.into(),
-        start,
-        intake: Some(Intake { onset: None, cause: None, provider_cleared: Some(cleared), goals: None }),
-        sessions,
-    }
+    // Ids (and their shapes) differ, so that no condition on the id holds for every probe; the
+    // long history has its intake filled in, the others not.
+    let patient = if shape == Shape::History { "hx7" } else { "P-0001" };
+    let intake = if shape == Shape::History {
+        Intake {
+            onset: Some(Onset::Gradual),
+            cause: Some(Cause::Overuse),
+            provider_cleared: Some(cleared),
+            goals: Some(vec!["running".into()]),
+        }
+    } else {
+        Intake { onset: None, cause: None, provider_cleared: Some(cleared), goals: None }
+    };
+    PatientLog { patient: patient.into(), start, intake: Some(intake), sessions }
 }
 
 /// A phase whose probe log was not referred: the phase, the answer, the shape of log.
@@ -238,7 +259,7 @@ fn unreferred(
     missed
 }
 
-/// "`build` (hold, after 49 settled sessions over 442 days), `late` (progress, at a first session)".
+/// "`build` (hold, after 59 settled sessions over 649 days), `late` (progress, at a first session)".
 fn phases_and_answers(p: &Protocol, missed: &[(usize, Decision, Shape)]) -> String {
     missed.iter().map(|(ph, d, shape)| format!("`{}` ({d}, {})", p.phase_id(*ph), shape.describe())).collect::<Vec<_>>().join(", ")
 }
