@@ -1562,3 +1562,26 @@ fn a_json_list_of_logs_is_named_as_a_list() {
     );
     assert!(out.stderr.contains("JSON Lines"), "{}", out.stderr);
 }
+
+/// A session at the log format's limits (100 exercises) is answered: Rhai counts a map's size
+/// with the maps nested in it, and a limit of 1,000 failed such a log, red flag and all.
+#[test]
+fn a_session_of_a_hundred_exercises_with_a_red_flag_is_referred() {
+    let exercises: Vec<String> =
+        (0..100).map(|i| format!("{{\"id\":\"{}\",\"minutes\":20}}", ["walking", "bridge", "clamshell"][i % 3])).collect();
+    let session = |date: &str| {
+        format!(
+            "{{\"date\":\"{date}\",\"pain\":{{\"before\":1,\"during\":1,\"after\":1,\"next_day\":1}},\"fatigue\":3,\"symptoms\":[\"fever\"],\"exercises\":[{}]}}",
+            exercises.join(",")
+        )
+    };
+    let log = format!(
+        "{{\"patient\":\"P\",\"start\":\"2026-01-01\",\"intake\":{{\"provider_cleared\":true}},\"sessions\":[{},{}]}}",
+        session("2026-01-02"),
+        session("2026-01-03")
+    );
+    let out = Test::new().file("log.json", &log).args(&["next", "log.json", "--format", "json"]).run();
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let a: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    assert_eq!(a["decision"], "refer");
+}

@@ -15,7 +15,10 @@ pub const MAX_EXPR_DEPTH: (usize, usize) = (64, 32);
 /// Largest string, array and object map a script may build; a log has a few hundred sessions.
 pub const MAX_STRING_SIZE: usize = 10_000;
 pub use crate::vocab::script::MAX_ARRAY_SIZE;
-pub const MAX_MAP_SIZE: usize = 1_000;
+/// Rhai counts a map's size with the maps nested in it (inside arrays too): a session of 100
+/// exercises, each a map of a dozen fields, is over 1,000, and a limit of 1,000 failed a valid
+/// log (with a red flag: no referral). Memory is bounded on its own (`MAX_SCRIPT_BYTES`).
+pub const MAX_MAP_SIZE: usize = 100_000;
 
 /// Wall-clock time the scripts of one log may take, all sessions of its replay together.
 /// Operations bound the steps of a script, not their cost: a step may build a 10,000-character
