@@ -1585,3 +1585,39 @@ fn a_session_of_a_hundred_exercises_with_a_red_flag_is_referred() {
     let a: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
     assert_eq!(a["decision"], "refer");
 }
+
+/// `detraining_days_per_level` divides the days off: 0 is refused where it is written, as the
+/// schema says, not raised to 1 in silence.
+#[test]
+fn detraining_days_per_level_of_zero_is_refused() {
+    let t = Test::new().shipped_protocol();
+    let plan = t.path().join("protocol/plans/protocol.yaml");
+    let text = std::fs::read_to_string(&plan).expect("plan");
+    std::fs::write(&plan, text.replacen("detraining_days_per_level: 5", "detraining_days_per_level: 0", 1)).expect("write");
+    let out = t.run_with(&["check", "--protocol", "protocol", "--format", "plain"]);
+    assert_eq!(out.status, 1, "{}", out.stderr);
+    assert!(out.stderr.starts_with("error[E0102]: 0 is out of range: expected a whole number from 1 to 365\n"), "{}", out.stderr);
+}
+
+/// A stop-zone threshold out of reach is seen whatever the unit says: blank (a zero-width
+/// space), a rating without its range, or a range written with an en dash or in words.
+#[test]
+fn a_threshold_out_of_reach_is_seen_whatever_the_unit() {
+    for (unit, code) in
+        [("\"\\u200b\"", "W0517"), ("points", "W0517"), ("\"points (0\u{2013}10)\"", "W0514"), ("\"points (0 to 10)\"", "W0514")]
+    {
+        let t = Test::new().shipped_protocol();
+        let plan = t.path().join("protocol/plans/protocol.yaml");
+        let text = std::fs::read_to_string(&plan).expect("plan");
+        let edited = text.replacen(
+            "  - id: stop_zone_pain\n    value: 6\n    unit: points (0-10)\n",
+            &format!("  - id: stop_zone_pain\n    value: 99\n    unit: {unit}\n"),
+            1,
+        );
+        assert_ne!(edited, text);
+        std::fs::write(&plan, edited).expect("write");
+        let out = t.run_with(&["check", "--protocol", "protocol", "--deny-warnings", "--format", "plain"]);
+        assert_eq!(out.status, 1, "{unit}: {}", out.stderr);
+        assert!(out.stderr.contains(&format!("warning[{code}]: parameter `stop_zone_pain`")), "{unit}: {}", out.stderr);
+    }
+}

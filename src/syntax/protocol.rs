@@ -106,7 +106,7 @@ pub struct RawDosing {
     pub detraining_after_days: Option<u32>,
     /// With `detraining_after_days`: one level (or one of the exercise's own regress steps) down
     /// per this many days off (e.g. 5, "drop back one step per 5 days off"; default 5).
-    #[serde(default, deserialize_with = "crate::vocab::quantity::days")]
+    #[serde(default, deserialize_with = "crate::vocab::quantity::days_from_one")]
     #[schemars(range(min = 1, max = 365))]
     pub detraining_days_per_level: Option<u32>,
     /// Round planned minutes to this step (e.g. 0.5 for whole or half minutes).

@@ -405,6 +405,16 @@ pub fn days<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
     Ok(Option::<Count<{ limits::MAX_PROTOCOL_DAYS }>>::deserialize(d)?.map(|c| c.0))
 }
 
+/// Days that divide (`detraining_days_per_level`): 1 to a year; 0 would divide by nothing.
+pub fn days_from_one<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    match days(d)? {
+        Some(0) => {
+            Err(de::Error::custom(format_args!("0 is out of range: expected a whole number from 1 to {}", limits::MAX_PROTOCOL_DAYS)))
+        }
+        n => Ok(n),
+    }
+}
+
 /// A list of at most `N` items, refused at its first item too many (a list of a million
 /// items is never built).
 fn at_most<'de, D: Deserializer<'de>, T: Deserialize<'de>, const N: usize>(d: D) -> Result<Option<Vec<T>>, D::Error> {

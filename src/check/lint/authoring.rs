@@ -11,12 +11,43 @@ fn not_block(script: &Script) -> bool {
     !script.block && script.text.contains('\n')
 }
 
-/// The scale a parameter's unit names, as `(0-10)` in `points (0-10)`.
+/// The scale a parameter's unit names: `points (0-10)`, `[0-10]`, `0 to 10`, `NRS 0-10` (any
+/// dash: an en dash looks the same as a hyphen), or `points/10`.
 fn scale(unit: &str) -> Option<(f64, f64)> {
-    let inside = unit.rsplit_once('(')?.1.split_once(')')?.0;
-    let (low, high) = inside.split_once('-')?;
-    let (low, high) = (low.trim().parse::<f64>().ok()?, high.trim().parse::<f64>().ok()?);
-    (low < high).then_some((low, high))
+    let plain: String = unit
+        .chars()
+        .map(|c| if matches!(c, '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{fe63}' | '\u{ff0d}') { '-' } else { c })
+        .collect::<String>()
+        .replace(" to ", "-");
+    let number = |s: &str| s.trim().trim_matches(|c| matches!(c, '(' | ')' | '[' | ']')).trim().parse::<f64>().ok();
+    // The last `A-B` whose both sides are numbers.
+    for (at, _) in plain.match_indices('-').collect::<Vec<_>>().into_iter().rev() {
+        let (before, after) = (&plain[..at], &plain[at + 1..]);
+        let low = before.rsplit(|c: char| c.is_whitespace() || c == '(' || c == '[').next().and_then(number);
+        let high = after.split(|c: char| c.is_whitespace() || c == ')' || c == ']').find(|s| !s.is_empty()).and_then(number);
+        if let (Some(low), Some(high)) = (low, high) {
+            return (low < high).then_some((low, high));
+        }
+    }
+    let (_, out_of) = plain.rsplit_once('/')?;
+    let high = out_of.split(|c: char| c.is_whitespace() || c == ')').find(|s| !s.is_empty()).and_then(number)?;
+    (high > 0.0).then_some((0.0, high))
+}
+
+/// A unit that names a rating (points, a score, RPE, NRS, VAS, a pain scale), whose range must
+/// then be given: `stop_zone_pain: 99` in `points` would otherwise pass.
+fn names_a_rating(unit: &str) -> bool {
+    let unit = unit.to_lowercase();
+    // Whole words: `ratings` counts ratings (a number of them), `rating` is one on a scale.
+    unit.contains('/')
+        || unit
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| ["point", "points", "rating", "score", "rpe", "nrs", "vas", "pain", "borg", "scale"].contains(&w))
+}
+
+/// A unit with nothing visible in it (empty, spaces, a zero-width space) is no unit.
+fn blank(unit: &str) -> bool {
+    unit.chars().all(|c| c.is_whitespace() || crate::diagnostic::is_unsafe_char(c))
 }
 
 /// A parameter off the scale its unit names (`stop_zone_pain: 1e300` on `points (0-10)`): a
@@ -29,7 +60,7 @@ fn off_scale(p: &Protocol, diags: &mut Diagnostics) {
             ParamValue::Float(f) => f,
             ParamValue::Bool(_) | ParamValue::Text(_) => continue,
         };
-        let Some(unit) = param.unit.as_deref() else {
+        let Some(unit) = param.unit.as_deref().filter(|u| !blank(u)) else {
             diags.push(
                 Diagnostic::new(Code::ParameterWithoutUnit, format!("parameter `{}` is a number without a `unit:`", param.id))
                     .at(param.at.source, param.at.loc)
@@ -38,7 +69,20 @@ fn off_scale(p: &Protocol, diags: &mut Diagnostics) {
             );
             continue;
         };
-        let Some((low, high)) = scale(unit) else { continue };
+        let Some((low, high)) = scale(unit) else {
+            if names_a_rating(unit) {
+                diags.push(
+                    Diagnostic::new(
+                        Code::ParameterWithoutUnit,
+                        format!("parameter `{}` is measured in `{}`, a rating without its range", param.id, crate::diagnostic::escape_controls(unit)),
+                    )
+                    .at(param.at.source, param.at.loc)
+                    .label("no range")
+                    .help("give the scale's range in brackets (`unit: points (0-10)`), so that `check` can tell a threshold no rating can reach"),
+                );
+            }
+            continue;
+        };
         if !(low..=high).contains(&value) {
             diags.push(
                 Diagnostic::new(
@@ -89,6 +133,26 @@ pub fn lint(p: &Protocol, diags: &mut Diagnostics) {
 mod tests {
     use crate::check::testing::{diagnostics, with_code};
     use crate::diagnostic::Code;
+
+    #[test]
+    fn scales_are_read_in_the_ways_they_are_written() {
+        for unit in [
+            "points (0-10)",
+            "points (0–10)",
+            "points (0\u{2011}10)",
+            "points [0-10]",
+            "points (0 to 10)",
+            "NRS 0-10",
+            "points/10",
+            "RPE (0-10)",
+        ] {
+            assert_eq!(super::scale(unit), Some((0.0, 10.0)), "{unit}");
+        }
+        assert_eq!(super::scale("percent of body weight"), None);
+        assert_eq!(super::scale("days"), None);
+        assert!(super::names_a_rating("points") && super::names_a_rating("NRS") && !super::names_a_rating("ratings"));
+        assert!(super::blank("") && super::blank(" \u{200b}") && !super::blank("days"));
+    }
 
     #[test]
     fn rule_without_source() {
