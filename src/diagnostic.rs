@@ -55,7 +55,20 @@ pub(crate) fn is_unsafe_char(c: char) -> bool {
         || matches!(
             c,
             '\u{202A}'..='\u{202E}'
-                | '\u{2066}'..='\u{2069}'
+                | '\u{2066}'..='\u{206F}'
+                // The rest of Unicode's format characters (general category Cf): number signs
+                // and marks that render as nothing on their own, shorthand and Egyptian
+                // hieroglyph format controls, Mongolian variation selectors.
+                | '\u{0600}'..='\u{0605}'
+                | '\u{06DD}'
+                | '\u{070F}'
+                | '\u{0890}'..='\u{0891}'
+                | '\u{08E2}'
+                | '\u{180B}'..='\u{180F}'
+                | '\u{110BD}'
+                | '\u{110CD}'
+                | '\u{13430}'..='\u{1343F}'
+                | '\u{1BCA0}'..='\u{1BCA3}'
                 | '\u{200B}'..='\u{200F}'
                 | '\u{2060}'..='\u{2064}'
                 | '\u{061C}'
@@ -65,7 +78,6 @@ pub(crate) fn is_unsafe_char(c: char) -> bool {
                 | '\u{034F}'
                 | '\u{115F}'
                 | '\u{1160}'
-                | '\u{180E}'
                 | '\u{3164}'
                 | '\u{FEFF}'
                 | '\u{FFA0}'
@@ -221,5 +233,37 @@ mod tests {
         assert_eq!(shorten("ééé"), "ééé");
         assert_eq!(escape_controls("P-1\nDecision: \u{1b}[32mPROGRESS\t\u{202e}"), "P-1\\nDecision: \\u{1b}[32mPROGRESS\\t\\u{202e}");
         assert_eq!(Diagnostic::new(Code::LogUnknownExercise, "unknown exercise `a\nb`").message, "unknown exercise `a\\nb`");
+    }
+
+    /// Every format character (Unicode general category Cf, as of Unicode 15.1) renders as
+    /// nothing or as a mark on its neighbour, so two ids could look alike: each is escaped.
+    #[test]
+    fn every_format_character_is_escaped() {
+        let cf = [
+            0x00AD..=0x00AD,
+            0x0600..=0x0605,
+            0x061C..=0x061C,
+            0x06DD..=0x06DD,
+            0x070F..=0x070F,
+            0x0890..=0x0891,
+            0x08E2..=0x08E2,
+            0x180E..=0x180E,
+            0x200B..=0x200F,
+            0x202A..=0x202E,
+            0x2060..=0x2064,
+            0x2066..=0x206F,
+            0xFEFF..=0xFEFF,
+            0xFFF9..=0xFFFB,
+            0x110BD..=0x110BD,
+            0x110CD..=0x110CD,
+            0x13430..=0x1343F,
+            0x1BCA0..=0x1BCA3,
+            0x1D173..=0x1D17A,
+            0xE0001..=0xE0001,
+            0xE0020..=0xE007F,
+        ];
+        for c in cf.into_iter().flatten().filter_map(char::from_u32) {
+            assert!(is_unsafe_char(c), "U+{:04X} is not escaped", u32::from(c));
+        }
     }
 }
