@@ -53,34 +53,73 @@ fn flags(p: &Patient) -> Vec<String> {
     f
 }
 
-/// The cohort page: the table, then every patient's section (or the error of a failed log).
-pub fn page(entries: &[Entry], protocol: &Protocol) -> String {
-    let mut body = String::from("<main>\n<section id=\"cohort\" class=\"cohort\"><h1>Cohort</h1>\n");
-    body.push_str(&summary(entries, protocol));
-    body.push_str(&table(entries));
-    body.push_str("</section>\n");
-    for (i, e) in entries.iter().enumerate() {
-        let anchor = format!("p{}", i + 1);
-        match e {
-            Entry::Answered(p) => body.push_str(&section(p, protocol, &anchor, true)),
-            Entry::Failed(f) => body.push_str(&failed_section(f, &anchor)),
-        }
+/// One log's part of the cohort page, drawn as soon as the log is answered so that the log
+/// itself can be dropped: its table row (without its place in the sorted table, known only
+/// at the end) and its section further down the page.
+pub struct Drawn {
+    pub row: Row,
+    pub section: String,
+}
+
+/// A table row waiting for its place: the sort key, the decision (`None`: the log failed) for
+/// the counts, and the row's HTML around its `data-order`.
+pub struct Row {
+    rank: u8,
+    decision: Option<Decision>,
+    open: &'static str,
+    rest: String,
+}
+
+/// Draws the `index`-th log of the page (0-based, input order).
+pub fn draw(entry: &Entry, index: usize, protocol: &Protocol) -> Drawn {
+    let anchor = format!("p{}", index + 1);
+    match entry {
+        Entry::Answered(p) => Drawn {
+            row: Row {
+                rank: rank(entry),
+                decision: Some(p.answer.decision),
+                open: "<tr data-order=\"",
+                rest: answered_row(p, rank(entry), &anchor),
+            },
+            section: section(p, protocol, &anchor, true),
+        },
+        Entry::Failed(f) => Drawn {
+            row: Row { rank: 0, decision: None, open: "<tr class=\"error-row\" data-order=\"", rest: failed_row(f, &anchor) },
+            section: failed_section(f, &anchor),
+        },
     }
-    body.push_str("</main>\n");
-    super::page("stepwise report: cohort", protocol, &body, Some(super::style::COHORT_JS))
+}
+
+/// Writes the cohort page: the table of `rows` (drawn in input order), then every patient's
+/// section, copied from `sections` (the drawn sections, in input order).
+pub fn write_page(
+    out: &mut dyn std::io::Write,
+    rows: &[Row],
+    sections: &mut dyn std::io::Read,
+    protocol: &Protocol,
+) -> std::io::Result<()> {
+    out.write_all(super::page_head("stepwise report: cohort").as_bytes())?;
+    let mut top = String::from("<main>\n<section id=\"cohort\" class=\"cohort\"><h1>Cohort</h1>\n");
+    top.push_str(&summary(rows, protocol));
+    top.push_str(&table(rows));
+    top.push_str("</section>\n");
+    out.write_all(top.as_bytes())?;
+    std::io::copy(sections, out)?;
+    out.write_all(b"</main>\n")?;
+    out.write_all(super::page_tail(protocol, Some(super::style::COHORT_JS)).as_bytes())
 }
 
 /// The provenance line, the counts per decision and the filter controls above the table.
-fn summary(entries: &[Entry], protocol: &Protocol) -> String {
+fn summary(entries: &[Row], protocol: &Protocol) -> String {
     let mut out = String::new();
     let counts: Vec<String> = Decision::ALL
         .iter()
         .map(|d| {
-            let n = entries.iter().filter(|e| matches!(e, Entry::Answered(p) if p.answer.decision == *d)).count();
+            let n = entries.iter().filter(|r| r.decision == Some(*d)).count();
             format!("{n} {}", d.as_str())
         })
         .collect();
-    let failed = entries.iter().filter(|e| matches!(e, Entry::Failed(_))).count();
+    let failed = entries.iter().filter(|r| r.decision.is_none()).count();
     let p = protocol.reference();
     put!(
         out,
@@ -107,9 +146,9 @@ fn summary(entries: &[Entry], protocol: &Protocol) -> String {
 }
 
 /// The sortable table: the most urgent first, one row per log (failed logs too).
-fn table(entries: &[Entry]) -> String {
-    let mut order: Vec<(usize, &Entry)> = entries.iter().enumerate().collect();
-    order.sort_by_key(|&(i, entry)| (rank(entry), i));
+fn table(rows: &[Row]) -> String {
+    let mut order: Vec<(usize, &Row)> = rows.iter().enumerate().collect();
+    order.sort_by_key(|&(i, row)| (row.rank, i));
     let mut out = String::from("<table id=\"cohort-table\" class=\"cohort-table\"><thead><tr>");
     for (key, label, kind) in [
         ("patient", "Patient", "text"),
@@ -126,24 +165,23 @@ fn table(entries: &[Entry]) -> String {
         );
     }
     out.push_str("<th scope=\"col\">Pain over time</th></tr></thead>\n<tbody>\n");
-    for (n, &(i, entry)) in order.iter().enumerate() {
-        let anchor = format!("p{}", i + 1);
-        match entry {
-            Entry::Answered(p) => out.push_str(&answered_row(p, n, rank(entry), &anchor)),
-            Entry::Failed(f) => out.push_str(&failed_row(f, n, &anchor)),
-        }
+    for (n, &(_, row)) in order.iter().enumerate() {
+        out.push_str(row.open);
+        put!(out, "{n}\"");
+        out.push_str(&row.rest);
     }
     out.push_str("</tbody></table>\n");
     out
 }
 
-/// A table row of an answered log; its `data-` attributes are what the page sorts and filters on.
-fn answered_row(p: &Patient, n: usize, rank: u8, anchor: &str) -> String {
+/// A table row of an answered log after its `data-order`; its `data-` attributes are what the
+/// page sorts and filters on.
+fn answered_row(p: &Patient, rank: u8, anchor: &str) -> String {
     let a = &p.answer;
     let last = p.course.sessions.iter().rev().find_map(|s| s.worst_pain().map(|v| (v, s.date)));
     let flags = flags(p);
     format!(
-        "<tr data-order=\"{n}\" data-patient=\"{pid}\" data-rank=\"{rank}\" data-decision=\"{d}\" data-urgency=\"{u}\" data-phase=\"{phase}\" data-days=\"{days}\" data-pain=\"{pain}\" data-flags=\"{fl}\">\
+        " data-patient=\"{pid}\" data-rank=\"{rank}\" data-decision=\"{d}\" data-urgency=\"{u}\" data-phase=\"{phase}\" data-days=\"{days}\" data-pain=\"{pain}\" data-flags=\"{fl}\">\
          <td><a href=\"#{anchor}\">{pid}</a></td><td class=\"d-{d}\">{icon}{d}</td><td>{u}</td><td>{phase}</td><td>{days}</td><td>{painw}</td><td>{fl}</td><td>{spark}</td></tr>\n",
         pid = esc(&a.patient),
         d = a.decision.as_str(),
@@ -159,11 +197,12 @@ fn answered_row(p: &Patient, n: usize, rank: u8, anchor: &str) -> String {
     )
 }
 
-/// A table row of a log that could not be answered: sorted first, the problem as its flags.
-fn failed_row(f: &Failed, n: usize, anchor: &str) -> String {
+/// A table row of a log that could not be answered, after its `data-order`: sorted first, the
+/// problem as its flags.
+fn failed_row(f: &Failed, anchor: &str) -> String {
     let pid = f.patient.clone().unwrap_or_else(|| "(unknown)".to_string());
     format!(
-        "<tr class=\"error-row\" data-order=\"{n}\" data-patient=\"{pid}\" data-rank=\"0\" data-decision=\"error\" data-urgency=\"\" data-phase=\"\" data-days=\"-1\" data-pain=\"-1\" data-flags=\"{msg}\">\
+        " data-patient=\"{pid}\" data-rank=\"0\" data-decision=\"error\" data-urgency=\"\" data-phase=\"\" data-days=\"-1\" data-pain=\"-1\" data-flags=\"{msg}\">\
          <td><a href=\"#{anchor}\">{pid}</a></td><td class=\"error\">error</td><td></td><td></td><td></td><td></td><td>{msg}</td><td></td></tr>\n",
         pid = esc(&pid),
         msg = esc(&format!("{}: {}", f.source, f.message)),

@@ -61,8 +61,16 @@ pub enum Entry {
 /// The page around the sections: head with the inline style, a banner saying this is
 /// decision support, and the protocol's provenance in the footer.
 pub fn page(title: &str, protocol: &Protocol, body: &str, script: Option<&str>) -> String {
-    let p = protocol.reference();
     let mut out = String::with_capacity(body.len() + 16_384);
+    out.push_str(&page_head(title));
+    out.push_str(body);
+    out.push_str(&page_tail(protocol, script));
+    out
+}
+
+/// The page up to its body: the head with the inline style.
+pub fn page_head(title: &str) -> String {
+    let mut out = String::with_capacity(16_384);
     out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     out.push_str("<meta name=\"generator\" content=\"stepwise ");
@@ -72,7 +80,13 @@ pub fn page(title: &str, protocol: &Protocol, body: &str, script: Option<&str>) 
     out.push_str("</title>\n<style>\n");
     out.push_str(style::CSS);
     out.push_str("</style>\n</head>\n<body>\n");
-    out.push_str(body);
+    out
+}
+
+/// The page after its body: the footer with the provenance, the script, the closing tags.
+pub fn page_tail(protocol: &Protocol, script: Option<&str>) -> String {
+    let p = protocol.reference();
+    let mut out = String::new();
     put!(
         out,
         "<footer><p>Protocol {} {} ({}), from {} · stepwise {}. This is a suggestion for a clinician to review, not a prescription.</p></footer>\n",
