@@ -1621,3 +1621,12 @@ fn a_threshold_out_of_reach_is_seen_whatever_the_unit() {
         assert!(out.stderr.contains(&format!("warning[{code}]: parameter `stop_zone_pain`")), "{unit}: {}", out.stderr);
     }
 }
+
+/// A symptom name with a Cyrillic letter looks like the real one: the error names the letter.
+#[test]
+fn a_lookalike_letter_in_a_name_is_named() {
+    let log = "patient: P\nstart: 2026-03-02\nintake: { provider_cleared: true }\nsessions:\n  - { date: 2026-03-03, symptoms: [f\u{435}ver], pain: { before: 1 } }\n";
+    let out = Test::new().file("log.yaml", log).args(&["next", "log.yaml", "--message-format", "plain"]).run();
+    assert_eq!(out.status, 4, "{}", out.stderr);
+    assert!(out.stderr.contains("note: `f\u{435}ver` holds characters that are not ASCII (U+0435): retype the name"), "{}", out.stderr);
+}

@@ -50,16 +50,29 @@ fn expected_names(expected: &str) -> Vec<&str> {
     list.split(", ").flat_map(|p| p.split(" or ")).map(|n| n.trim().trim_matches('`')).filter(|n| !n.is_empty()).collect()
 }
 
+/// Names are ASCII: a name that holds other letters (a Cyrillic `е` in `fеver`, pasted from
+/// a document) looks the same as the name it was meant to be, so the note names each of them.
+fn with_lookalikes(d: Diagnostic, name: &str) -> Diagnostic {
+    let mut odd: Vec<char> = name.chars().filter(|c| !c.is_ascii()).collect();
+    odd.dedup();
+    if odd.is_empty() {
+        return d;
+    }
+    let shown: Vec<String> = odd.iter().take(5).map(|&c| format!("U+{:04X}", u32::from(c))).collect();
+    d.note(format!("`{name}` holds characters that are not ASCII ({}): retype the name", shown.join(", ")))
+}
+
 /// Picks the code and the advice from the message serde produced.
 pub fn classify(message: String, codes: &ErrorCodes, is_syntax: bool) -> Diagnostic {
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let (field, expected) = rest.split_once('`').unwrap_or((rest, ""));
         let allowed = expected_names(expected);
-        return Diagnostic::new(codes.unknown_key, format!("unknown key `{field}`")).label("not a known key here").help_opt(help_for(
+        let d = Diagnostic::new(codes.unknown_key, format!("unknown key `{field}`")).label("not a known key here").help_opt(help_for(
             field,
             "allowed keys",
             allowed.iter().copied(),
         ));
+        return with_lookalikes(d, field);
     }
     if let Some(rest) = message.strip_prefix("missing field `") {
         let field = rest.split('`').next().unwrap_or(rest);
@@ -68,11 +81,12 @@ pub fn classify(message: String, codes: &ErrorCodes, is_syntax: bool) -> Diagnos
     if let Some(rest) = message.strip_prefix("unknown variant `") {
         let (value, expected) = rest.split_once('`').unwrap_or((rest, ""));
         let allowed = expected_names(expected);
-        return Diagnostic::new(codes.value, format!("unknown value `{value}`")).label("not one of the allowed values").help_opt(help_for(
+        let d = Diagnostic::new(codes.value, format!("unknown value `{value}`")).label("not one of the allowed values").help_opt(help_for(
             value,
             "allowed values",
             allowed.iter().copied(),
         ));
+        return with_lookalikes(d, value);
     }
     if let Some(rest) = message.strip_prefix("duplicate mapping key") {
         let key = rest.trim_start_matches(": ").split(", set ").next().unwrap_or("").trim();
