@@ -66,3 +66,10 @@ pub fn codes(diags: &[Diagnostic]) -> Vec<&'static str> {
 pub fn with_code(diags: &[Diagnostic], code: crate::diagnostic::Code) -> Vec<String> {
     diags.iter().filter(|d| d.code == code).map(|d| format!("{} {}:{} {}", d.code.id(), d.loc.line, d.loc.col, d.message)).collect()
 }
+
+/// The embedded hip protocol, compiled (without the lints and probes `check` adds).
+pub fn hip() -> crate::script::CompiledProtocol {
+    let mut sources = SourceMap::default();
+    let files = crate::load::embedded(&mut sources);
+    crate::engine::check_and_compile(&sources, &files, crate::check::Lints::Skip).0.expect("the embedded protocol compiles")
+}

@@ -778,12 +778,7 @@ fn unreachable_log() -> ! {
 mod tests {
     use super::*;
 
-    /// The embedded hip protocol, compiled.
-    fn hip() -> CompiledProtocol {
-        let mut sources = crate::source::SourceMap::default();
-        let files = crate::load::embedded(&mut sources);
-        crate::engine::check_and_compile(&sources, &files, crate::check::Lints::Skip).0.expect("the embedded protocol compiles")
-    }
+    use crate::check::testing::hip;
 
     /// The shape of the benchmark's 10,000-session log: identical exercise sessions every
     /// other day, so that once the windows are full every session is the same work.

@@ -343,11 +343,7 @@ pub fn not_cleared(c: &CompiledProtocol, diags: &mut Diagnostics, failed: &mut O
 mod tests {
     use super::*;
 
-    fn hip() -> CompiledProtocol {
-        let mut sources = crate::source::SourceMap::default();
-        let files = crate::load::embedded(&mut sources);
-        crate::engine::check_and_compile(&sources, &files, crate::check::Lints::Skip).0.expect("the embedded protocol compiles")
-    }
+    use crate::check::testing::hip;
 
     #[test]
     fn probes_past_the_budget_stop_and_say_so() {
