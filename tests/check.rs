@@ -7,7 +7,7 @@ use serde_json::Value;
 use crate::support::{Test, root};
 
 /// The one line `check` prints on the shipped protocol.
-const ALL_CLEAR: &str = "ok: protocol `hip-return` 1.6.0 (embedded): 3 phases, 11 exercises, 54 rules\n";
+const ALL_CLEAR: &str = "ok: protocol `hip-return` 1.6.0 (embedded): 3 phases, 11 exercises, 55 rules\n";
 
 /// The all-clear line for the shipped protocol loaded from folder `from`.
 fn all_clear_from(from: &str) -> String {
@@ -98,7 +98,7 @@ fn every_example_log_is_all_clear() {
         }
     }
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let expected = format!("ok: protocol `hip-return` 1.6.0 (embedded): 3 phases, 11 exercises, 54 rules, {n} log(s)\n");
+    let expected = format!("ok: protocol `hip-return` 1.6.0 (embedded): 3 phases, 11 exercises, 55 rules, {n} log(s)\n");
     Test::new().args(&args).expect(0, &expected, "");
 }
 
@@ -117,7 +117,7 @@ fn warnings_pass_unless_denied() {
     let t = || Test::new().shipped_protocol().file("protocol/rules/60-extra.yaml", UNSOURCED);
     t().args(&["check", "--protocol", "protocol", "--format", "plain"]).expect(
         0,
-        "ok: protocol `hip-return` 1.6.0 (protocol): 3 phases, 11 exercises, 55 rules, 1 warning(s)\n",
+        "ok: protocol `hip-return` 1.6.0 (protocol): 3 phases, 11 exercises, 56 rules, 1 warning(s)\n",
         UNSOURCED_WARNING,
     );
     t().args(&["check", "--protocol", "protocol", "--format", "plain", "--deny-warnings"]).expect(

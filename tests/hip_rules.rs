@@ -66,6 +66,7 @@ const COVERED: &[&str] = &[
     "resume-after-4-weeks",
     "token-doses-only",
     "pain-off-exercise-recurs",
+    "rom-lost-sharply",
 ];
 
 const CLEARED: &str = "{ onset: gradual, cause: overuse, provider_cleared: true }";
@@ -166,7 +167,7 @@ fn shipped_rule_ids() -> Vec<String> {
 #[test]
 fn every_shipped_rule_has_a_fire_and_a_near_miss_test() {
     let ids = shipped_rule_ids();
-    assert_eq!(ids.len(), 54, "rules in the shipped protocol: {ids:?}");
+    assert_eq!(ids.len(), 55, "rules in the shipped protocol: {ids:?}");
     let missing: Vec<&String> = ids.iter().filter(|id| !COVERED.contains(&id.as_str())).collect();
     assert!(missing.is_empty(), "rules without a fire/not-fire pair in tests/hip_rules.rs: {missing:?}");
     let stale: Vec<&&str> = COVERED.iter().filter(|c| !ids.iter().any(|id| id == *c)).collect();
@@ -2244,4 +2245,31 @@ fn fatigue_near_maximal_twice_scales_back_but_very_high_twice_holds() {
     let (decision, _, rules) = run(&eight);
     assert_eq!(decision, "hold", "{rules:?}");
     assert!(!has(&rules, "fatigue-stays-very-high"), "{rules:?}");
+}
+
+#[test]
+fn rom_lost_sharply_fires() {
+    // Internal rotation 30 -> 8 on a check-in, pain 3: referred, not scaled back.
+    let l = log(
+        CLEARED,
+        &[
+            &walk_and("2026-03-02", "rom: { hip_internal_rotation: 30 }"),
+            "{ date: 2026-03-04, kind: check_in, pain: { before: 3 }, rom: { hip_internal_rotation: 8 } }",
+        ],
+    );
+    let (decision, urgency, rules) = refer(&l);
+    assert_eq!((decision.as_str(), urgency.as_str()), ("refer", "routine"), "{rules:?}");
+    assert!(has(&rules, "rom-lost-sharply"), "{rules:?}");
+}
+
+#[test]
+fn rom_lost_sharply_does_not_fire() {
+    // 30 -> 12 (18 degrees): scaled back by `rom-decreased`.
+    let l = log(
+        CLEARED,
+        &[&walk_and("2026-03-02", "rom: { hip_internal_rotation: 30 }"), &walk_and("2026-03-04", "rom: { hip_internal_rotation: 12 }")],
+    );
+    let (decision, _, rules) = run(&l);
+    assert_eq!(decision, "regress", "{rules:?}");
+    assert!(has(&rules, "rom-decreased") && !has(&rules, "rom-lost-sharply"), "{rules:?}");
 }

@@ -20,7 +20,7 @@ fn list_phases_prints_the_protocol_in_order() {
 fn list_rules_params_and_exercises_name_every_item() {
     let rules = Test::new().args(&["list", "rules"]).run();
     assert_eq!(rules.status, 0);
-    assert_eq!(rules.stdout.lines().count(), 1 + 54, "{}", rules.stdout);
+    assert_eq!(rules.stdout.lines().count(), 1 + 55, "{}", rules.stdout);
     assert!(
         rules.stdout.contains("\n  infection-signs               refer    (urgent)  Fever, or a hot or red hip (suspected infection).\n"),
         "{}",

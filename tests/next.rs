@@ -310,7 +310,7 @@ fn a_log_on_stdin_is_answered_and_checked() {
     assert!(out.stdout.contains("\"decision\":\"refer\""), "{}", out.stdout);
     Test::new().stdin(CLEAN_WALKS).args(&["check", "--log", "-"]).expect(
         0,
-        "ok: protocol `hip-return` 1.6.0 (embedded): 3 phases, 11 exercises, 54 rules, 1 log(s)\n",
+        "ok: protocol `hip-return` 1.6.0 (embedded): 3 phases, 11 exercises, 55 rules, 1 log(s)\n",
         "",
     );
     let bad = CLEAN_WALKS.replace("during: 2, after: 2, next_day: 1", "during: 12, after: 2, next_day: 1");

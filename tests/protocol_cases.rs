@@ -148,7 +148,7 @@ fn json_format_is_one_object_with_every_case_and_the_counts() {
         (Some("everything-wrong"), Some("cases/wrong.yaml:1"), Some("failed"))
     );
     assert_eq!(first["mismatches"][2], serde_json::json!({"what": "decision", "expected": "hold", "got": "progress"}));
-    assert_eq!(first["trace"].as_array().map(Vec::len), Some(54));
+    assert_eq!(first["trace"].as_array().map(Vec::len), Some(55));
     assert!(v.get("coverage").is_none());
 }
 
@@ -160,13 +160,13 @@ fn coverage_lists_the_cases_firing_each_rule_and_min_coverage_fails_below_the_ba
     assert_eq!(out.stderr, "error: the cases cover 1.7% of the protocol's rules and phase gates, below --min-coverage 3\n");
     let text = mask_digest(&out.stdout);
     assert!(text.contains("\ncoverage:\n  rules:\n    not-cleared                   NEVER FIRED\n"), "{text}");
-    assert!(text.contains("    clean-sessions-progress       two-clean-walks-progress\n  phase changes:\n    reintroduce -> strengthen  NEVER SEEN\n    strengthen -> return  NEVER SEEN\n  1 of 54 rules fired, 0 of 2 phase changes seen: 1.7% covered\n\ntest result: ok. 1 passed, 0 failed, 0 filtered out\n"), "{text}");
+    assert!(text.contains("    clean-sessions-progress       two-clean-walks-progress\n  phase changes:\n    reintroduce -> strengthen  NEVER SEEN\n    strengthen -> return  NEVER SEEN\n  1 of 55 rules fired, 0 of 2 phase changes seen: 1.7% covered\n\ntest result: ok. 1 passed, 0 failed, 0 filtered out\n"), "{text}");
     // At the bar it passes; JSON carries the coverage with every case.
     let t = Test::new().shipped_protocol().file("protocol/cases/walks.yaml", &passing());
     let out = t.args(&["test", "--protocol", "protocol", "--coverage", "--min-coverage", "1.7", "--format", "json"]).run();
     assert_eq!(out.status, 0, "{}", out.stderr);
     let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
-    assert_eq!(v["coverage"]["rules"][53], serde_json::json!({"rule": "clean-sessions-progress", "cases": ["two-clean-walks-progress"]}));
+    assert_eq!(v["coverage"]["rules"][54], serde_json::json!({"rule": "clean-sessions-progress", "cases": ["two-clean-walks-progress"]}));
     assert_eq!(v["coverage"]["transitions"][0], serde_json::json!({"from": "reintroduce", "to": "strengthen", "cases": []}));
 }
 
@@ -188,7 +188,7 @@ fn a_protocol_without_cases_and_a_folder_that_is_no_protocol_are_usage_errors() 
 fn the_shipped_protocol_passes_its_cases_with_full_coverage() {
     let out = Test::new().args(&["test", "--protocol", root().to_str().unwrap(), "--coverage", "--min-coverage", "100"]).run();
     assert_eq!(out.status, 0, "{}\n{}", out.stdout, out.stderr);
-    assert!(out.stdout.contains("  54 of 54 rules fired, 2 of 2 phase changes seen: 100% covered\n"), "{}", out.stdout);
+    assert!(out.stdout.contains("  55 of 55 rules fired, 2 of 2 phase changes seen: 100% covered\n"), "{}", out.stdout);
     assert!(out.stdout.ends_with(" 0 failed, 0 filtered out\n"), "{}", out.stdout);
     // Every example log is a case: its opening comment's expected answer is checked.
     let examples = std::fs::read_dir(root().join("examples")).expect("examples").count();
@@ -225,13 +225,13 @@ fn outside_a_protocol_folder_the_embedded_protocol_runs_its_own_cases() {
     let text = mask_digest(&out.stdout);
     assert!(
         text.starts_with(
-            "running 296 cases (protocol hip-return 1.6.0 (sha256:DIGEST), from embedded)\ncase a-gap-of-ten-days-steps-back-two-levels-1 ... ok\n"
+            "running 301 cases (protocol hip-return 1.6.0 (sha256:DIGEST), from embedded)\ncase a-gap-of-ten-days-steps-back-two-levels-1 ... ok\n"
         ),
         "{text}"
     );
     assert!(
         text.ends_with(
-            "  54 of 54 rules fired, 2 of 2 phase changes seen: 100% covered\n\ntest result: ok. 296 passed, 0 failed, 0 filtered out\n"
+            "  55 of 55 rules fired, 2 of 2 phase changes seen: 100% covered\n\ntest result: ok. 301 passed, 0 failed, 0 filtered out\n"
         ),
         "{text}"
     );
