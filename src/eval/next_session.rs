@@ -316,24 +316,24 @@ fn implicated(p: &Protocol, sessions: &[Session]) -> Vec<usize> {
 /// more minutes), or for a dose without a level, more volume. Sets and reps within a level
 /// are the clinic's to tailor.
 pub fn exceeds(t: &Template, done: &Performed, pre: &NextExercise) -> bool {
-    match pre.level {
-        Some(want) => {
-            let got = level_reached(t, done) + 1;
-            got > want || (got == want && done.dose.minutes.zip(pre.dose.minutes).is_some_and(|(d, w)| d > w))
-        }
-        None => done.dose.volume() > pre.dose.volume(),
-    }
+    done_against(t, done, pre) == std::cmp::Ordering::Greater
 }
 
 /// The prescription asks for more than the patient last did: a step up not yet taken (a higher
 /// level, or more minutes at the same level, or more volume without a level).
 fn raises(t: &Template, done: &Performed, pre: &NextExercise) -> bool {
+    done_against(t, done, pre) == std::cmp::Ordering::Less
+}
+
+/// What was done against what was prescribed: the ladder level, then (at the same level) the
+/// minutes when both have them; the volume for a dose without a level.
+fn done_against(t: &Template, done: &Performed, pre: &NextExercise) -> std::cmp::Ordering {
     match pre.level {
-        Some(want) => {
-            let got = level_reached(t, done) + 1;
-            want > got || (want == got && pre.dose.minutes.zip(done.dose.minutes).is_some_and(|(w, d)| w > d))
-        }
-        None => pre.dose.volume() > done.dose.volume(),
+        Some(want) => (level_reached(t, done) + 1).cmp(&want).then_with(|| match (done.dose.minutes, pre.dose.minutes) {
+            (Some(d), Some(w)) => d.cmp(&w),
+            _ => std::cmp::Ordering::Equal,
+        }),
+        None => done.dose.volume().cmp(&pre.dose.volume()),
     }
 }
 
