@@ -67,7 +67,7 @@ fn init_writes_a_protocol_repository_that_checks_and_passes_its_cases() {
     assert_eq!(check.status, 0, "{}{}", check.stdout, check.stderr);
     let test = Test::new().args(&["test", "--coverage", "--min-coverage", "100", "--protocol", dir.to_str().unwrap()]).run();
     assert_eq!(test.status, 0, "{}{}", test.stdout, test.stderr);
-    assert!(test.stdout.ends_with("test result: ok. 301 passed, 0 failed, 0 filtered out\n"), "{}", test.stdout);
+    assert!(test.stdout.ends_with("test result: ok. 302 passed, 0 failed, 0 filtered out\n"), "{}", test.stdout);
 }
 
 #[test]

@@ -225,13 +225,13 @@ fn outside_a_protocol_folder_the_embedded_protocol_runs_its_own_cases() {
     let text = mask_digest(&out.stdout);
     assert!(
         text.starts_with(
-            "running 301 cases (protocol hip-return 1.6.0 (sha256:DIGEST), from embedded)\ncase a-gap-of-ten-days-steps-back-two-levels-1 ... ok\n"
+            "running 302 cases (protocol hip-return 1.6.0 (sha256:DIGEST), from embedded)\ncase a-gap-of-ten-days-steps-back-two-levels-1 ... ok\n"
         ),
         "{text}"
     );
     assert!(
         text.ends_with(
-            "  55 of 55 rules fired, 2 of 2 phase changes seen: 100% covered\n\ntest result: ok. 301 passed, 0 failed, 0 filtered out\n"
+            "  55 of 55 rules fired, 2 of 2 phase changes seen: 100% covered\n\ntest result: ok. 302 passed, 0 failed, 0 filtered out\n"
         ),
         "{text}"
     );
